@@ -1,0 +1,1 @@
+"""keitai: a members-only social network for Japanese keitai, smartphones and PCs."""

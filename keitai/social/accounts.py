@@ -1,0 +1,64 @@
+"""Accounts: creating members, passwords (argon2id), signing in by password."""
+from __future__ import annotations
+
+import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from keitai.models.base import db, fetchone, now
+from keitai.models.members import Member
+
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile defaults
+# Verifying against this when the mail is unknown keeps timing the same.
+_DUMMY_HASH = _hasher.hash("keitai-dummy-password")
+
+MIN_AGE = 18
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def age_on(birthday: datetime.date, today: datetime.date) -> int:
+    return today.year - birthday.year - ((today.month, today.day) < (birthday.month, birthday.day))
+
+
+def normalize_mail(mail: str) -> str:
+    """Domains are case-insensitive; carrier local parts are kept exactly as issued."""
+    local, _, domain = mail.strip().rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def create_member(nickname: str, mail: str, password: str, birthday: str, *, active: bool = False, **fields) -> Member:
+    return Member.create(
+        nickname=nickname,
+        mail=normalize_mail(mail),
+        password_hash=hash_password(password),
+        birthday=birthday,
+        status="active" if active else "pending",
+        created_at=now(),
+        **fields,
+    )
+
+
+def authenticate(mail: str, password: str) -> int | None:
+    """The id of the active member with this mail and password, or None."""
+    row = fetchone("SELECT id, password_hash, status FROM members WHERE mail = ?", (normalize_mail(mail),))
+    if row is None:
+        check_password(_DUMMY_HASH, password)
+        return None
+    member_id, stored, status = row
+    if not check_password(stored, password) or status != "active":
+        return None
+    if _hasher.check_needs_rehash(stored):
+        with db.atomic():
+            Member.update(password_hash=hash_password(password)).where(Member.id == member_id).execute()
+    return member_id

@@ -1,0 +1,136 @@
+"""The audience rule: may viewer V see item I of owner O?
+
+Every page, list, feed, search result, count and photo URL goes through
+:func:`may_see` (one item) or :func:`visible_clause` (lists, in SQL); they are
+the same rule written twice, and tests hold them to each other.
+
+Audiences: ``everyone`` (every signed-in member), ``friends_of_friends``,
+``friends``, ``group`` (a friend list of the owner's), ``private`` (only the
+owner).  A block either way hides everything; a signed-out visitor sees nothing.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from keitai.models.base import fetchone
+
+EVERYONE = "everyone"
+FRIENDS_OF_FRIENDS = "friends_of_friends"
+FRIENDS = "friends"
+GROUP = "group"
+PRIVATE = "private"
+
+#: For diaries and other writing.
+ITEM_AUDIENCES = (EVERYONE, FRIENDS_OF_FRIENDS, FRIENDS, GROUP, PRIVATE)
+#: For profile fields (no groups there).
+FIELD_AUDIENCES = (EVERYONE, FRIENDS_OF_FRIENDS, FRIENDS, PRIVATE)
+
+
+class Relation(NamedTuple):
+    """How a viewer stands to an owner; ``viewer_id`` None is a signed-out visitor."""
+
+    viewer_id: int | None
+    owner_id: int
+    is_self: bool
+    is_friend: bool
+    is_friend_of_friend: bool  # not a friend, but sharing one
+    blocked: bool  # either has blocked the other
+
+    @property
+    def name(self) -> str:
+        if self.is_self:
+            return "self"
+        if self.viewer_id is None:
+            return "visitor"
+        if self.blocked:
+            return "blocked"
+        if self.is_friend:
+            return "friend"
+        if self.is_friend_of_friend:
+            return "friend_of_friend"
+        return "stranger"
+
+
+_RELATION = (
+    "SELECT"
+    " EXISTS(SELECT 1 FROM blocks WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)),"
+    " EXISTS(SELECT 1 FROM friendships WHERE member_id = ? AND friend_id = ?),"
+    " EXISTS(SELECT 1 FROM friendships a JOIN friendships b ON b.member_id = ? AND b.friend_id = a.friend_id"
+    "        WHERE a.member_id = ?)"
+)
+
+
+def relation(viewer_id: int | None, owner_id: int) -> Relation:
+    """One query for everything the rule needs to know about two members."""
+    if viewer_id is None:
+        return Relation(None, owner_id, False, False, False, False)
+    if viewer_id == owner_id:
+        return Relation(viewer_id, owner_id, True, False, False, False)
+    v, o = viewer_id, owner_id
+    blocked, friend, shared = fetchone(_RELATION, (v, o, o, v, o, v, v, o))
+    return Relation(v, o, False, bool(friend), bool(shared) and not friend, bool(blocked))
+
+
+def in_group(group_id: int | None, viewer_id: int) -> bool:
+    if group_id is None:
+        return False
+    return fetchone(
+        "SELECT 1 FROM friend_group_members WHERE group_id = ? AND member_id = ?", (group_id, viewer_id)
+    ) is not None
+
+
+def may_see(rel: Relation, audience: str, group_id: int | None = None) -> bool:
+    """The rule, for one item whose owner and viewer stand as ``rel`` says."""
+    if rel.is_self:
+        return True
+    if rel.viewer_id is None or rel.blocked:
+        return False
+    if audience == EVERYONE:
+        return True
+    if audience == FRIENDS_OF_FRIENDS:
+        return rel.is_friend or rel.is_friend_of_friend
+    if audience == FRIENDS:
+        return rel.is_friend
+    if audience == GROUP:
+        # A group is a list of friends: leaving the friendship leaves the group's audience.
+        return rel.is_friend and in_group(group_id, rel.viewer_id)
+    return False  # private, or anything unknown
+
+
+def can_see(viewer_id: int | None, owner_id: int, audience: str, group_id: int | None = None) -> bool:
+    return may_see(relation(viewer_id, owner_id), audience, group_id)
+
+
+def visible_clause(viewer_id: int | None, owner: str, audience: str, group: str | None = None) -> tuple[str, tuple]:
+    """The rule as an SQL condition over columns named ``owner``/``audience``/``group``.
+
+    Returns ``(sql, params)`` with ``?`` placeholders, to AND into a list query.
+    """
+    if viewer_id is None:
+        return "1 = 0", ()
+    v = viewer_id
+    friend = f"EXISTS(SELECT 1 FROM friendships fa WHERE fa.member_id = {owner} AND fa.friend_id = ?)"
+    shared = (
+        f"EXISTS(SELECT 1 FROM friendships fo JOIN friendships fv ON fv.member_id = ? AND fv.friend_id = fo.friend_id"
+        f" WHERE fo.member_id = {owner})"
+    )
+    blocked = (
+        f"EXISTS(SELECT 1 FROM blocks bl WHERE (bl.blocker_id = {owner} AND bl.blocked_id = ?)"
+        f" OR (bl.blocker_id = ? AND bl.blocked_id = {owner}))"
+    )
+    group_rule = "1 = 0"
+    group_params: tuple = ()
+    if group is not None:
+        group_rule = (
+            f"({audience} = 'group' AND {friend} AND EXISTS(SELECT 1 FROM friend_group_members gm"
+            f" WHERE gm.group_id = {group} AND gm.member_id = ?))"
+        )
+        group_params = (v, v)
+    sql = (
+        f"({owner} = ? OR (NOT {blocked} AND ("
+        f"{audience} = 'everyone'"
+        f" OR ({audience} = 'friends' AND {friend})"
+        f" OR ({audience} = 'friends_of_friends' AND ({friend} OR {shared}))"
+        f" OR {group_rule})))"
+    )
+    return sql, (v, v, v, v, v, v) + group_params

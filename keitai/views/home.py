@@ -1,0 +1,12 @@
+"""``/``: the sign-in page for visitors, the home page for members."""
+from keitai.web import RouteTable, params, render, safe_next, viewer
+
+routes = RouteTable()
+
+
+@routes.get("/")
+def home():
+    me = viewer()
+    if me is None:
+        return render("login.html", error=None, next=safe_next(params().get("next")), mail="")
+    return render("home.html")

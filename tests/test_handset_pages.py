@@ -1,0 +1,76 @@
+"""Site-wide handset checks: walk every page a docomo i-mode 1.0 member can reach.
+
+Each page must decode as CP932, carry the sid in every internal link and form,
+and stay within the handset's byte budget.  New features are covered as soon
+as a link leads to them.
+"""
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import parse_qs, urlsplit
+
+from conftest import ACTION, DOCOMO_1_5K, HREF
+from keitai.social import friends
+
+BUDGET = 5 * 1024
+HIDDEN_SID = re.compile(r'<input type="hidden" name="sid" value="([^"]+)">')
+
+
+def _internal(href: str) -> bool:
+    parts = urlsplit(href)
+    return not parts.scheme and not parts.netloc and href.startswith("/")
+
+
+def crawl(phone, start: str = "/", limit: int = 400):
+    """Yield (path, response) for every internal page reachable from ``start`` by GET."""
+    seen = set()
+    queue = deque([phone.with_sid(start)])
+    while queue and len(seen) < limit:
+        path = queue.popleft()
+        key = urlsplit(path)._replace(query="&".join(sorted(
+            p for p in urlsplit(path).query.split("&") if not p.startswith("sid=")))).geturl()
+        if key in seen:
+            continue
+        seen.add(key)
+        response = phone.get(path, status="*")
+        yield path, response
+        if response.status_int != 200:
+            continue
+        for href in HREF.findall(response.body.decode("cp932")):
+            href = href.replace("&amp;", "&")
+            if _internal(href) and not href.startswith("/out"):
+                queue.append(href)
+
+
+def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client, make_member):
+    me = make_member("さくら", "sakura@docomo.ne.jp", about="日記を書きます。" * 20, hobbies="カフェ")
+    friend = make_member("たろう", "taro@ezweb.ne.jp", about="釣りが好き")
+    friend_of_friend = make_member("ゆき", "yuki@softbank.ne.jp")
+    friends.befriend(me, friend)
+    friends.befriend(friend, friend_of_friend)
+
+    phone = client(DOCOMO_1_5K)
+    phone.login("sakura@docomo.ne.jp")
+    sid = phone.sid
+    assert sid
+
+    pages = 0
+    for path, response in crawl(phone):
+        pages += 1
+        assert response.status_int in (200, 303, 404), (path, response.status)
+        if response.status_int != 200:
+            continue
+        assert response.headers["Content-Type"] == "text/html; charset=Shift_JIS", path
+        assert len(response.body) <= BUDGET, (path, len(response.body))
+        body = response.body.decode("cp932")  # strict: raises on anything but CP932
+        for href in HREF.findall(body):
+            href = href.replace("&amp;", "&")
+            if _internal(href) and not href.startswith("/out"):
+                assert parse_qs(urlsplit(href).query).get("sid") == [sid], (path, href)
+        for action, inner in ACTION.findall(body):
+            action = action.replace("&amp;", "&")
+            in_url = parse_qs(urlsplit(action).query).get("sid") == [sid]
+            hidden = HIDDEN_SID.findall(inner) == [sid]
+            assert in_url or hidden, (path, action)
+    assert pages >= 3
