@@ -1,0 +1,12 @@
+"""Create the database or bring it to the latest schema (safe to run again)."""
+from . import connect
+
+NAME = "initdb"
+
+
+def run(args) -> None:
+    from keitai.models import migrations
+
+    settings = connect()
+    ran = migrations.migrate()
+    print(f"database {settings.database_url}: " + (f"{len(ran)} migrations applied" if ran else "up to date"))
