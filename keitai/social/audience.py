@@ -71,6 +71,14 @@ def relation(viewer_id: int | None, owner_id: int) -> Relation:
     return Relation(v, o, False, bool(friend), bool(shared) and not friend, bool(blocked))
 
 
+def blocked_between(a: int, b: int) -> bool:
+    """Has either member blocked the other?"""
+    return fetchone(
+        "SELECT 1 FROM blocks WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)",
+        (a, b, b, a),
+    ) is not None
+
+
 def in_group(group_id: int | None, viewer_id: int) -> bool:
     if group_id is None:
         return False
