@@ -120,13 +120,15 @@ def render(name: str, **context) -> bytes | str:
 def encode_handset_page(html: str, device) -> bytes:
     """The page as bytes for this handset; the requested part if it must be split."""
     hankaku = config.get().hankaku_output
-    body = text.encode_output(html, device, hankaku=hankaku)
-    if len(body) <= device.page_bytes:
-        return body
     start, end = html.find(paging.START), html.find(paging.END)
     if start < 0 or end < start:
-        return body  # a page with nothing that may be split goes out whole
-    head, middle, tail = html[:start], html[start + len(paging.START):end], html[end:]
+        return text.encode_output(html, device, hankaku=hankaku)  # nothing may be split: whole
+    # The markers are for us; the handset is not sent them.
+    body = text.encode_output(html[:start] + html[start + len(paging.START):end] + html[end + len(paging.END):],
+                              device, hankaku=hankaku)
+    if len(body) <= device.page_bytes:
+        return body
+    head, middle, tail = html[:start], html[start + len(paging.START):end], html[end + len(paging.END):]
 
     def measure(fragment: str) -> int:
         return len(text.encode_output(fragment, device, hankaku=hankaku))
