@@ -270,3 +270,52 @@ def test_long_page_is_split_within_the_budget_never_inside_a_character(client, m
     assert number > 2
     assert "おわり" in seen
     assert seen.count("長い自己紹介です") >= 690
+
+
+def test_four_byte_characters_and_emoji_are_stored_intact(client, make_member):
+    member = make_member("𠮷野家", "yoshi@docomo.ne.jp", about="𠮷野家で牛丼😀☀")
+    pc = client(PC)
+    pc.login("yoshi@docomo.ne.jp")
+    page = pc.get(f"/member/{member}")
+    assert "𠮷野家で牛丼😀☀" in page.text
+    assert scalar("SELECT about FROM members WHERE id = ?", (member,)) == "𠮷野家で牛丼😀☀"
+
+
+def test_a_sun_stored_once_shows_as_each_carriers_own_emoji(client, make_member):
+    member = make_member("さくら", "sakura@docomo.ne.jp", about="晴れ☀")
+    docomo = client(DOCOMO_1)
+    docomo.login("sakura@docomo.ne.jp")
+    assert b"\xf8\x9f" in docomo.page(f"/member/{member}").body  # docomo's sun in Shift_JIS
+    softbank = client(SOFTBANK)
+    softbank.login("sakura@docomo.ne.jp")
+    assert "\ue04a" in softbank.page(f"/member/{member}").body.decode("utf-8")  # SoftBank's sun
+
+
+def test_hankaku_output_is_a_site_setting(client, make_member, app, settings):
+    import dataclasses
+
+    from keitai import config
+
+    member = make_member("さくら", "sakura@docomo.ne.jp", hobbies="カラオケ")
+    phone = client(DOCOMO_1)
+    phone.login("sakura@docomo.ne.jp")
+    assert "カラオケ" in phone.text(phone.page(f"/member/{member}"))
+    config.activate(dataclasses.replace(settings, hankaku_output=True))
+    try:
+        assert "ｶﾗｵｹ" in phone.text(phone.page(f"/member/{member}"))
+    finally:
+        config.activate(settings)
+
+
+def test_update_gateways_command_replaces_the_ranges(tmp_path, monkeypatch):
+    import run
+    from keitai.device import gateways
+
+    data = tmp_path / "gateways.txt"
+    data.write_text(gateways.DATA_PATH.read_text())
+    monkeypatch.setattr(gateways, "DATA_PATH", data)
+    source = tmp_path / "new.yml"
+    source.write_text("docomo:\n  - 203.0.113.0/24\nezweb:\n  - 198.51.100.0/24\nsoftbank:\n  - 192.0.2.0/28\n")
+    assert run.main(["update-gateways", str(source)]) == 0
+    assert "203.0.113.0/24" in data.read_text()
+    assert gateways.load(data).carrier_of("203.0.113.9") == "docomo"
