@@ -40,12 +40,18 @@ def _write_form(profile, body: str, errors=()):
                   max_body=introductions.MAX_BODY)
 
 
-@routes.get("/member/<member_id:int>/introductions/write")
-@login_required
-def write_form(member_id):
+def _friend_profile(member_id: int) -> profiles.Profile:
+    """The profile of a friend of the viewer's (only friends write introductions), else 403."""
     profile = _profile(member_id)
     if not profile.relation.is_friend:
         raise bottle.HTTPError(403, messages.INTRODUCTION_FRIENDS_ONLY)
+    return profile
+
+
+@routes.get("/member/<member_id:int>/introductions/write")
+@login_required
+def write_form(member_id):
+    profile = _friend_profile(member_id)
     mine = introductions.written_by(viewer().id, member_id)
     return _write_form(profile, mine.body if mine else "")
 
@@ -53,7 +59,7 @@ def write_form(member_id):
 @routes.post("/member/<member_id:int>/introductions/write")
 @login_required
 def write(member_id):
-    profile = _profile(member_id)
+    profile = _friend_profile(member_id)
     typed = params().get("body", "")
     body, errors = introductions.clean(typed)
     if errors:
