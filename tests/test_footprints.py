@@ -35,7 +35,7 @@ def test_a_profile_view_leaves_one_footprint_that_counts_once_per_window(client)
     pc.get(f"/member/{taro}")  # one's own profile leaves nothing
     assert scalar("SELECT COUNT(*) FROM footprints") == 1
     first_at, counted_at, visits = row(taro, sakura)
-    assert visits == 1 and counted_at == first_at
+    assert visits == 1 and first_at - 2 <= counted_at <= first_at  # the second view, maybe a second later
 
     # Six minutes later (moved back in time), the visit counts again and the time moves on.
     execute("UPDATE footprints SET visited_at = visited_at - 360, counted_at = counted_at - 360")
