@@ -19,6 +19,8 @@ FIELD_TOO_LONG = "入力が長すぎます（{limit}文字まで）。"
 LOGIN_REQUIRED = "ログインしてください。"
 LOGIN_FAILED = "メールアドレスまたはパスワードが違います。"
 SESSION_ENDED = "ログインの有効期限が切れました。もう一度ログインしてください。"
+CHOOSE_ONE = "どれかひとつを選んでください。"
+FIELD_TOO_LONG_NAMED = "{field}が長すぎます（{limit}文字まで）。"
 
 # One-line notices shown after a redirect (?msg=code), so they work without cookies.
 NOTICES = {
@@ -27,6 +29,11 @@ NOTICES = {
     "sent": "送信しました。",
     "logged_out": "ログアウトしました。",
     "welcome": "ようこそ！",
+    "message_sent": "メッセージを送信しました。",
+    "message_deleted": "メッセージを削除しました。",
+    "introduction_saved": "紹介文を送りました。相手が承認すると、プロフィールに表示されます。",
+    "introduction_approved": "紹介文を承認しました。プロフィールに表示されます。",
+    "introduction_removed": "紹介文を削除しました。",
 }
 
 AUDIENCES = {
@@ -35,4 +42,32 @@ AUDIENCES = {
     "friends": "友人まで公開",
     "group": "グループに公開",
     "private": "非公開（自分のみ）",
+}
+
+# Messages.
+MESSAGE_NO_SUBJECT = "（件名なし）"
+MESSAGE_BODY_EMPTY = "本文を入力してください。"
+MESSAGE_CANNOT_SEND = "この相手にはメッセージを送れません。"
+MESSAGE_DAILY_LIMIT = "メッセージは1日に{limit}通までしか送れません。時間をおいてから送ってください。"
+MESSAGE_MAIL_SUBJECT = "メッセージが届きました"
+MESSAGE_MAIL_BODY = (
+    "keitaiにあなた宛てのメッセージが届きました。\n"
+    "内容はサイトにログインしてご覧ください。\n\n"
+    "{link}\n\n"
+    "このお知らせは、未読のメッセージがないときに届いた最初の1通についてだけ送ります。\n"
+    "お知らせが不要なときは、設定の「メッセージのお知らせメール」で止められます。\n"
+)
+
+# Introductions.
+INTRODUCTION_EMPTY = "紹介文を入力してください。"
+INTRODUCTION_FRIENDS_ONLY = "紹介文は友人だけが書けます。"
+
+# The home page's first lines (keitai.social.notifications), each followed by a count.
+HOME_NOTICES = {
+    "friend_requests": "友人申請",
+    "messages": "未読メッセージ",
+    "diary_comments": "日記への新しいコメント",
+    "footprints": "新しい足あと",
+    "introductions": "承認待ちの紹介文",
+    "community_requests": "コミュニティへの参加申請",
 }

@@ -11,7 +11,7 @@ from collections import deque
 from urllib.parse import parse_qs, urlsplit
 
 from conftest import ACTION, DOCOMO_1_5K, HREF
-from keitai.social import friends
+from keitai.social import footprints, friends, introductions, messages
 
 BUDGET = 5 * 1024
 HIDDEN_SID = re.compile(r'<input type="hidden" name="sid" value="([^"]+)">')
@@ -49,6 +49,17 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     friend_of_friend = make_member("ゆき", "yuki@softbank.ne.jp")
     friends.befriend(me, friend)
     friends.befriend(friend, friend_of_friend)
+    # Footprints, a conversation, introductions (approved, waiting for me, waiting for a friend).
+    hanako = make_member("はなこ", "hanako@docomo.ne.jp")
+    friends.befriend(me, hanako)
+    footprints.record(friend, me)
+    footprints.record(friend_of_friend, me)
+    first = messages.send(friend, me, "こんにちは", "\n".join(["今度カフェに行こう。"] * 12))
+    messages.send(me, friend, "Re: こんにちは", "いいね！", reply_to=first)
+    introductions.write(friend, me, "さくらさんは日記が上手です。" * 6)
+    introductions.approve(me, introductions.written_by(friend, me).id)
+    introductions.write(hanako, me, "やさしい人です。")
+    introductions.write(me, friend, "釣り名人です。")
 
     phone = client(DOCOMO_1_5K)
     phone.login("sakura@docomo.ne.jp")

@@ -1,0 +1,27 @@
+"""Delete old footprints (older than KEITAI_FOOTPRINT_DAYS, default 90) and expired sessions.
+
+Runs in short transactions, so the site keeps serving meanwhile; run it daily from cron.
+"""
+from . import connect
+
+NAME = "prune"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--footprint-days", type=int, default=None, metavar="N",
+                        help="keep footprints of the last N days (default: KEITAI_FOOTPRINT_DAYS)")
+
+
+def run(args) -> int:
+    from keitai.social import footprints
+    from keitai.web import sessions
+
+    settings = connect(migrate=True)
+    days = settings.footprint_days if args.footprint_days is None else args.footprint_days
+    if days < 1:
+        print("--footprint-days must be at least 1")
+        return 2
+    gone = footprints.prune(days)
+    expired = sessions.prune()
+    print(f"pruned {gone} footprints older than {days} days and {expired} expired sessions")
+    return 0

@@ -1,0 +1,18 @@
+"""Introductions (紹介文): one per friend and member, shown when the member has approved it."""
+from peewee import AutoField, BigIntegerField, BooleanField, ForeignKeyField, TextField
+
+from .base import BaseModel
+from .members import Member
+
+
+class Introduction(BaseModel):
+    id = AutoField()
+    member = ForeignKeyField(Member, column_name="member_id", on_delete="CASCADE")  # who is introduced
+    author = ForeignKeyField(Member, column_name="author_id", on_delete="CASCADE")
+    body = TextField()
+    approved = BooleanField(default=False)
+    created_at = BigIntegerField()
+    updated_at = BigIntegerField()
+
+    class Meta:
+        table_name = "introductions"

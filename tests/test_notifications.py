@@ -1,0 +1,53 @@
+"""The home page's first lines: what waits for the member, counted cheaply, in a fixed order."""
+from __future__ import annotations
+
+import re
+
+from conftest import DOCOMO_1_5K, PC
+from keitai.models.base import execute, now
+from keitai.social import footprints, friends, introductions, messages, notifications
+from quick import member, sign_in
+
+
+def test_home_starts_with_what_waits_in_order_on_a_handset_and_a_pc(client):
+    me, friend, asker, visitor, blocked = (member(n) for n in ("わたし", "ともだち", "しりたい", "おとずれ", "ブロック"))
+    friends.befriend(me, friend)
+    for sender in (asker, blocked):
+        execute("INSERT INTO friend_requests (from_id, to_id, created_at) VALUES (?, ?, ?)", (sender, me, now()))
+    execute("INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)", (me, blocked, now()))
+    messages.send(friend, me, "やあ", "元気？")
+    footprints.record(visitor, me)
+    introductions.write(friend, me, "いい人です")
+
+    assert [(n.label, n.count) for n in notifications.home_notices(me)] == [
+        ("友人申請", 1), ("未読メッセージ", 1), ("新しい足あと", 1), ("承認待ちの紹介文", 1)]
+
+    pc = sign_in(client(PC), me)
+    text = pc.get("/").text
+    assert text.index("友人申請 1件") < text.index("未読メッセージ 1件") < text.index("新しい足あと") < text.index("承認待ちの紹介文")
+
+    phone = sign_in(client(DOCOMO_1_5K), me)
+    home = phone.page("/")
+    body = phone.text(home)
+    content = body.split("<!--page-->")[1]
+    lines = [re.sub(r"<[^>]+>", "", line).strip() for line in content.strip().split("<br>")[:4]]
+    assert lines == ["!友人申請1件", "!未読メッセージ1件", "!新しい足あと1件", "!承認待ちの紹介文1件"]
+    assert f'href="/member/{me}/introductions?sid=' in body and 'href="/friends/requests?sid=' in body
+    assert "おとずれ" in phone.text(home.click(description="新しい足あと"))
+    assert "新しい足あと" not in phone.text(phone.page("/"))
+
+
+
+def test_a_feature_adds_its_line_where_it_belongs(client):
+    me = member()
+    counts = {"n": 0}
+    notifications.register("diary_comments", lambda member_id: counts["n"], "/member/{member_id}", after="messages")
+    try:
+        assert [c.key for c in notifications.COUNTERS] == [
+            "friend_requests", "messages", "diary_comments", "footprints", "introductions"]
+        assert notifications.home_notices(me) == []
+        counts["n"] = 3
+        assert notifications.home_notices(me) == [
+            notifications.Notice("日記への新しいコメント", 3, f"/member/{me}")]
+    finally:
+        notifications.COUNTERS[:] = [c for c in notifications.COUNTERS if c.key != "diary_comments"]
