@@ -46,6 +46,15 @@ def database_url(tmp_path_factory):
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """argon2 at test strength: the suite signs in hundreds of times."""
+    from argon2 import PasswordHasher
+
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    accounts._DUMMY_HASH = accounts._hasher.hash("keitai-dummy-password")
+
+
 @pytest.fixture(scope="session")
 def migrated(database_url):
     base.connect(database_url)
