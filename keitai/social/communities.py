@@ -644,18 +644,22 @@ class Update(NamedTuple):
     community_name: str
 
 
-# The top N topics by activity across my communities lie in my N most recently
-# active communities (each community's last activity is its newest topic's), so
-# read those, then their topics active since the Nth of them: a bounded index
-# range per community, never all topics of all my communities.  The margin covers
-# communities whose latest activity is a topic now hidden (deleted or blocked).
+# The newest N topics across my communities, read without touching every topic of
+# every community I belong to: take my M most recently active communities (the
+# newest topics are in them, since a community's last activity is its newest
+# topic's), and from each only the topics at least as recent as its M-th newest
+# (one short walk down community_topics_activity per community).  M = 2N leaves
+# room for topics hidden from me (removed, or on either side of a block).
 _HOME = (
-    "WITH mine AS ("
-    " SELECT c.id, c.name, c.last_activity_at FROM community_members cm JOIN communities c ON c.id = cm.community_id"
-    " WHERE cm.member_id = ? ORDER BY c.last_activity_at DESC LIMIT ?)"
+    "WITH top AS ("
+    " SELECT c.id, c.name FROM community_members cm JOIN communities c ON c.id = cm.community_id"
+    " WHERE cm.member_id = ? ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?),"
+    " mine AS ("
+    " SELECT top.id, top.name, COALESCE((SELECT t2.last_activity_at FROM community_topics t2"
+    "  WHERE t2.community_id = top.id ORDER BY t2.last_activity_at DESC LIMIT 1 OFFSET ?), 0) AS floor"
+    " FROM top)"
     " SELECT t.id, t.title, t.comment_count, t.last_activity_at, mine.id, mine.name"
-    " FROM mine JOIN community_topics t ON t.community_id = mine.id"
-    " AND t.last_activity_at >= (SELECT MIN(last_activity_at) FROM mine)"
+    " FROM mine JOIN community_topics t ON t.community_id = mine.id AND t.last_activity_at >= mine.floor"
     f" WHERE t.deleted = FALSE AND {_not_blocked('t.author_id')}"
     " ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ?"
 )
@@ -663,7 +667,8 @@ _HOME = (
 
 def home_updates(member_id: int, limit: int = 5) -> list[Update]:
     """Newest topics and comments in my communities: one indexed query."""
-    rows = fetchall(_HOME, (member_id, limit * 2, member_id, member_id, limit))
+    margin = limit * 2
+    rows = fetchall(_HOME, (member_id, margin, margin - 1, member_id, member_id, limit))
     return [Update(*r) for r in rows]
 
 

@@ -44,8 +44,9 @@ def _int(name: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def _confirm(question: str, action: str, button: str, back: str, title: str, **hidden):
-    return render("community_confirm.html", question=question, action=action, button=button,
+def _confirm(question: str, target: str, button: str, back: str, title: str, **hidden):
+    """A page asking "are you sure?" whose form posts ``hidden`` to ``target``."""
+    return render("community_confirm.html", question=question, target=target, button=button,
                   back=back, title=title, hidden=hidden)
 
 
