@@ -60,6 +60,7 @@ COMMUNITY = {
     "their_too_many": "この人は参加できるコミュニティの上限（{limit}個）に達しています。",
     "owner_cannot_leave": "管理人は退会できません。先に管理人を他のメンバーに交代してください。",
     "already_member": "すでに参加しています。",
+    "not_joined": "このコミュニティには参加していません。",
     "already_requested": "参加を申請済みです。管理人の承認をお待ちください。",
     "no_request": "この参加申請は見つかりません。取り消されたか、処理済みです。",
     "too_many_subadmins": "副管理人は{limit}人までです。",

@@ -326,6 +326,8 @@ def _drop_member(community_id: int, member_id: int) -> bool:
 
 
 def cancel_request(standing: Standing) -> None:
+    """Withdraw my request to join."""
+    _require(standing.requested, "no_request")
     execute(
         "DELETE FROM community_join_requests WHERE community_id = ? AND member_id = ?",
         (standing.community.id, standing.viewer_id),
@@ -334,6 +336,7 @@ def cancel_request(standing: Standing) -> None:
 
 def leave(standing: Standing) -> None:
     """Leave a community; the owner must hand it over first."""
+    _require(standing.is_member, "not_joined")
     _require(not standing.is_owner, "owner_cannot_leave")
     _drop_member(standing.community.id, standing.viewer_id)
 
@@ -468,16 +471,20 @@ def _activity_cursor(row) -> str:
     return f"{row.last_activity_at}_{row.id}"
 
 
+# A member's communities (at most MAX_MEMBERSHIPS), read first through
+# community_members_member.  MATERIALIZED keeps it first: PostgreSQL's statistics know
+# only the average member, and for one in hundreds of communities it would rather walk
+# every community by activity and probe each for the membership.
+_JOINED = "WITH joined AS MATERIALIZED (SELECT community_id FROM community_members WHERE member_id = ?)"
+
+
 def my_communities(member_id: int, limit: int = 10, before: str | None = None) -> Page:
     """The communities ``member_id`` belongs to, most recently active first."""
     cursor = parse_cursor(before)
-    sql = (
-        f"SELECT {_ROW} FROM community_members cm JOIN communities c ON c.id = cm.community_id"
-        " WHERE cm.member_id = ?"
-    )
+    sql = f"{_JOINED} SELECT {_ROW} FROM joined JOIN communities c ON c.id = joined.community_id"
     args: tuple = (member_id,)
     if cursor:
-        sql += " AND (c.last_activity_at, c.id) < (?, ?)"
+        sql += " WHERE (c.last_activity_at, c.id) < (?, ?)"
         args += cursor
     rows = [CommunityRow(*r) for r in fetchall(
         sql + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?", args + (limit + 1,))]
@@ -651,9 +658,9 @@ class Update(NamedTuple):
 # (one short walk down community_topics_activity per community).  M = 2N leaves
 # room for topics hidden from me (removed, or on either side of a block).
 _HOME = (
-    "WITH top AS ("
-    " SELECT c.id, c.name FROM community_members cm JOIN communities c ON c.id = cm.community_id"
-    " WHERE cm.member_id = ? ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?),"
+    f"{_JOINED}, top AS ("
+    " SELECT c.id, c.name FROM joined JOIN communities c ON c.id = joined.community_id"
+    " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?),"
     " mine AS ("
     " SELECT top.id, top.name, COALESCE((SELECT t2.last_activity_at FROM community_topics t2"
     "  WHERE t2.community_id = top.id ORDER BY t2.last_activity_at DESC LIMIT 1 OFFSET ?), 0) AS floor"

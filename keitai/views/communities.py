@@ -232,6 +232,7 @@ def join(community_id):
 @login_required
 def cancel_confirm(community_id):
     st = _standing(community_id)
+    _require(st.requested, "no_request")
     return _confirm(f"「{st.community.name}」への参加申請を取り消しますか？",
                     f"/community/{community_id}/cancel", "取り消す", f"/community/{community_id}", "参加申請の取り消し")
 
@@ -239,7 +240,10 @@ def cancel_confirm(community_id):
 @routes.post("/community/<community_id:int>/cancel")
 @login_required
 def cancel(community_id):
-    communities.cancel_request(_standing(community_id))
+    try:
+        communities.cancel_request(_standing(community_id))
+    except CommunityError as exc:
+        _refuse(exc)
     redirect(f"/community/{community_id}", msg="request_cancelled")
 
 
@@ -247,6 +251,7 @@ def cancel(community_id):
 @login_required
 def leave_confirm(community_id):
     st = _standing(community_id)
+    _require(st.is_member, "not_joined")
     _require(not st.is_owner, "owner_cannot_leave")
     return _confirm(f"「{st.community.name}」を退会しますか？", f"/community/{community_id}/leave",
                     "退会する", f"/community/{community_id}", "コミュニティの退会")
