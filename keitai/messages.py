@@ -71,6 +71,21 @@ COMMUNITY = {
     "already_reported": "この書き込みはすでに報告済みです。管理人が確認します。",
     "no_report": "この報告は見つかりません。すでに処理済みです。",
 }
+# Community confirmation pages: (title, question, button); {name} is what is acted on.
+COMMUNITY_CONFIRM = {
+    "delete": ("コミュニティの削除", "「{name}」を削除しますか？トピックとコメントもすべて消え、元に戻せません。", "削除する"),
+    "cancel": ("参加申請の取り消し", "「{name}」への参加申請を取り消しますか？", "取り消す"),
+    "leave": ("コミュニティの退会", "「{name}」を退会しますか？", "退会する"),
+    "handover": ("管理人の交代", "{name}さんを管理人にしますか？あなたは一般のメンバーになります。", "交代する"),
+    "remove": ("メンバーの退会", "{name}さんをこのコミュニティから退会させますか？再び参加することはできなくなります。", "退会させる"),
+    "delete_topic": ("トピックの削除", "トピック「{name}」を削除しますか？コメントもすべて消えます。", "削除する"),
+    "delete_comment": ("コメントの削除", "「{name}」のコメント{number}を削除しますか？", "削除する"),
+}
+COMMUNITY_LISTS = {
+    "mine": "参加コミュニティ",
+    "newest": "新着コミュニティ",
+    "active": "最近盛り上がっているコミュニティ",
+}
 NOTICES.update({
     "community_created": "コミュニティを作成しました。",
     "joined": "コミュニティに参加しました。",

@@ -164,7 +164,9 @@ class Standing:
 
     @property
     def can_join(self) -> bool:
-        return not self.is_member and not self.requested and not self.banned and not self.blocked_with_owner
+        """May join or ask to (a request still waiting counts as asked, unless the community is now open)."""
+        waiting = self.requested and self.community.join_policy == "approval"
+        return not self.is_member and not waiting and not self.banned and not self.blocked_with_owner
 
 
 _COMMUNITY = (
@@ -414,6 +416,7 @@ def remove_member(standing: Standing, member_id: int) -> None:
 
 
 def unban(standing: Standing, member_id: int) -> None:
+    """Let a removed member join again."""
     _require(standing.can_moderate, "not_admin")
     execute("DELETE FROM community_bans WHERE community_id = ? AND member_id = ?", (standing.community.id, member_id))
 

@@ -14,12 +14,9 @@ from keitai.web import RouteTable, current_device, login_required, params, redir
 routes = RouteTable()
 
 
-def _handset() -> bool:
-    return current_device().is_handset
-
-
 def _per_page(handset: int, pc: int) -> int:
-    return handset if _handset() else pc
+    """Items per list page: a handset's page must fit its few kilobytes."""
+    return handset if current_device().is_handset else pc
 
 
 def _standing(community_id: int) -> communities.Standing:
@@ -44,10 +41,11 @@ def _int(name: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def _confirm(question: str, target: str, button: str, back: str, title: str, **hidden):
-    """A page asking "are you sure?" whose form posts ``hidden`` to ``target``."""
-    return render("community_confirm.html", question=question, target=target, button=button,
-                  back=back, title=title, hidden=hidden)
+def _confirm(kind: str, target: str, back: str, hidden: dict | None = None, **words):
+    """A page asking "are you sure?" (messages.COMMUNITY_CONFIRM[kind]) whose form posts ``hidden`` to ``target``."""
+    title, question, button = messages.COMMUNITY_CONFIRM[kind]
+    return render("community_confirm.html", title=title, question=question.format(**words), button=button,
+                  target=target, back=back, hidden=hidden or {})
 
 
 # ---------------------------------------------------------------------------
@@ -65,13 +63,6 @@ def hub():
     )
 
 
-_LISTS = {
-    "mine": "参加コミュニティ",
-    "newest": "新着コミュニティ",
-    "active": "最近盛り上がっているコミュニティ",
-}
-
-
 @routes.get("/communities/<kind:re:mine|newest|active>")
 @login_required
 def listing(kind):
@@ -82,7 +73,7 @@ def listing(kind):
         page = communities.newest_communities(limit, before)
     else:
         page = communities.active_communities(limit, before)
-    return render("community_list.html", heading=_LISTS[kind], page=page, path=f"/communities/{kind}")
+    return render("community_list.html", heading=messages.COMMUNITY_LISTS[kind], page=page, path=f"/communities/{kind}")
 
 
 @routes.get("/communities/categories")
@@ -163,10 +154,7 @@ def edit(community_id):
 def delete_confirm(community_id):
     st = _standing(community_id)
     _require(st.is_owner or st.site_admin, "not_owner")
-    return _confirm(
-        f"「{st.community.name}」を削除しますか？トピックとコメントもすべて消え、元に戻せません。",
-        f"/community/{community_id}/delete", "削除する", f"/community/{community_id}", "コミュニティの削除",
-    )
+    return _confirm("delete", f"/community/{community_id}/delete", f"/community/{community_id}", name=st.community.name)
 
 
 @routes.post("/community/<community_id:int>/delete")
@@ -233,8 +221,7 @@ def join(community_id):
 def cancel_confirm(community_id):
     st = _standing(community_id)
     _require(st.requested, "no_request")
-    return _confirm(f"「{st.community.name}」への参加申請を取り消しますか？",
-                    f"/community/{community_id}/cancel", "取り消す", f"/community/{community_id}", "参加申請の取り消し")
+    return _confirm("cancel", f"/community/{community_id}/cancel", f"/community/{community_id}", name=st.community.name)
 
 
 @routes.post("/community/<community_id:int>/cancel")
@@ -253,8 +240,7 @@ def leave_confirm(community_id):
     st = _standing(community_id)
     _require(st.is_member, "not_joined")
     _require(not st.is_owner, "owner_cannot_leave")
-    return _confirm(f"「{st.community.name}」を退会しますか？", f"/community/{community_id}/leave",
-                    "退会する", f"/community/{community_id}", "コミュニティの退会")
+    return _confirm("leave", f"/community/{community_id}/leave", f"/community/{community_id}", name=st.community.name)
 
 
 @routes.post("/community/<community_id:int>/leave")
@@ -297,7 +283,10 @@ def requests(community_id):
 @routes.post("/community/<community_id:int>/requests/<member_id:int>")
 @login_required
 def answer(community_id, member_id):
-    approve = params().get("answer") == "approve"
+    choice = params().get("answer")
+    if choice not in ("approve", "reject"):
+        raise bottle.HTTPError(400)
+    approve = choice == "approve"
     try:
         communities.answer_request(_standing(community_id), member_id, approve)
     except CommunityError as exc:
@@ -317,7 +306,10 @@ def reports(community_id):
 @routes.post("/community/<community_id:int>/reports/<report_id:int>")
 @login_required
 def resolve(community_id, report_id):
-    remove = params().get("action") == "remove"
+    action = params().get("action")
+    if action not in ("remove", "dismiss"):
+        raise bottle.HTTPError(400)
+    remove = action == "remove"
     try:
         communities.resolve_report(_standing(community_id), report_id, remove)
     except CommunityError as exc:
@@ -347,20 +339,13 @@ _PERSON_ACTIONS = {
     "remove": (communities.remove_member, "member_removed"),
     "unban": (communities.unban, "unbanned"),
 }
-_PERSON_QUESTIONS = {
-    "handover": ("管理人の交代", "{name}さんを管理人にしますか？あなたは一般のメンバーになります。", "交代する"),
-    "remove": ("メンバーの退会", "{name}さんをこのコミュニティから退会させますか？再び参加することはできなくなります。", "退会させる"),
-}
-
-
 @routes.get("/community/<community_id:int>/member/<member_id:int>/<action:re:handover|remove>")
 @login_required
 def person_confirm(community_id, member_id, action):
     st = _standing(community_id)
     found = _person(st, member_id)
-    title, question, button = _PERSON_QUESTIONS[action]
-    return _confirm(question.format(name=found.nickname), f"/community/{community_id}/member/{member_id}",
-                    button, f"/community/{community_id}/member/{member_id}", title, action=action)
+    here = f"/community/{community_id}/member/{member_id}"
+    return _confirm(action, here, here, {"action": action}, name=found.nickname)
 
 
 @routes.post("/community/<community_id:int>/member/<member_id:int>")
@@ -457,8 +442,7 @@ def close(topic_id):
 def topic_delete_confirm(topic_id):
     found, st = _topic(topic_id)
     _require(communities.may_manage_topic(st, found), "not_yours")
-    return _confirm(f"トピック「{found.title}」を削除しますか？コメントもすべて消えます。",
-                    f"/topic/{topic_id}/delete", "削除する", f"/topic/{topic_id}", "トピックの削除")
+    return _confirm("delete_topic", f"/topic/{topic_id}/delete", f"/topic/{topic_id}", name=found.title)
 
 
 @routes.post("/topic/<topic_id:int>/delete")
@@ -485,8 +469,8 @@ def _comment(comment_id: int):
 def comment_delete_confirm(comment_id):
     item, found, st = _comment(comment_id)
     _require(communities.may_delete_comment(st, item), "not_yours")
-    return _confirm(f"「{found.title}」のコメント{item.number}を削除しますか？",
-                    f"/comment/{comment_id}/delete", "削除する", f"/topic/{found.id}", "コメントの削除")
+    return _confirm("delete_comment", f"/comment/{comment_id}/delete", f"/topic/{found.id}",
+                    name=found.title, number=item.number)
 
 
 @routes.post("/comment/<comment_id:int>/delete")
