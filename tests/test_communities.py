@@ -458,7 +458,7 @@ def test_comment_numbers_are_unique_when_members_post_at_once(quick, app):
     for writer in writers:
         join(community_id, writer)
     topic_id = topic(community_id, owner)
-    url = base.db.obj  # each thread gets its own connection from the same database
+    database = base.db.obj  # peewee gives each thread its own connection
     errors = []
 
     def post(writer):
@@ -468,7 +468,7 @@ def test_comment_numbers_are_unique_when_members_post_at_once(quick, app):
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
-            url.close()
+            database.close()
 
     threads = [threading.Thread(target=post, args=(w,)) for w in writers]
     for thread in threads:
@@ -756,6 +756,10 @@ def test_pc_pages_of_a_community_render_for_owner_member_and_outsider(client, ma
     for path in (f"/community/{community_id}/admin", f"/community/{community_id}/edit", f"/community/{community_id}/requests",
                  f"/community/{community_id}/reports", f"/community/{community_id}/member/{member}"):
         assert owner_pc.page(path).status_int == 200, path
+    csrf = owner_pc.page(f"/community/{community_id}/edit").forms[0]["csrf"].value
+    for path, field in ((f"/community/{community_id}/requests/{member}", "answer"), (f"/community/{community_id}/reports/1", "action"),
+                        (f"/community/{community_id}/member/{member}", "action")):
+        assert owner_pc.post(path, {"csrf": csrf, field: "everything"}, status=400).status_int == 400
     saved = submit(owner_pc, owner_pc.page(f"/community/{community_id}/edit"), name="写真部2", read_policy="members")
     assert saved.status_int == 303
     assert standing(community_id, owner).community.read_policy == "members"
