@@ -146,6 +146,9 @@ class Client(webtest.TestApp):
         form = response.forms[form_index]
         for name, value in fields.items():
             form[name] = value
+        if (response.charset or "").lower() in ("shift_jis", "cp932"):
+            # A Shift_JIS page's form comes back in CP932, as a handset sends it.
+            return form.submit(content_type="application/x-www-form-urlencoded; charset=cp932")
         return form.submit()
 
 

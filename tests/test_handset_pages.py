@@ -11,7 +11,7 @@ from collections import deque
 from urllib.parse import parse_qs, urlsplit
 
 from conftest import ACTION, DOCOMO_1_5K, HREF
-from keitai.social import footprints, friends, introductions, messages
+from keitai.social import communities, footprints, friends, introductions, messages
 
 BUDGET = 5 * 1024
 HIDDEN_SID = re.compile(r'<input type="hidden" name="sid" value="([^"]+)">')
@@ -60,6 +60,22 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     introductions.approve(me, introductions.written_by(friend, me).id)
     introductions.write(hanako, me, "やさしい人です。")
     introductions.write(me, friend, "釣り名人です。")
+    # Communities: one I run (with a request, a report, a long topic), one I belong to.
+    mine = communities.create_community(me, "カフェ好き集まれ", "food", "おすすめのカフェを教えあいましょう。" * 30,
+                                        join_policy="approval")
+    communities.join(communities.standing(mine, friend_of_friend), "入れてください")
+    communities.join(communities.standing(mine, friend))  # a request, too
+    communities.answer_request(communities.standing(mine, me), friend, True)
+    communities.set_subadmin(communities.standing(mine, me), friend, True)
+    long_topic = communities.create_topic(communities.standing(mine, friend), "今日のカフェ", "写真付きで。" * 200)
+    topic_row = communities.get_topic(long_topic, me)
+    for i in range(15):
+        communities.add_comment(communities.standing(mine, friend), topic_row, f"{i}番目のコメントです。" * 20)
+    first = communities.get_comment(communities.comments(topic_row, me, 1, after=0).items[0].id, me)[0]
+    communities.report(communities.standing(mine, friend), topic_row, first, "spam", "宣伝です")
+    theirs = communities.create_community(friend, "釣り部", "outdoor", "海釣りの話", read_policy="members")
+    communities.join(communities.standing(theirs, me))
+    communities.create_topic(communities.standing(theirs, friend), "釣果報告", "アジが釣れました")
 
     phone = client(DOCOMO_1_5K)
     phone.login("sakura@docomo.ne.jp")

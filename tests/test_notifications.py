@@ -38,16 +38,17 @@ def test_home_starts_with_what_waits_in_order_on_a_handset_and_a_pc(client):
 
 
 
-def test_a_feature_adds_its_line_where_it_belongs(client):
+def test_a_feature_adds_its_line_where_it_belongs(client, monkeypatch):
     me = member()
     counts = {"n": 0}
-    notifications.register("diary_comments", lambda member_id: counts["n"], "/member/{member_id}", after="messages")
+    monkeypatch.setitem(notifications.words.HOME_NOTICES, "test_line", "テストの知らせ")
+    before = [c.key for c in notifications.COUNTERS]
+    notifications.register("test_line", lambda member_id: counts["n"], "/member/{member_id}", after="messages")
     try:
-        assert [c.key for c in notifications.COUNTERS] == [
-            "friend_requests", "messages", "diary_comments", "footprints", "introductions"]
+        at = before.index("messages") + 1
+        assert [c.key for c in notifications.COUNTERS] == before[:at] + ["test_line"] + before[at:]
         assert notifications.home_notices(me) == []
         counts["n"] = 3
-        assert notifications.home_notices(me) == [
-            notifications.Notice("日記への新しいコメント", 3, f"/member/{me}")]
+        assert notifications.home_notices(me) == [notifications.Notice("テストの知らせ", 3, f"/member/{me}")]
     finally:
-        notifications.COUNTERS[:] = [c for c in notifications.COUNTERS if c.key != "diary_comments"]
+        notifications.COUNTERS[:] = [c for c in notifications.COUNTERS if c.key != "test_line"]

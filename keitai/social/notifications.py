@@ -13,7 +13,7 @@ from typing import Callable, NamedTuple
 from keitai import messages as words
 from keitai.models.base import scalar
 
-from . import footprints, introductions, messages
+from . import communities, footprints, introductions, messages
 
 
 class Notice(NamedTuple):
@@ -60,6 +60,7 @@ register("friend_requests", friend_request_count, "/friends/requests")
 register("messages", messages.unread_count, "/messages")
 register("footprints", footprints.new_count, "/footprints")
 register("introductions", introductions.pending_count, "/member/{member_id}/introductions")
+register("community_requests", communities.pending_join_requests_count, "/communities/mine")
 
 
 def home_notices(member_id: int) -> list[Notice]:

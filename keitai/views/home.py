@@ -1,5 +1,5 @@
 """``/``: the sign-in page for visitors, the home page for members."""
-from keitai.social import notifications
+from keitai.social import communities, notifications
 from keitai.web import RouteTable, params, render, safe_next, viewer
 
 routes = RouteTable()
@@ -10,4 +10,8 @@ def home():
     me = viewer()
     if me is None:
         return render("login.html", error=None, next=safe_next(params().get("next")), mail="")
-    return render("home.html", notices=notifications.home_notices(me.id))
+    return render(
+        "home.html",
+        notices=notifications.home_notices(me.id),
+        community_updates=communities.home_updates(me.id),
+    )
