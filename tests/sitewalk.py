@@ -12,6 +12,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import pytest
+
 from keitai import config, device as devices
 from keitai.models import base
 from keitai.web import sessions
@@ -195,3 +197,32 @@ def text_cells_containing(markers) -> list[str]:
                 if isinstance(cell, str) and any(m in cell for m in markers):
                     found.append(f"{table}: {cell}")
     return sorted(found)
+
+
+_password_hashes: dict[int, str] = {}
+
+
+@pytest.fixture
+def cheap_passwords(monkeypatch):
+    """argon2 with the cheapest parameters: these tests sign in hundreds of times, and the
+    code path (verify, dummy verify for unknown mail, rehash) stays the real one."""
+    from argon2 import PasswordHasher
+
+    from keitai.social import accounts
+
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", hasher)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", hasher.hash("keitai-dummy-password"))
+
+
+def quick_member(nickname: str, mail: str, birthday: str = "1990-01-01", **fields) -> int:
+    """An active member (password conftest.PASSWORD), without paying for a hash each time."""
+    from conftest import PASSWORD
+    from keitai.models.members import Member
+    from keitai.social import accounts
+
+    key = id(accounts._hasher)
+    if key not in _password_hashes:
+        _password_hashes[key] = accounts.hash_password(PASSWORD)
+    return Member.create(nickname=nickname, mail=accounts.normalize_mail(mail), password_hash=_password_hashes[key],
+                         birthday=birthday, status="active", created_at=base.now(), **fields).id
