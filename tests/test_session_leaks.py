@@ -12,13 +12,13 @@ from conftest import DOCOMO_1, GATEWAY_IP, OUTSIDE_IP, PC
 from keitai.models.base import execute, now, scalar
 from keitai.social import friends
 from keitai.web.accesslog import masked_url
-from sitewalk import HREF, SRC, crawl, internal, unescape
+from sitewalk import HREF, SRC, cheap_passwords, crawl, internal, unescape  # noqa: F401
 
 EXTERNAL = "http://blog.example.jp/sakura?from=keitai"
 
 
 @pytest.fixture
-def sakura(make_member):
+def sakura(make_member, cheap_passwords):  # noqa: F811
     me = make_member("さくら", "sakura@docomo.ne.jp", about=f"ブログはこちら {EXTERNAL} です",
                      hobbies="カフェ")
     friend = make_member("たろう", "taro@ezweb.ne.jp", about="https://example.com/taro の日記")
