@@ -20,7 +20,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
-from urllib.parse import quote_from_bytes
+from urllib.parse import quote, quote_from_bytes, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
@@ -58,6 +58,13 @@ INJECTIONS = (
     "%s%n%x%d",
     "＜script＞alert(7)＜／script＞",
 )
+#: Ways to say "another site" to a redirect: each must land on this site.
+REDIRECTS = ("//evil.example/", "http://evil.example/", "https:evil.example", "/\\evil.example", "\\\\evil.example",
+             "/%2F%2Fevil.example", "\t//evil.example", " //evil.example", "///evil.example", "http:/\\evil.example",
+             "/out?url=http://evil.example/", "javascript:alert(8)", "//evil.example@localhost/",
+             "%2F%2Fevil.example", "/.//evil.example", "https://localhost.evil.example/")
+#: Fields and parameters that name where to go next.
+REDIRECT_NAMES = re.compile(r"next|url|return|back|redirect|continue|goto|to$", re.I)
 #: Any of these in a page means member input reached it unescaped.
 RAW = ("<script>alert(", "<img src=x onerror", "' onmouseover='alert(", '" onmouseover="alert(',
        "<iframe src=//evil", "<form action=//evil", 'href="javascript:', "href='javascript:")
@@ -264,11 +271,14 @@ def discover(members: list[Member], rounds: int = 3) -> list[tuple[Member, FormS
 
 
 def assert_escaped(where: str, response) -> None:
-    """No member-written script in this response, in the charset it was sent in."""
+    """No member-written script in this response, and no redirect off the site."""
     charset = (response.charset or "utf-8").lower()
     body = response.body.decode("cp932" if charset in ("shift_jis", "cp932") else "utf-8", "replace")
     for raw in RAW:
         assert raw not in body, (where, raw)
+    if 300 <= response.status_int < 400:
+        location = urlsplit(response.headers.get("Location", ""))
+        assert location.scheme in ("http", "https") and location.hostname == "localhost", (where, location)
 
 
 def _members(client, world) -> list[Member]:
@@ -373,11 +383,15 @@ def catalog(charset: str) -> list[bytes]:
 
 
 def _catalog(member: Member, spec: FormSpec, baseline: dict) -> None:
-    """Every catalogue value in every field at once, with the member's own session and token."""
-    for value in catalog(member.charset):
+    """Every catalogue value in every field at once, with the member's own session and token;
+    then every redirect payload in every field (hidden ones too) that names a destination."""
+    tries = [(value, lambda name, kind: kind not in ("hidden", "submit"), []) for value in catalog(member.charset)]
+    tries += [(target.encode(), lambda name, kind: bool(REDIRECT_NAMES.search(name)), [(b"next", target.encode())])
+              for target in REDIRECTS]
+    for value, takes, extra in tries:
         pairs = [(b"csrf", member.token())] if spec.method == "POST" else []
-        pairs += [(name.encode(), value if kind not in ("hidden", "submit") else default.encode())
-                  for name, kind, default in spec.fields]
+        pairs += [(name.encode(), value if takes(name, kind) else default.encode())
+                  for name, kind, default in spec.fields] + extra
         with base.db.atomic() as txn:
             response = member.send(spec, pairs)
             what = (spec.method, spec.action, value[:40], response.status)
@@ -411,15 +425,19 @@ def test_every_route_with_foreign_missing_huge_and_garbage_ids_never_fails(clien
         for path in fill(rule, values, other):
             if method == "GET":
                 queries = ["", "&".join(f"{n}={QUERY_VALUES[0]}" for n in QUERY_NAMES)] + [
-                    "&".join(f"{n}={v}" for n in QUERY_NAMES) for v in QUERY_VALUES[1:]]
+                    "&".join(f"{n}={v}" for n in QUERY_NAMES) for v in QUERY_VALUES[1:]] + [
+                    f"next={quote(t, safe='')}&url={quote(t, safe='')}" for t in REDIRECTS]
                 for query in queries:
                     for who in (me_pc, me_phone):
                         response = who.send(FormSpec("", path + ("?" + query if query else ""), "GET", False), [])
                         requests += 1
                         assert response.status_int < 500, (who.handset, path, query, response.errors)
+                        assert_escaped(f"{path}?{query}", response)
                 for anonymous in (visitor, forged_gateway):
-                    response = anonymous.get(path, status="*", expect_errors=True)
-                    assert response.status_int < 500, (path, response.errors)
+                    for query in ("", f"next={quote(REDIRECTS[0], safe='')}"):
+                        response = anonymous.get(path + ("?" + query if query else ""), status="*", expect_errors=True)
+                        assert response.status_int < 500, (path, response.errors)
+                        assert_escaped(path, response)
             elif method == "POST":
                 for who in (me_pc, me_phone):
                     fields = [(b"csrf", who.token())] + [(n.encode(), v.encode()) for n, v in (
@@ -429,6 +447,7 @@ def test_every_route_with_foreign_missing_huge_and_garbage_ids_never_fails(clien
                         response = who.send(FormSpec("", path, "POST", False), fields)
                         requests += 1
                         assert response.status_int < 500, (path, response.errors, response.body[:2000])
+                        assert_escaped(path, response)
                         assert text_cells_containing(world.markers) == before, ("changed another member's data", path)
                         txn.rollback()
     assert requests > 20
