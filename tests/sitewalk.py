@@ -90,6 +90,8 @@ class FormSpec:
     method: str
     multipart: bool
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # (name, kind, default value)
+    options: dict[str, list[str]] = field(default_factory=dict)  # choices of selects and radio groups
+    unchecked: dict[str, str] = field(default_factory=dict)  # checkboxes left unticked: name -> value
 
     @property
     def key(self) -> tuple:
@@ -118,8 +120,11 @@ def forms_of(page: str, response) -> list[FormSpec]:
                 kind = type(f).__name__.lower()
                 if kind in ("field", "text", "email"):
                     kind = (f.attrs.get("type") or "text").lower()
+                if kind in ("select", "multipleselect", "radio"):
+                    spec.options[name] = [str(o[0]) for o in f.options if o[0] is not None]
                 if kind == "checkbox":
                     if f.value is None:
+                        spec.unchecked[name] = f._value or "on"
                         continue
                     value = f.value
                 elif kind == "radio":
@@ -159,7 +164,7 @@ def fill(rule: str, values: dict[str, list[str]], default: list[str]) -> list[st
             picked[i] = value
             it = iter(picked)
             paths.append(WILDCARD.sub(lambda _m: next(it), rule))
-    return sorted(set(paths))
+    return list(dict.fromkeys(paths))  # first: every wildcard with its first value
 
 
 def fingerprint() -> dict[str, str]:

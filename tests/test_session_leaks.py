@@ -69,7 +69,10 @@ def test_pages_carrying_a_sid_are_never_stored_by_a_proxy(client, sakura):
         assert "no-store" in cache and "private" in cache, (path, cache)
         assert response.headers.get("Pragma") == "no-cache", path
         assert response.headers.get("Referrer-Policy") == "same-origin", path
-    redirect = phone.post(phone.with_sid("/logout"), {"csrf": "x"}, status=403)
+    refused = phone.post(phone.with_sid("/logout"), {"csrf": "x"}, status=403)
+    assert "no-store" in refused.headers["Cache-Control"]
+    redirect = phone.page("/login")  # signed in already: sent home, with the sid in Location
+    assert redirect.status_int == 303 and phone.sid in redirect.headers["Location"]
     assert "no-store" in redirect.headers["Cache-Control"]
 
 

@@ -25,6 +25,7 @@ def soak(database_url: str, *extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEITAI_")}
     done = subprocess.run(
         [sys.executable, str(PROJECT_ROOT / "bench" / "soak.py"), "--json", "--members", "10", "--seed", "7",
+         "--relogin-every", "3",
          "--database-url", database_url, *extra],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=240)
     assert done.stdout, done.stderr
