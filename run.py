@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from keitai import commands
+from keitai.web import accesslog
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
             module.add_arguments(p)
         p.set_defaults(run=module.run)
     args = parser.parse_args(argv)
+    accesslog.configure(commands.settings())  # log lines to stderr; access lines where KEITAI_ACCESS_LOG says
     return args.run(args) or 0
 
 

@@ -8,7 +8,15 @@ import bottle
 
 from keitai import config, views
 from keitai.models import base
-from keitai.web import KeitaiPlugin, error_page
+from keitai.web import KeitaiPlugin, accesslog, error_page
+
+#: Ids in URLs: digits that fit a 64-bit column.  Anything else (negative, 30 digits) is a
+#: 404 at the router, not an overflow deep in the database driver.
+ID_PATTERN = r"[0-9]{1,18}"
+
+
+def _id_filter(_conf):
+    return ID_PATTERN, int, lambda value: str(int(value))
 
 
 def view_modules():
@@ -26,6 +34,9 @@ def create_app(settings: config.Settings | None = None, *, connect: bool = True)
     app.config["json.enable"] = False
     app.install(KeitaiPlugin())
     app.default_error_handler = error_page
+    app.router.add_filter("int", _id_filter)
     for module in view_modules():
         module.routes.install(app)
+    if settings.access_log != "off":
+        app.wsgi = accesslog.AccessLog(app.wsgi, settings.trusted_proxies)  # Bottle.__call__ calls self.wsgi
     return app

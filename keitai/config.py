@@ -59,6 +59,9 @@ class Settings:
     media_dir: str = str(DB_DIR / "media")
     #: Footprints older than this many days are pruned by ``run.py prune``.
     footprint_days: int = 90
+    #: Access log, one line per request with session ids masked: ``-`` (stderr, the default),
+    #: a file path, or ``off``.  ``run.py`` sets up the handler.
+    access_log: str = "-"
     #: Background import of external blog feeds inside ``run.py serve`` (seconds; 0 = off).
     feed_interval: int = 0
 

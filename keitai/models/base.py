@@ -20,6 +20,12 @@ db = peewee.DatabaseProxy()
 # SQLite tuned for a one-box site: WAL lets readers run beside the one writer,
 # synchronous=NORMAL is durable across process crashes in WAL mode, and the busy
 # timeout turns "database is locked" into a short wait.
+#
+# Transactions (``db.atomic()``) begin IMMEDIATE, taking the write lock at BEGIN.  A
+# deferred transaction that reads first and writes later cannot wait for the lock: if
+# another connection committed in between, its snapshot is stale and SQLite answers
+# "database is locked" at once, whatever the busy timeout (SQLITE_BUSY_SNAPSHOT).
+# bench/soak.py shows it under load with any read-then-write transaction.
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -42,7 +48,7 @@ def make_database(url: str) -> peewee.Database:
     if parsed.scheme == "sqlite":
         # sqlite:///relative/path or sqlite:////absolute/path, as SQLAlchemy spells them.
         path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
-        return peewee.SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, timeout=10)
+        return peewee.SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
     if parsed.scheme in ("postgres", "postgresql"):
         return peewee.PostgresqlDatabase(
             unquote(parsed.path.lstrip("/")) or "postgres",

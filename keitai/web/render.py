@@ -110,6 +110,10 @@ def render(name: str, **context) -> bytes | str:
     html = environment().get_template(f"{folder}/{name}").render(context)
     bottle.response.set_header("Cache-Control", "no-cache, no-store, must-revalidate, private")
     bottle.response.set_header("Pragma", "no-cache")
+    # Browsers that honour it send no Referer (with its sid) to other sites; /out covers the rest.
+    bottle.response.set_header("Referrer-Policy", "same-origin")
+    bottle.response.set_header("X-Content-Type-Options", "nosniff")
+    bottle.response.set_header("X-Frame-Options", "DENY")
     if not device.is_handset:
         bottle.response.content_type = "text/html; charset=UTF-8"
         return text.emoji_for(html, device)

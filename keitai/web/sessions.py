@@ -1,8 +1,9 @@
 """Database-backed sessions, carried by cookie or by ``sid`` in every URL.
 
 Only a SHA-256 of each session id is stored.  A session is bound to the carrier
-(and, where one was sent, the subscriber id) it began on, so a sid copied out
-of a handset's URL into another phone or a PC opens nothing.
+(and, where one was sent, the subscriber id; and whether it came through the
+carrier's gateway) it began on, so a sid copied out of a handset's URL into
+another phone or a PC opens nothing.
 """
 from __future__ import annotations
 
@@ -46,8 +47,15 @@ def _same_device(stored: str, current: str) -> bool:
 
 
 def device_key(device, secret: str) -> str:
-    """``carrier:keyed-hash-of-subscriber`` (or ``web:``) for binding a session."""
+    """``carrier:keyed-hash-of-subscriber`` (or ``web:``) for binding a session.
+
+    A session begun through the carrier's gateway is marked ``@gw``: a real handset
+    always comes that way, so its sid replayed from elsewhere with the same user agent
+    (where no subscriber id can be checked) opens nothing.
+    """
     carrier = device.carrier if device.is_handset and device.carrier else "web"
+    if carrier != "web" and device.from_gateway:
+        carrier += "@gw"
     subscriber = ""
     if device.subscriber_id:
         subscriber = hmac.new(secret.encode(), device.subscriber_id.encode(), "sha256").hexdigest()[:32]

@@ -61,6 +61,7 @@ def redirect(path: str, _anchor: str | None = None, **query):
     """Answer with 303 See Other to an internal page, keeping the session."""
     response = bottle.HTTPResponse(status=303)
     response.set_header("Location", absolute(url(path, _anchor, **query)))
+    response.set_header("Cache-Control", "no-store, private")  # the Location may carry a sid
     # Headers set on the global response (a new cookie at sign-in) go along.
     for name, value in bottle.response.headerlist:
         if name.lower() == "set-cookie":

@@ -1,0 +1,263 @@
+"""What ``run.py backup`` and ``run.py restore`` share: one backup is a directory
+
+    manifest.json       when, which database, applied migrations, rows per table, photo files
+    database.sqlite3    (SQLite) one self-contained file, copied with SQLite's online backup API
+    database.pgdump     (PostgreSQL) pg_dump's custom format, taken from one snapshot
+    media/              the photo files (kept outside the database)
+
+Both databases are copied from a single snapshot while the site keeps serving, and the
+row counts in the manifest are counted in that same snapshot, so a restore can prove
+it brought back exactly what was saved.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+MANIFEST = "manifest.json"
+SQLITE_FILE = "database.sqlite3"
+PG_FILE = "database.pgdump"
+MEDIA = "media"
+FORMAT = 1
+
+
+class ArchiveError(Exception):
+    """A backup or restore that must not go ahead; the message says why, for the operator."""
+
+
+# --- SQLite ----------------------------------------------------------------------------------
+
+def sqlite_path(url: str) -> Path:
+    path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
+    if not path or path == ":memory:":
+        raise ArchiveError(f"not a database file: {url}")
+    return Path(path)
+
+
+def _sqlite_tables(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+
+
+def sqlite_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in _sqlite_tables(conn)}
+
+
+def sqlite_check(conn: sqlite3.Connection) -> None:
+    try:
+        result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"integrity check failed: {exc}") from None
+    if result != ["ok"]:
+        raise ArchiveError("integrity check failed: " + "; ".join(result[:5]))
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return conn
+
+
+def backup_sqlite(source: Path, out: Path) -> dict[str, int]:
+    """Copy the live database into ``out`` in one step (one read snapshot; writers go on in WAL)."""
+    if not source.exists():
+        raise ArchiveError(f"no database at {source}")
+    src, dst = _open(source), _open(out)
+    try:
+        src.backup(dst)  # pages=-1: the whole database under one read transaction
+        dst.execute("PRAGMA journal_mode = DELETE")  # a single file, no -wal beside it
+        sqlite_check(dst)
+        return sqlite_counts(dst)
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"backup failed: {exc}") from None
+    finally:
+        src.close()
+        dst.close()
+
+
+def restore_sqlite(backup: Path, target: Path) -> dict[str, int]:
+    """Replace the target's content with the backup's, through SQLite (its locks, its journal)."""
+    if not backup.exists():
+        raise ArchiveError(f"no database in the backup: {backup}")
+    src, dst = _open(backup), _open(target)
+    try:
+        sqlite_check(src)  # before anything is touched
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = WAL")
+        sqlite_check(dst)
+        return sqlite_counts(dst)
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"restore failed: {exc}") from None
+    finally:
+        src.close()
+        dst.close()
+
+
+def sqlite_has_rows(path: Path) -> bool:
+    if not path.exists():
+        return False
+    conn = _open(path)
+    try:
+        return any(n for t, n in sqlite_counts(conn).items() if t != "schema_migrations")
+    finally:
+        conn.close()
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+def pg_env(url: str) -> dict[str, str]:
+    """libpq's environment for ``url``: the password stays out of the process list."""
+    parts = urlparse(url)
+    env = dict(os.environ)
+    for var, value in (("PGHOST", parts.hostname), ("PGPORT", parts.port), ("PGUSER", parts.username),
+                       ("PGPASSWORD", parts.password), ("PGDATABASE", parts.path.lstrip("/"))):
+        if value:
+            env[var] = unquote(str(value))
+    return env
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if not path:
+        raise ArchiveError(f"{name} not found: install the PostgreSQL client (apt-get install postgresql-client)")
+    return path
+
+
+def _pg_connect(url: str):
+    import psycopg
+
+    return psycopg.connect(url)
+
+
+def _pg_counts(cur) -> dict[str, int]:
+    cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+    names = [r[0] for r in cur.fetchall()]
+    counts = {}
+    for name in names:
+        cur.execute(f'SELECT COUNT(*) FROM public."{name}"')
+        counts[name] = cur.fetchone()[0]
+    return counts
+
+
+def backup_postgres(url: str, out: Path) -> dict[str, int]:
+    """pg_dump from one exported snapshot, with the rows counted in that same snapshot."""
+    pg_dump = _tool("pg_dump")
+    with _pg_connect(url) as conn:
+        import psycopg
+
+        conn.read_only = True
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ  # one snapshot for the transaction
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_export_snapshot()")
+            snapshot = cur.fetchone()[0]
+            counts = _pg_counts(cur)
+            result = subprocess.run(
+                [pg_dump, "--format=custom", "--no-owner", "--no-privileges", "--schema=public",
+                 f"--snapshot={snapshot}", f"--file={out}"],
+                env=pg_env(url), capture_output=True, text=True)
+        conn.rollback()
+    if result.returncode != 0:
+        raise ArchiveError("pg_dump failed: " + result.stderr.strip())
+    return counts
+
+
+def pg_has_rows(url: str) -> bool:
+    with _pg_connect(url) as conn, conn.cursor() as cur:
+        return any(n for t, n in _pg_counts(cur).items() if t != "schema_migrations")
+
+
+def restore_postgres(backup: Path, url: str) -> dict[str, int]:
+    """Empty the public schema and load the dump, all in one transaction: all or nothing."""
+    pg_restore, psql = _tool("pg_restore"), _tool("psql")
+    env = pg_env(url)
+    listed = subprocess.run([pg_restore, "--list", str(backup)], env=env, capture_output=True, text=True)
+    if listed.returncode != 0:
+        raise ArchiveError(f"{backup} is not a readable pg_dump archive: {listed.stderr.strip()}")
+    script = subprocess.Popen([pg_restore, "--no-owner", "--no-privileges", "--file=-", str(backup)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    loader = subprocess.Popen([psql, "--quiet", "--no-psqlrc", "--set=ON_ERROR_STOP=1", "--file=-"], env=env,
+                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # One transaction, committed only once pg_restore has read the whole archive: a dump cut
+    # short ends the session without COMMIT, and PostgreSQL rolls everything back.
+    prefix = "SET client_min_messages = warning;\nBEGIN;\nDROP SCHEMA IF EXISTS public CASCADE;\n"
+    if not re.search(r"\bSCHEMA - public\b", listed.stdout):  # the dump creates it only if it was made by hand
+        prefix += "CREATE SCHEMA public;\n"
+    try:
+        loader.stdin.write(prefix.encode())
+        shutil.copyfileobj(script.stdout, loader.stdin)
+        complete = script.wait() == 0
+        if complete:
+            loader.stdin.write(b"COMMIT;\n")
+        loader.stdin.close()
+    except BrokenPipeError:  # psql stopped at an error (and rolled back)
+        script.stdout.close()
+        complete = script.wait() == 0
+    load_error = loader.stderr.read().decode(errors="replace")
+    loaded = loader.wait() == 0
+    if not complete or not loaded:
+        why = script.stderr.read().decode(errors="replace") if not complete else load_error
+        raise ArchiveError("restore failed, nothing was changed: " + why.strip()[:2000])
+    with _pg_connect(url) as conn, conn.cursor() as cur:
+        return _pg_counts(cur)
+
+
+# --- the directory -----------------------------------------------------------------------------
+
+def write_manifest(directory: Path, database: str, counts: dict[str, int], migrations: list[str],
+                   media_files: int) -> dict:
+    manifest = {
+        "format": FORMAT,
+        "created_at": int(time.time()),
+        "database": database,
+        "migrations": migrations,
+        "tables": counts,
+        "media_files": media_files,
+    }
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return manifest
+
+
+def read_manifest(directory: Path) -> dict:
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text())
+    except FileNotFoundError:
+        raise ArchiveError(f"{directory} is not a keitai backup (no {MANIFEST})") from None
+    except ValueError as exc:
+        raise ArchiveError(f"{directory / MANIFEST} is damaged: {exc}") from None
+    if manifest.get("format") != FORMAT:
+        raise ArchiveError(f"unknown backup format {manifest.get('format')!r}")
+    return manifest
+
+
+def copy_media(source: Path, target: Path) -> int:
+    """Copy photo files, each written beside its place and renamed into it."""
+    count = 0
+    if not source.is_dir():
+        return 0
+    for path in sorted(source.rglob("*")):
+        if not path.is_file():
+            continue
+        dest = target / path.relative_to(source)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(dest.name + ".restoring")
+        shutil.copy2(path, tmp)
+        os.replace(tmp, dest)
+        count += 1
+    return count
+
+
+def fsync_tree(directory: Path) -> None:
+    """Make the backup durable before it is called done."""
+    for path in [*directory.rglob("*"), directory]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,59 @@
+"""Back up the database and photos while the site keeps serving: run.py backup DEST.
+
+DEST must not exist yet; it becomes a directory with the database (SQLite: one file
+copied with SQLite's online backup API; PostgreSQL: pg_dump from one snapshot), the
+photo files, and manifest.json with the row count of every table.  The backup is
+written beside DEST and renamed into place only when complete and checked.  Restore
+with run.py restore DEST.  The secret key (db/secret_key or KEITAI_SECRET_KEY) is not
+included: keep it with your backups, separately, or members sign in again.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from . import connect
+
+NAME = "backup"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("dest", help="directory to create for the backup")
+    parser.add_argument("--no-media", action="store_true", help="leave the photo files out")
+
+
+def run(args) -> int:
+    from . import _archive as archive
+
+    settings = connect()  # no migration: a backup must not change what it copies
+    dest = Path(args.dest).resolve()
+    if dest.exists():
+        print(f"backup: {dest} already exists; give a new directory", file=sys.stderr)
+        return 1
+    partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
+    partial.mkdir(parents=True)
+    try:
+        if settings.is_sqlite:
+            counts = archive.backup_sqlite(archive.sqlite_path(settings.database_url), partial / archive.SQLITE_FILE)
+            kind = "sqlite"
+        else:
+            counts = archive.backup_postgres(settings.database_url, partial / archive.PG_FILE)
+            kind = "postgresql"
+        from keitai.models import migrations
+
+        media = 0 if args.no_media else archive.copy_media(Path(settings.media_dir), partial / archive.MEDIA)
+        archive.write_manifest(partial, kind, counts, sorted(migrations.applied()), media)
+        archive.fsync_tree(partial)
+        partial.rename(dest)
+    except archive.ArchiveError as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        print(f"backup: {exc}", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    rows = sum(counts.values())
+    print(f"backup: {dest} ({kind}, {len(counts)} tables, {rows} rows, {media} photo files)")
+    return 0
