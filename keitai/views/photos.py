@@ -1,0 +1,22 @@
+"""``/photo/<id>``: a photo, sized for the asking device, only for those who may see its item."""
+import bottle
+
+from keitai.social import photos
+from keitai.web import RouteTable, current_device, params, viewer
+
+routes = RouteTable()
+
+
+@routes.get("/photo/<photo_id:int>")
+def photo(photo_id):
+    me = viewer()
+    found = photos.visible_photo(me.id if me else None, photo_id)
+    if found is None:
+        raise bottle.HTTPError(404)  # the same answer for "no such photo" and "not yours to see"
+    size = params().get("size", "m")
+    spec = photos.spec_for(current_device(), size if size in photos.SIZES else "m")
+    path = photos.rendition(found, spec)
+    response = bottle.static_file(path.name, root=str(path.parent), mimetype=photos.CONTENT_TYPES[spec.fmt])
+    # The URL may carry a sid and the audience may change: never in a shared cache.
+    response.set_header("Cache-Control", "private, max-age=3600")
+    return response
