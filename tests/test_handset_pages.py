@@ -11,7 +11,8 @@ from collections import deque
 from urllib.parse import parse_qs, urlsplit
 
 from conftest import ACTION, DOCOMO_1_5K, HREF
-from keitai.social import friends
+from diary_helpers import write_entry
+from keitai.social import diaries, feeds, friends
 
 BUDGET = 5 * 1024
 HIDDEN_SID = re.compile(r'<input type="hidden" name="sid" value="([^"]+)">')
@@ -49,6 +50,10 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     friend_of_friend = make_member("ゆき", "yuki@softbank.ne.jp")
     friends.befriend(me, friend)
     friends.befriend(friend, friend_of_friend)
+    mine = write_entry(me, "今日の日記", body="晴れ。https://example.jp/ に行った。\n" * 30, with_photo=True)
+    diaries.add_comment(friend, mine, "いいね！")
+    write_entry(friend, "たろうの日記", audience="friends", with_photo=True)
+    feeds.save_setting(me, "https://blog.example.jp/feed", "friends", None)
 
     phone = client(DOCOMO_1_5K)
     phone.login("sakura@docomo.ne.jp")

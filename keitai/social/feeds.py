@@ -401,8 +401,13 @@ def _field_text(detail, fallback: str = "") -> str:
     return html_to_text(detail.get("value") or "", is_html="html" in kind)
 
 
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
+
+
 def parse(fetched: Fetched) -> list[Item]:
     """The items of a feed, oldest first; raises FeedError('not_feed') if it is not one."""
+    if _ENTITY_DECLARATION.search(fetched.body or b""):
+        raise FeedError("not_feed")  # entity tricks (billion laughs, external files): no real feed needs them
     headers = {"content-location": fetched.url}
     if fetched.content_type:
         headers["content-type"] = fetched.content_type
@@ -430,7 +435,8 @@ def parse(fetched: Fetched) -> list[Item]:
         key = hashlib.sha256(identity.strip().encode("utf-8", "replace")).hexdigest()
         items.append(Item(key, title or messages.DIARY_UNTITLED, body, link))
     # Feeds list the newest first; import oldest first so entry ids follow the blog's order.
-    dated = [(entry.get("published_parsed") or entry.get("updated_parsed")) for entry in parsed.entries]
+    # dict.get: feedparser's own get maps a missing date onto another with a warning.
+    dated = [dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed") for entry in parsed.entries]
     if len(dated) == len(items) and all(dated):
         order = sorted(range(len(items)), key=lambda i: tuple(dated[i]))
         return [items[i] for i in order]

@@ -21,7 +21,7 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from PIL import Image, ImageOps
 
@@ -74,12 +74,18 @@ class Spec:
 
 # ---- who may see a photo -------------------------------------------------------------
 
-_kinds: dict[str, Callable[[int, int], bool]] = {}
+class Kind(NamedTuple):
+    may_view: Callable[[int, int], bool]
+    page: Callable[[int], str]
 
 
-def register_kind(kind: str, may_view: Callable[[int, int], bool]) -> None:
-    """Let photos belong to items of ``kind``; ``may_view(viewer_id, ref_id)`` is its audience rule."""
-    _kinds[kind] = may_view
+_kinds: dict[str, Kind] = {}
+
+
+def register_kind(kind: str, may_view: Callable[[int, int], bool], page: Callable[[int], str]) -> None:
+    """Let photos belong to items of ``kind``: ``may_view(viewer_id, ref_id)`` is the items'
+    audience rule, ``page(ref_id)`` the path of an item's page (to go back to from a photo)."""
+    _kinds[kind] = Kind(may_view, page)
 
 
 def visible_photo(viewer_id: int | None, photo_id: int) -> dict | None:
@@ -89,10 +95,10 @@ def visible_photo(viewer_id: int | None, photo_id: int) -> dict | None:
     row = fetchone("SELECT id, kind, ref_id, file, width, height FROM photos WHERE id = ?", (photo_id,))
     if row is None:
         return None
-    may_view = _kinds.get(row[1])
-    if may_view is None or not may_view(viewer_id, row[2]):
+    kind = _kinds.get(row[1])
+    if kind is None or not kind.may_view(viewer_id, row[2]):
         return None  # an unknown kind is shown to no one
-    return dict(zip(("id", "kind", "ref_id", "file", "width", "height"), row))
+    return dict(zip(("id", "kind", "ref_id", "file", "width", "height"), row), page=kind.page(row[2]))
 
 
 def photos_of(kind: str, ref_id: int) -> list[dict]:
@@ -258,9 +264,13 @@ def handset_format(device) -> str:
     return "jpeg"
 
 
+#: Room left in a handset's cache for the photo page around the photo.
+PHOTO_PAGE_BYTES = 1536
+
+
 def handset_budget(device) -> int:
-    """Bytes a photo may take on a handset: what its cache holds, with room for the headers."""
-    return max(2 * KB, min(device.page_bytes - 512, 48 * KB))
+    """Bytes a photo may take on a handset: its cache holds the photo page and the photo."""
+    return max(2 * KB, min(device.page_bytes - PHOTO_PAGE_BYTES, 48 * KB))
 
 
 def spec_for(device, size: str) -> Spec:

@@ -1,8 +1,9 @@
-"""``/photo/<id>``: a photo, sized for the asking device, only for those who may see its item."""
+"""Photos: ``/photo/<id>`` (the image, sized for the asking device) and ``/photo/<id>/view``
+(a page showing it, for handsets); only for those who may see the photo's item."""
 import bottle
 
 from keitai.social import photos
-from keitai.web import RouteTable, current_device, params, viewer
+from keitai.web import RouteTable, current_device, login_required, params, render, viewer
 
 routes = RouteTable()
 
@@ -20,3 +21,12 @@ def photo(photo_id):
     # The URL may carry a sid and the audience may change: never in a shared cache.
     response.set_header("Cache-Control", "private, max-age=3600")
     return response
+
+
+@routes.get("/photo/<photo_id:int>/view")
+@login_required
+def photo_page(photo_id):
+    found = photos.visible_photo(viewer().id, photo_id)
+    if found is None:
+        raise bottle.HTTPError(404)
+    return render("photo.html", photo=found)
