@@ -10,10 +10,11 @@ import time
 
 import pytest
 
+import run
 from conftest import DOCOMO_1, PC
 from diary_helpers import make_group, member
 from keitai import config
-from keitai.models.base import execute, fetchall, scalar
+from keitai.models.base import db, execute, fetchall, scalar
 from keitai.social import diaries, feeds, friends
 
 RSS2 = """<?xml version="1.0" encoding="UTF-8"?>
@@ -394,8 +395,6 @@ def test_one_bad_feed_does_not_stop_the_others(member, feed_server, local_feeds)
 
 
 def test_command_and_background_thread(member, feed_server, local_feeds, settings, monkeypatch, capsys):
-    from keitai.commands import import_feeds
-
     me = member()
     feed_server.routes["/rss"] = rss2(1)
     feeds.save_setting(me, feed_server.url("/rss"), "everyone", None)
@@ -403,7 +402,6 @@ def test_command_and_background_thread(member, feed_server, local_feeds, setting
     monkeypatch.setenv("KEITAI_FEED_ALLOW_PRIVATE", "1")
     monkeypatch.setenv("KEITAI_MEDIA_DIR", settings.media_dir)
     monkeypatch.setenv("KEITAI_SECRET_KEY", settings.secret_key)
-    import run
     assert run.main(["import-feeds"]) == 0
     assert "1 entries imported" in capsys.readouterr().out
     config.activate(dataclasses.replace(settings, feed_allow_private=True))
@@ -428,3 +426,24 @@ def test_html_to_text():
     assert feeds.html_to_text("<div>unclosed <script>forever") == "unclosed"
     assert feeds.html_to_text("plain &lt;b&gt; text", is_html=False) == "plain <b> text"
     assert feeds.html_to_text("a\x00b\x1bc") == "abc"
+
+
+def test_two_importers_at_once_import_each_item_once(member, feed_server, local_feeds):
+    me = member()
+    feed_server.routes["/rss"] = rss2(1, 2, 3)
+    feeds.save_setting(me, feed_server.url("/rss"), "everyone", None)
+    results = []
+
+    def run():
+        try:
+            results.append(feeds.import_feed(me))
+        finally:
+            db.close()  # this thread's connection
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert sum(r.imported for r in results) == 3 and all(r.error is None for r in results)
+    assert scalar("SELECT COUNT(*) FROM diaries") == 3

@@ -94,6 +94,13 @@ def _too_long(label: str, limit: int) -> str:
     return f"{label}：" + messages.FIELD_TOO_LONG.format(limit=limit)
 
 
+def parse_id(value: str | None) -> int | None:
+    """An id typed into a form or URL, or None (only ASCII digits: int() takes others too)."""
+    if value and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
+
+
 def own_groups(member_id: int) -> list[tuple[int, str]]:
     """The friend groups a member made, to choose as an audience: (id, name)."""
     return [tuple(r) for r in fetchall("SELECT id, name FROM friend_groups WHERE owner_id = ? ORDER BY id", (member_id,))]
@@ -105,7 +112,7 @@ def check_audience(author_id: int, chosen: str, group_raw: str | None) -> tuple[
         return DEFAULT_AUDIENCE, None, [messages.DIARY_AUDIENCE_INVALID]
     if chosen != audience.GROUP:
         return chosen, None, []
-    group_id = int(group_raw) if group_raw and group_raw.isdigit() and len(group_raw) < 18 else None
+    group_id = parse_id(group_raw)
     if group_id is None or group_id not in {g for g, _name in own_groups(author_id)}:
         return chosen, None, [messages.DIARY_GROUP_INVALID]
     return chosen, group_id, []

@@ -16,8 +16,7 @@ def _page_size() -> int:
 
 
 def _cursor(name: str = "before") -> int | None:
-    value = params().get(name, "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return diaries.parse_id(params().get(name))
 
 
 def _uploads() -> tuple[list[photos.Prepared], list[str]]:
@@ -116,7 +115,7 @@ def edit(diary_id):
     found = _own_entry(diary_id)
     draft, errors = _draft_from_form()
     new_photos, photo_errors = _uploads()
-    removing = {int(v) for v in params().getall("remove_photo") if v.isdigit() and len(v) < 19}
+    removing = {diaries.parse_id(v) for v in params().getall("remove_photo")} - {None}
     kept = [p for p in found.photos if p["id"] not in removing]
     if len(kept) + len(new_photos) > diaries.MAX_PHOTOS:
         photo_errors.append(messages.PHOTO_TOO_MANY.format(limit=diaries.MAX_PHOTOS))

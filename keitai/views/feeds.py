@@ -29,6 +29,5 @@ def save_feed_settings():
     chosen = form.get("audience", "")
     errors = feeds.save_setting(viewer().id, url, chosen, form.get("group_id"))
     if errors:
-        group = form.get("group_id", "")
-        return _page(url, chosen, int(group) if group.isdigit() and len(group) < 18 else None, errors)
+        return _page(url, chosen, diaries.parse_id(form.get("group_id")), errors)
     redirect("/settings/feed", msg="feed_saved" if url else "feed_removed")
