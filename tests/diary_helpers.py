@@ -45,12 +45,12 @@ class FakeUpload:
 
 
 def image_bytes(width: int = 640, height: int = 480, fmt: str = "JPEG", **save_options) -> bytes:
-    """A photo-like image (a gradient with detail, so it does not compress to nothing)."""
-    image = Image.new("RGB", (width, height))
-    pixels = image.load()
-    for x in range(width):
-        for y in range(height):
-            pixels[x, y] = ((x * 7 + y) % 256, (y * 5) % 256, (x * y) % 256)
+    """A photo-like image: gradients and noise, so it compresses about as badly as a photo."""
+    image = Image.merge("RGB", (
+        Image.linear_gradient("L").resize((width, height)),
+        Image.effect_noise((width, height), 48),
+        Image.radial_gradient("L").resize((width, height)),
+    ))
     out = io.BytesIO()
     image.save(out, fmt, **save_options)
     return out.getvalue()
