@@ -2,10 +2,11 @@
 feed and home, on a docomo i-mode 1.0 handset and on a PC."""
 from __future__ import annotations
 
+import random
 import re
 
 from conftest import AU, DOCOMO_1, DOCOMO_1_5K, PC, SOFTBANK
-from diary_helpers import make_group, member, submit_cp932, write_entry
+from diary_helpers import block, make_group, member, submit_cp932, write_entry
 from keitai import text as keitai_text
 from keitai.device import detect
 from keitai.models.base import execute, fetchall, scalar
@@ -250,6 +251,36 @@ def test_feed_pages_through_many_friends_without_repeats(member):
         if cursor is None:
             break
     assert seen == sorted(expected, reverse=True)
+
+
+def test_feed_is_exactly_the_readable_friends_entries_in_a_random_world(member):
+    """The two-step feed query against the plain rule, entry by entry, page by page."""
+    rng = random.Random(4)
+    ids = [member() for _ in range(12)]
+    for a in ids:
+        for b in ids:
+            if a < b and rng.random() < 0.45:
+                friends.befriend(a, b)
+    groups = {a: make_group(a, "g", [b for b in ids if b != a and rng.random() < 0.5]) for a in ids[:6]}
+    block(ids[1], ids[2])
+    execute("UPDATE members SET status = 'suspended' WHERE id = ?", (ids[11],))
+    prolific = ids[3]  # one friend writes far more than the others
+    for n in range(260):
+        author = prolific if n % 2 else rng.choice(ids)
+        aud = rng.choice(("everyone", "friends_of_friends", "friends", "group", "private"))
+        write_entry(author, f"e{n}", aud, group_id=groups.get(author) if aud == "group" else None)
+    for viewer in ids[:6]:
+        expected = [
+            diary_id for (diary_id, author) in fetchall("SELECT id, author_id FROM diaries ORDER BY id DESC")
+            if friends.are_friends(viewer, author) and diaries.can_read(viewer, diary_id)
+        ]
+        seen, cursor = [], None
+        for _ in range(100):
+            page, cursor = diaries.friends_feed(viewer, cursor, limit=4)
+            seen += [entry.id for entry in page]
+            if cursor is None:
+                break
+        assert seen == expected, viewer
 
 
 def test_long_handset_lists_stay_within_budget(client, member):

@@ -27,7 +27,7 @@ def test_feed_list_and_unread_queries_use_their_indexes(member):
     execute("ANALYZE")
 
     _sql, params = audience.visible_clause(me, "x.author_id", "x.audience", "x.group_id")
-    feed = _plan(diaries._feed_sql(), (diaries.NEWEST, *params, 11, me, 11))
+    feed = _plan(diaries._feed_sql(), (diaries.NEWEST, *params, me, 10, diaries.NEWEST, *params, 11, 11))
     visible, params = audience.visible_clause(ids[5], "d.author_id", "d.audience", "d.group_id")
     listing = _plan(
         f"SELECT {diaries._ROW} FROM diaries d JOIN members m ON m.id = d.author_id"
