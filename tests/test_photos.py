@@ -228,3 +228,18 @@ def test_capabilities_by_handset():
     assert photos.handset_format(device("DoCoMo/1.0/D209i/c10")) == "gif"
     assert photos.handset_format(device(DOCOMO_1)) == "jpeg"
     assert photos.handset_format(device("DoCoMo/2.0 N2001(c10)")) == "jpeg"
+    hdml = device("UP.Browser/3.04-KCTA UP.Link/3.4.5.9")
+    spec = photos.spec_for(hdml, "m")
+    assert spec.fmt == "png" and spec.max_bytes == 2 * 1024
+    png = photos.fit(Image.open(io.BytesIO(image_bytes(640, 480))).convert("RGB"), spec)
+    assert len(png) <= 2 * 1024 and Image.open(io.BytesIO(png)).format == "PNG"
+
+
+def test_a_missing_original_is_a_404_not_an_error(client, member):
+    me = member("さくら", "sakura@docomo.ne.jp")
+    write_entry(me, "写真", with_photo=True)
+    for path in _stored_files():
+        path.unlink()
+    pc = client(PC)
+    pc.login("sakura@docomo.ne.jp")
+    assert pc.get(f"/photo/{scalar('SELECT id FROM photos')}", status=404).status_int == 404
