@@ -64,6 +64,9 @@ class Settings:
     access_log: str = "-"
     #: Background import of external blog feeds inside ``run.py serve`` (seconds; 0 = off).
     feed_interval: int = 0
+    #: Let members' feed URLs reach loopback and private addresses.  Off in production: a feed
+    #: URL must not reach the server's own network (SSRF); tests turn it on for a local server.
+    feed_allow_private: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

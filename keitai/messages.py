@@ -34,6 +34,10 @@ NOTICES = {
     "introduction_saved": "紹介文を送りました。相手が承認すると、プロフィールに表示されます。",
     "introduction_approved": "紹介文を承認しました。プロフィールに表示されます。",
     "introduction_removed": "紹介文を削除しました。",
+    "posted": "日記を書きました。",
+    "commented": "コメントを書きました。",
+    "feed_saved": "ブログの設定を保存しました。次の取り込みで日記になります。",
+    "feed_removed": "ブログの取り込みをやめました。取り込んだ日記はそのまま残ります。",
 }
 
 AUDIENCES = {
@@ -142,3 +146,30 @@ NOTICES.update({
     "unbanned": "参加の制限を解除しました。",
     "community_deleted": "コミュニティを削除しました。",
 })
+# Diaries, comments, photos.
+DIARY_TITLE_REQUIRED = "タイトルを入力してください。"
+DIARY_BODY_REQUIRED = "本文を入力してください。"
+DIARY_AUDIENCE_INVALID = "公開範囲を選んでください。"
+DIARY_GROUP_INVALID = "公開するグループを選んでください（グループは自分で作ったものだけ選べます）。"
+DIARY_UNTITLED = "（無題）"
+COMMENT_REQUIRED = "コメントを入力してください。"
+PHOTO_TOO_MANY = "写真は1つの日記に{limit}枚までです。"
+PHOTO_RESELECT = "写真はもう一度選んでください。"
+PHOTO_ERRORS = {
+    "too_large": "写真のファイルが大きすぎます（{mb}MBまで）。",
+    "not_image": "写真として読み取れないファイルです。JPEG・PNG・GIFの写真を選んでください。",
+    "too_many_pixels": "写真の画素数が大きすぎます。小さくしてから送ってください。",
+}
+
+# External blog import (/settings/feed); FEED_ERRORS are shown in the member's settings.
+FEED_URL_INVALID = "ブログのRSS・AtomのURLを、http:// か https:// で始まる形で入力してください。"
+FEED_ERRORS = {
+    "bad_url": "URLが正しくありません。",
+    "refused_address": "このアドレスには接続できません（内部のネットワーク宛てです）。",
+    "unreachable": "ブログのサーバーに接続できませんでした。",
+    "timeout": "ブログのサーバーが時間内に応答しませんでした。",
+    "http": "ブログのサーバーがエラーを返しました（{detail}）。",
+    "redirects": "転送（リダイレクト）が多すぎるか、正しくない転送先です。",
+    "too_large": "フィードが大きすぎます（{detail}KBまで）。",
+    "not_feed": "RSS・Atomとして読み取れませんでした。URLがフィードのものか確かめてください。",
+}

@@ -11,7 +11,8 @@ from collections import deque
 from urllib.parse import parse_qs, urlsplit
 
 from conftest import ACTION, DOCOMO_1_5K, HREF
-from keitai.social import communities, footprints, friends, introductions, messages
+from diary_helpers import write_entry
+from keitai.social import communities, diaries, feeds, footprints, friends, introductions, messages
 
 BUDGET = 5 * 1024
 HIDDEN_SID = re.compile(r'<input type="hidden" name="sid" value="([^"]+)">')
@@ -76,6 +77,10 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     theirs = communities.create_community(friend, "釣り部", "outdoor", "海釣りの話", read_policy="members")
     communities.join(communities.standing(theirs, me))
     communities.create_topic(communities.standing(theirs, friend), "釣果報告", "アジが釣れました")
+    entry = write_entry(me, "今日の日記", body="晴れ。https://example.jp/ に行った。\n" * 30, with_photo=True)
+    diaries.add_comment(friend, entry, "いいね！")
+    write_entry(friend, "たろうの日記", audience="friends", with_photo=True)
+    feeds.save_setting(me, "https://blog.example.jp/feed", "friends", None)
 
     phone = client(DOCOMO_1_5K)
     phone.login("sakura@docomo.ne.jp")

@@ -95,7 +95,7 @@ def _int_prefix(value: str | None, sep: str = ",", limit: int = 10_000) -> int |
     if not value:
         return None
     head = value.split(sep, 1)[0].strip()
-    return int(head) if head.isdigit() and 0 < len(head) < 10 and 0 < int(head) < limit else None
+    return int(head) if head.isdecimal() and 0 < len(head) < 10 and 0 < int(head) < limit else None
 
 
 def detect(environ: dict, *, trusted_proxies: frozenset[str] | tuple = (), check_gateway: bool = True,

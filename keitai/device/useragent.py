@@ -97,7 +97,7 @@ def _au(ua: str, crawler: bool) -> ParsedUA:
         new_browser = bool(v) and (int(v.group(1)), int(v.group(2))) >= (6, 2)
         # Device id 3rd char: digit >= 3 is CDMA 1X WIN (EZweb.pm).  Older 1X and TU-KA models
         # (and browsers before 6.2) choke well before 10 KB of text, so they get ~9 KB.
-        win = len(device_id) > 2 and device_id[2].isdigit() and device_id[2] >= "3"
+        win = len(device_id) > 2 and device_id[2].isdecimal() and device_id[2] >= "3"
         page = 30 * KB if win and new_browser else 9 * KB
         return ParsedUA("au", "handset", device_id, version, True, page, None, "cp932", crawler)
     if m := AU_HDML.match(ua):
@@ -156,7 +156,7 @@ def _willcom(ua: str, crawler: bool) -> ParsedUA:
         fields = m.group(1).split("/")
         model = fields[1] if len(fields) > 1 else None
         browser = fields[3] if len(fields) > 3 else None
-        if len(fields) > 4 and fields[4][:1] in "Cc" and fields[4][1:].isdigit():
+        if len(fields) > 4 and fields[4][:1] in "Cc" and fields[4][1:].isdecimal():
             cache = int(fields[4][1:])
     elif m := WZERO3.match(ua):
         model = m.group(1)

@@ -441,7 +441,7 @@ def parse_cursor(value: str | None, parts: int = 2) -> tuple[int, ...] | None:
     if not value:
         return None
     pieces = value.split("_")
-    if len(pieces) != parts or not all(p.isdigit() and len(p) < 19 for p in pieces):
+    if len(pieces) != parts or not all(p.isdecimal() and len(p) < 19 for p in pieces):
         return None
     return tuple(int(p) for p in pieces)
 

@@ -155,7 +155,7 @@ def parse_cursor(value: str | None) -> tuple[int, int] | None:
     if not value:
         return None
     at, _, visitor = value.partition(".")
-    if not (at.isdigit() and visitor.isdigit()) or len(value) > 40:
+    if not (at.isdecimal() and visitor.isdecimal()) or len(value) > 40:
         return None
     return int(at), int(visitor)
 

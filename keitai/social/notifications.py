@@ -13,7 +13,7 @@ from typing import Callable, NamedTuple
 from keitai import messages as words
 from keitai.models.base import scalar
 
-from . import communities, footprints, introductions, messages
+from . import communities, diaries, footprints, introductions, messages
 
 
 class Notice(NamedTuple):
@@ -58,6 +58,7 @@ def friend_request_count(member_id: int) -> int:
 # In the order of the home page.
 register("friend_requests", friend_request_count, "/friends/requests")
 register("messages", messages.unread_count, "/messages")
+register("diary_comments", diaries.new_comment_count, "/member/{member_id}/diary")
 register("footprints", footprints.new_count, "/footprints")
 register("introductions", introductions.pending_count, "/member/{member_id}/introductions")
 register("community_requests", communities.pending_join_requests_count, "/communities/mine")

@@ -38,7 +38,7 @@ def _require(allowed: bool, code: str = "not_admin") -> None:
 
 def _int(name: str) -> int | None:
     value = params().get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isdecimal() and len(value) < 10 else None
 
 
 def _confirm(kind: str, target: str, back: str, hidden: dict | None = None, **words):

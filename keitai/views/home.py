@@ -1,5 +1,5 @@
 """``/``: the sign-in page for visitors, the home page for members."""
-from keitai.social import communities, notifications
+from keitai.social import communities, diaries, notifications
 from keitai.web import RouteTable, params, render, safe_next, viewer
 
 routes = RouteTable()
@@ -13,5 +13,6 @@ def home():
     return render(
         "home.html",
         notices=notifications.home_notices(me.id),
+        diary=diaries.home_section(me.id),
         community_updates=communities.home_updates(me.id),
     )

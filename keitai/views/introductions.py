@@ -21,7 +21,7 @@ def listing(member_id):
     me = viewer().id
     profile = _profile(member_id)
     before = params().get("before")
-    before = int(before) if before and before.isdigit() and len(before) <= 18 else None
+    before = int(before) if before and before.isdecimal() and len(before) <= 18 else None
     shown = None
     if introductions.readable(profile.relation, profile.member.aud_friends):
         shown = introductions.approved(me, member_id, before, 10 if current_device().is_handset else 20)

@@ -10,7 +10,7 @@ routes = RouteTable()
 
 
 def _id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) <= 18 else None
+    return int(value) if value and value.isdecimal() and len(value) <= 18 else None
 
 
 def _page_size() -> int:

@@ -140,6 +140,6 @@ def csrf_ok(secret: str, sid: str | None, token: str) -> bool:
     if not token.startswith("a") or "." not in token:
         return False
     at_text = token[1:].partition(".")[0]
-    if not at_text.isdigit() or now() - int(at_text) > ANON_CSRF_SECONDS:
+    if not at_text.isdecimal() or now() - int(at_text) > ANON_CSRF_SECONDS:
         return False
     return hmac.compare_digest(token, csrf_token(secret, None, int(at_text)))
