@@ -11,7 +11,7 @@ from collections import deque
 from urllib.parse import parse_qs, urlsplit
 
 from conftest import ACTION, DOCOMO_1_5K, HREF
-from keitai.social import friends
+from keitai.social import blocks, friends, groups, invitations
 
 BUDGET = 5 * 1024
 HIDDEN_SID = re.compile(r'<input type="hidden" name="sid" value="([^"]+)">')
@@ -49,6 +49,15 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     friend_of_friend = make_member("ゆき", "yuki@softbank.ne.jp")
     friends.befriend(me, friend)
     friends.befriend(friend, friend_of_friend)
+    # Members' pages with something on them: a request to answer, one waiting, a group,
+    # a block, an invitation waiting for its answer.
+    asking = make_member("けん", "ken@docomo.ne.jp")
+    friends.request(asking, me, "よろしくお願いします")
+    friends.request(me, friend_of_friend, "たろうさんの友人です")
+    group = groups.create(me, "大学の友人")
+    groups.add(me, group, [friend])
+    blocks.block(me, make_member("ブロック", "blocked@docomo.ne.jp"))
+    invitations.invite(me, "hanako@ezweb.ne.jp", "keitaiで日記を書こう")
 
     phone = client(DOCOMO_1_5K)
     phone.login("sakura@docomo.ne.jp")
