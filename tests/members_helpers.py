@@ -137,3 +137,17 @@ def fast_passwords(monkeypatch):
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(accounts, "_hasher", cheap)
     monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("keitai-dummy-password"))
+
+
+class DocomoGateway:
+    """WSGI wrapper acting as docomo's gateway: the i-mode ID (X-DCMGUID) reaches the site
+    only on requests whose URL has guid=ON (any case), as on the real network."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        query = environ.get("QUERY_STRING", "").lower().split("&")
+        if "guid=on" not in query:
+            environ.pop("HTTP_X_DCMGUID", None)
+        return self.app(environ, start_response)

@@ -11,7 +11,7 @@ from conftest import AU, DOCOMO_1, GATEWAY_IP, OUTSIDE_IP, PASSWORD, PC, SOFTBAN
 from keitai.app import create_app
 from keitai.models.base import execute, fetchall, scalar
 from keitai.social import ratelimit, site
-from members_helpers import PRODUCTION_HASHER, send
+from members_helpers import PRODUCTION_HASHER, DocomoGateway, send
 from members_helpers import fast_passwords  # noqa: F401  (autouse: cheap argon2 here)
 
 GUID = "ab12CD3"  # an i-mode ID: 7 case-sensitive letters and digits
@@ -19,8 +19,14 @@ SUBNO = "05001234567890_mj.ezweb.ne.jp"
 JPHONE_UID = "a1B2c3D4e5F6g7H8"
 
 
-def docomo_phone(client, guid=GUID, ip=GATEWAY_IP["docomo"]):
-    return client(DOCOMO_1, ip=ip, headers={"X-DCMGUID": guid} if guid else None)
+@pytest.fixture
+def docomo_phone(app):
+    """An i-mode 1.0 handset behind docomo's gateway, which sends its ID only to guid=ON URLs."""
+
+    def make(guid=GUID, ip=GATEWAY_IP["docomo"]):
+        return Client(DocomoGateway(app), DOCOMO_1, ip, {"X-DCMGUID": guid} if guid else None)
+
+    return make
 
 
 def register(phone, mail):
@@ -31,9 +37,9 @@ def register(phone, mail):
 
 # --- かんたんログイン --------------------------------------------------------------------
 
-def test_docomo_handset_registers_and_signs_in_without_a_password_or_cookies(client, make_member):
+def test_docomo_handset_registers_and_signs_in_without_a_password_or_cookies(client, make_member, docomo_phone):
     me = make_member("さくら", "sakura@docomo.ne.jp")
-    phone = docomo_phone(client)
+    phone = docomo_phone()
     phone.login("sakura@docomo.ne.jp")
     settings_page = phone.page("/settings")
     assert "/settings/handset?guid=ON&amp;sid=" in settings_page.body.decode("cp932")
@@ -41,13 +47,14 @@ def test_docomo_handset_registers_and_signs_in_without_a_password_or_cookies(cli
     form = page.forms[0]
     assert form.action.startswith("/settings/handset?guid=ON&sid=")  # docomo sends its id only then
     done = send(form).follow()
+    assert "guid=ON" in done.request.url  # so the handset's ID comes along again
     assert "登録しました" in phone.text(done) and "この携帯電話です" in phone.text(done)
 
     stored = fetchall("SELECT member_id, subscriber_hash, carrier, model FROM handsets")
     assert stored[0][0] == me and stored[0][2:] == ("docomo", "N505i")
     assert GUID not in stored[0][1] and GUID.lower() not in stored[0][1].lower()  # a keyed hash only
 
-    fresh = docomo_phone(client)
+    fresh = docomo_phone()
     login_page = fresh.get("/login")
     assert "/login/easy?guid=ON" in login_page.body.decode("cp932")
     response = fresh.get("/login/easy?guid=ON")
@@ -68,9 +75,9 @@ def test_au_and_softbank_handsets_sign_in_by_their_ids(client, make_member, ua, 
     assert "たろう" in again.text(again.get("/login/easy").follow())
 
 
-def test_forged_subscriber_id_from_outside_the_gateway_is_refused_and_logged(client, make_member, caplog):
+def test_forged_subscriber_id_from_outside_the_gateway_is_refused_and_logged(client, make_member, caplog, docomo_phone):
     make_member("さくら", "sakura@docomo.ne.jp")
-    register(docomo_phone(client), "sakura@docomo.ne.jp")
+    register(docomo_phone(), "sakura@docomo.ne.jp")
     sessions_before = scalar("SELECT COUNT(*) FROM sessions")
 
     with caplog.at_level(logging.WARNING, logger="keitai.auth"):
@@ -87,21 +94,21 @@ def test_forged_subscriber_id_from_outside_the_gateway_is_refused_and_logged(cli
     assert GUID not in caplog.text  # the id itself is not written to the log
 
 
-def test_an_unregistered_or_silent_handset_is_told_what_to_do(client, make_member):
+def test_an_unregistered_or_silent_handset_is_told_what_to_do(client, make_member, docomo_phone):
     make_member("さくら", "sakura@docomo.ne.jp")
-    register(docomo_phone(client), "sakura@docomo.ne.jp")
-    other = docomo_phone(client, guid="zz99ZZ9")
+    register(docomo_phone(), "sakura@docomo.ne.jp")
+    other = docomo_phone(guid="zz99ZZ9")
     assert "まだ登録されていません" in other.text(other.get("/login/easy?guid=ON"))
-    silent = docomo_phone(client, guid=None)  # the member turned sending the i-mode ID off
+    silent = docomo_phone(guid=None)  # the member turned sending the i-mode ID off
     assert "送られていません" in silent.text(silent.get("/login/easy?guid=ON"))
     assert scalar("SELECT COUNT(*) FROM sessions") == 1  # only the registering session
 
 
-def test_easy_login_can_be_switched_off_site_wide(client, make_member, settings, app):
+def test_easy_login_can_be_switched_off_site_wide(client, make_member, settings, app, docomo_phone):
     make_member("さくら", "sakura@docomo.ne.jp")
-    register(docomo_phone(client), "sakura@docomo.ne.jp")
+    register(docomo_phone(), "sakura@docomo.ne.jp")
     site.put("easy_login", False)
-    phone = docomo_phone(client)
+    phone = docomo_phone()
     assert "停止しています" in phone.text(phone.get("/login/easy?guid=ON"))
     site.put("easy_login", True)
     assert phone.get("/login/easy?guid=ON").status_int == 303
@@ -111,11 +118,11 @@ def test_easy_login_can_be_switched_off_site_wide(client, make_member, settings,
     assert "停止しています" in phone.text(phone.get("/login/easy?guid=ON"))
 
 
-def test_registration_moves_when_a_line_changes_hands_and_can_be_removed(client, make_member):
+def test_registration_moves_when_a_line_changes_hands_and_can_be_removed(client, make_member, docomo_phone):
     make_member("さくら", "sakura@docomo.ne.jp")
     taro = make_member("たろう", "taro@docomo.ne.jp")
-    register(docomo_phone(client), "sakura@docomo.ne.jp")
-    phone = docomo_phone(client)
+    register(docomo_phone(), "sakura@docomo.ne.jp")
+    phone = docomo_phone()
     register(phone, "taro@docomo.ne.jp")
     assert fetchall("SELECT member_id FROM handsets") == [(taro,)]
     page = phone.page("/settings/handset")
@@ -170,16 +177,19 @@ def test_one_address_trying_many_accounts_is_stopped(client, make_member):
     assert _try(client(PC, ip="198.51.100.9"), "sakura@docomo.ne.jp", PASSWORD).status_int == 303
 
 
-def test_a_carrier_gateway_address_is_shared_so_it_gets_more_room(client, make_member):
+def test_a_carrier_gateway_address_is_shared_so_it_gets_more_room(client, make_member, docomo_phone):
     make_member("さくら", "sakura@docomo.ne.jp")
+    make_member("たろう", "taro@ezweb.ne.jp")
     for n in range(ratelimit.ADDRESS_LIMIT):
-        ratelimit.record_failure(f"guess{n}@docomo.ne.jp", GATEWAY_IP["docomo"], gateway=True, subscriber=f"id{n}")
-    phone = docomo_phone(client)
-    assert phone.login("sakura@docomo.ne.jp").status_int == 200
-    # ... but one handset (by its subscriber id) guessing many accounts is stopped.
+        ratelimit.record_failure(f"guess{n}@docomo.ne.jp", GATEWAY_IP["docomo"], gateway=True)
+    assert docomo_phone().login("sakura@docomo.ne.jp").status_int == 200
+    # ... but one handset (au sends its id with every request) guessing many accounts is stopped.
+    au = client(AU, ip=GATEWAY_IP["au"], headers={"X-UP-SUBNO": SUBNO})
     for n in range(ratelimit.ADDRESS_LIMIT):
-        ratelimit.record_failure(f"again{n}@docomo.ne.jp", GATEWAY_IP["docomo"], gateway=True, subscriber=GUID)
-    assert _try(docomo_phone(client), "sakura@docomo.ne.jp", PASSWORD).status_int == 429
+        _try(au, f"again{n}@ezweb.ne.jp", "wrong")
+    assert _try(au, "taro@ezweb.ne.jp", PASSWORD).status_int == 429
+    other_au = client(AU, ip=GATEWAY_IP["au"], headers={"X-UP-SUBNO": "09876543210987_zz.ezweb.ne.jp"})
+    assert _try(other_au, "taro@ezweb.ne.jp", PASSWORD).status_int == 303
 
 
 def test_passwords_are_hashed_with_memory_hard_argon2id():

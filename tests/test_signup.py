@@ -391,3 +391,18 @@ def test_smtp_down_keeps_nothing_for_an_invitation(settings, app, make_member):
     page = pc.submit(pc.page("/invite"), mail="hanako@docomo.ne.jp")
     assert "メールを送れませんでした" in page.text
     assert scalar("SELECT COUNT(*) FROM invitations") == 0
+
+
+def test_signed_out_pages_fit_a_5kb_handset_and_carry_the_sid_after_sign_in(client, make_member, settings):
+    from conftest import DOCOMO_1_5K
+
+    inviter = make_member("さくら", "sakura@docomo.ne.jp")
+    _invitation, token = invitations.invite(inviter, "hanako@docomo.ne.jp")
+    phone = client(DOCOMO_1_5K)
+    for path in ("/login", "/join", f"/join/{token}", "/verify/" + "C" * 32, "/login/easy"):
+        page = phone.get(path, status="*")
+        assert page.headers["Content-Type"] == "text/html; charset=Shift_JIS", path
+        assert len(page.body) <= 5 * 1024, (path, len(page.body))
+        page.body.decode("cp932")
+    errors = fill_join(phone.get(f"/join/{token}").forms[0], nickname="", mail="x@gmail.com", password="1").submit()
+    assert len(errors.body) <= 5 * 1024

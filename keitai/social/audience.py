@@ -153,6 +153,14 @@ def visible_clause(viewer_id: int | None, owner: str, audience: str, group: str 
     return sql, (v, v, v, v, v, v) + group_params
 
 
+def not_blocked_sql(member: str) -> str:
+    """SQL condition (two ``?`` for the viewer's id): no block either way with column ``member``."""
+    return (
+        f"NOT EXISTS(SELECT 1 FROM blocks nb WHERE (nb.blocker_id = ? AND nb.blocked_id = {member})"
+        f" OR (nb.blocker_id = {member} AND nb.blocked_id = ?))"
+    )
+
+
 def not_blocked_clause(viewer_id: int | None, member: str) -> tuple[str, tuple]:
     """SQL condition: no block either way between the viewer and the member in column ``member``.
 
@@ -161,8 +169,4 @@ def not_blocked_clause(viewer_id: int | None, member: str) -> tuple[str, tuple]:
     """
     if viewer_id is None:
         return "1 = 1", ()
-    return (
-        f"NOT EXISTS(SELECT 1 FROM blocks nb WHERE (nb.blocker_id = ? AND nb.blocked_id = {member})"
-        f" OR (nb.blocker_id = {member} AND nb.blocked_id = ?))",
-        (viewer_id, viewer_id),
-    )
+    return not_blocked_sql(member), (viewer_id, viewer_id)

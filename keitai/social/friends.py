@@ -156,9 +156,7 @@ def cancel_request(member_id: int, request_id: int) -> bool:
 
 _FRIENDS = (
     "SELECT m.id, m.nickname FROM friendships f JOIN members m ON m.id = f.friend_id AND m.status = 'active'"
-    " WHERE f.member_id = ? AND f.friend_id < ?"
-    " AND NOT EXISTS(SELECT 1 FROM blocks b WHERE (b.blocker_id = ? AND b.blocked_id = f.friend_id)"
-    "                OR (b.blocker_id = f.friend_id AND b.blocked_id = ?))"
+    " WHERE f.member_id = ? AND f.friend_id < ? AND " + audience.not_blocked_sql("f.friend_id") +
     " ORDER BY f.friend_id DESC LIMIT ?"
 )
 
@@ -242,9 +240,13 @@ def ties(viewer_id: int, profile) -> Ties:
     return Ties(state, request_id, list_visible, mutual, total)
 
 
+_HOME = (
+    "SELECT m.friend_count, (SELECT COUNT(*) FROM friend_requests r JOIN members s ON s.id = r.from_id"
+    " AND s.status = 'active' WHERE r.to_id = ?) FROM members m WHERE m.id = ?"
+)
+
+
 def home_summary(viewer_id: int) -> dict:
     """What the home page says about friends: waiting requests, and how many friends."""
-    return {
-        "requests": incoming_count(viewer_id),
-        "friends": scalar("SELECT friend_count FROM members WHERE id = ?", (viewer_id,)) or 0,
-    }
+    friend_count, waiting = fetchone(_HOME, (viewer_id, viewer_id))
+    return {"requests": waiting, "friends": friend_count}

@@ -94,4 +94,5 @@ def verify(token):
     result = signup.verify(token)
     if not result.ok:
         bottle.response.status = 404 if result.message == messages.VERIFY_UNKNOWN else 410
-    return render("verify.html", result=result, next="/", mail=result.mail or "")
+    welcome = "/?msg=welcome" if result.ok and result.purpose == signup.SIGNUP else "/"
+    return render("verify.html", result=result, next=welcome, mail=result.mail or "")

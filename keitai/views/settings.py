@@ -140,6 +140,11 @@ def change_mail():
 
 # --- handset (かんたんログイン) ------------------------------------------------------------
 
+def _guid() -> str | None:
+    """docomo handsets send their subscriber id only to URLs with guid=ON."""
+    return "ON" if current_device().carrier == "docomo" else None
+
+
 def _handset_page(error: str | None = None):
     dev = current_device()
     reg = easylogin.registration(viewer().id)
@@ -168,14 +173,14 @@ def register_handset():
     if not dev.subscriber_id:
         return _handset_page(messages.EASY_LOGIN_NO_ID)
     easylogin.register(viewer().id, dev.carrier, dev.subscriber_id, dev.model)
-    redirect("/settings/handset", msg="handset_registered")
+    redirect("/settings/handset", msg="handset_registered", guid=_guid())
 
 
 @routes.post("/settings/handset/delete")
 @login_required
 def remove_handset():
     easylogin.unregister(viewer().id)
-    redirect("/settings/handset", msg="handset_removed")
+    redirect("/settings/handset", msg="handset_removed", guid=_guid())
 
 
 # --- blocks -----------------------------------------------------------------------------
