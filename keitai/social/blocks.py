@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import peewee
+
 from keitai.models.base import db, execute, fetchall, now, scalar
 
 from . import friends
@@ -24,15 +26,19 @@ def block(blocker_id: int, blocked_id: int) -> bool:
     """Block ``blocked_id``; True if it is new."""
     if blocker_id == blocked_id:
         return False
-    with db.atomic():
-        if scalar("SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?", (blocker_id, blocked_id)):
-            return False
-        execute("INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)", (blocker_id, blocked_id, now()))
-        friends.unfriend(blocker_id, blocked_id)
-        execute(
-            "DELETE FROM friend_requests WHERE (from_id = ? AND to_id = ?) OR (from_id = ? AND to_id = ?)",
-            (blocker_id, blocked_id, blocked_id, blocker_id),
-        )
+    if has_blocked(blocker_id, blocked_id):
+        return False
+    try:
+        with db.atomic():
+            execute("INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)",
+                    (blocker_id, blocked_id, now()))
+            friends.unfriend(blocker_id, blocked_id)
+            execute(
+                "DELETE FROM friend_requests WHERE (from_id = ? AND to_id = ?) OR (from_id = ? AND to_id = ?)",
+                (blocker_id, blocked_id, blocked_id, blocker_id),
+            )
+    except peewee.IntegrityError:  # blocked in a parallel request a moment ago
+        return False
     return True
 
 

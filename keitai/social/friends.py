@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import peewee
+
 from keitai import messages
 from keitai.models.base import db, execute, fetchall, fetchone, now, scalar
 
@@ -102,10 +104,14 @@ def request(from_id: int, to_id: int, message: str = "") -> str:
         return "accepted"
     if scalar("SELECT COUNT(*) FROM friend_requests WHERE from_id = ? AND created_at > ?", (from_id, now() - 86400)) >= DAILY_REQUESTS:
         raise FriendError(messages.FRIEND_REQUEST_LIMIT.format(limit=DAILY_REQUESTS))
-    execute(
-        "INSERT INTO friend_requests (from_id, to_id, message, created_at) VALUES (?, ?, ?, ?)",
-        (from_id, to_id, message, now()),
-    )
+    try:
+        with db.atomic():
+            execute(
+                "INSERT INTO friend_requests (from_id, to_id, message, created_at) VALUES (?, ?, ?, ?)",
+                (from_id, to_id, message, now()),
+            )
+    except peewee.IntegrityError:  # the same request from a second tab at the same moment
+        raise FriendError(messages.FRIEND_REQUEST_PENDING) from None
     return "requested"
 
 
