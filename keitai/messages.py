@@ -38,6 +38,21 @@ NOTICES = {
     "commented": "コメントを書きました。",
     "feed_saved": "ブログの設定を保存しました。次の取り込みで日記になります。",
     "feed_removed": "ブログの取り込みをやめました。取り込んだ日記はそのまま残ります。",
+    "invited": "招待メールを送りました。",
+    "invite_cancelled": "招待を取り消しました。",
+    "requested": "友人申請を送りました。相手が承認すると友人になります。",
+    "request_cancelled": "友人申請を取り消しました。",
+    "accepted": "友人になりました。",
+    "declined": "友人申請をお断りしました。",
+    "unfriended": "友人から外しました。",
+    "blocked": "ブロックしました。お互いのページや書き込みは見えなくなります。",
+    "unblocked": "ブロックを解除しました。",
+    "handset_registered": "この携帯電話をかんたんログインに登録しました。",
+    "handset_removed": "かんたんログインの登録を解除しました。",
+    "password_changed": "パスワードを変更しました。ほかの端末はログアウトしました。",
+    "mail_change_sent": "新しいアドレスに確認メールを送りました。メールのURLを開くと変更が完了します。",
+    "group_created": "グループを作りました。",
+    "group_deleted": "グループを削除しました。",
 }
 
 AUDIENCES = {
@@ -127,13 +142,12 @@ COMMUNITY_LISTS = {
 NOTICES.update({
     "community_created": "コミュニティを作成しました。",
     "joined": "コミュニティに参加しました。",
-    "requested": "参加を申請しました。管理人の承認をお待ちください。",
-    "request_cancelled": "参加申請を取り消しました。",
+    "join_requested": "参加を申請しました。管理人の承認をお待ちください。",
+    "join_request_cancelled": "参加申請を取り消しました。",
     "left": "コミュニティを退会しました。",
     "approved": "参加を承認しました。",
     "rejected": "参加申請をお断りしました。",
     "topic_created": "トピックを作成しました。",
-    "commented": "コメントを書き込みました。",
     "closed": "トピックを締め切りました。",
     "reopened": "トピックを再開しました。",
     "reported": "報告しました。管理人が確認します。",
@@ -173,3 +187,131 @@ FEED_ERRORS = {
     "too_large": "フィードが大きすぎます（{detail}KBまで）。",
     "not_feed": "RSS・Atomとして読み取れませんでした。URLがフィードのものか確かめてください。",
 }
+# Sign-up, invitations, verification (members).
+MAIL_REQUIRED = "メールアドレスを入力してください。"
+MAIL_INVALID = "メールアドレスの形が正しくありません。もう一度確かめてください。"
+MAIL_NOT_MOBILE = (
+    "「{domain}」のアドレスでは登録できません。keitai は信頼できる場であるために、"
+    "携帯電話会社のメールアドレス（docomo.ne.jp、ezweb.ne.jp、au.com、softbank.ne.jp、i.softbank.jp など）"
+    "でだけ登録を受け付けています。パソコンやフリーメールのアドレスは使えません。"
+)
+MAIL_TAKEN = "このメールアドレスはすでに登録されています。ログインするか、別のアドレスを使ってください。"
+NICKNAME_REQUIRED = "ニックネームを入力してください。"
+PASSWORD_TOO_SHORT = "パスワードは{min}文字以上にしてください。"
+PASSWORD_MISMATCH = "確認用のパスワードが一致しません。"
+PASSWORD_WRONG = "現在のパスワードが違います。"
+BIRTHDAY_INVALID = "生年月日を正しく入力してください（例: 1990年4月1日）。"
+UNDER_18 = (
+    "ごめんなさい。keitai は18歳以上の方のためのサービスです。"
+    "18歳のお誕生日を迎えたら、ぜひまた来てくださいね。何も登録していません。"
+)
+TEXT_INVALID = "{field}に使えない文字が含まれています。"
+INVITE_ALREADY_MEMBER = "このアドレスの方はすでに keitai のメンバーです。"
+INVITE_PENDING = "このアドレスにはすでに招待を送っています（期限内）。取り消してから送り直すこともできます。"
+INVITE_DAILY_LIMIT = "招待は24時間に{limit}通までです。時間をおいてからお試しください。"
+INVITE_PENDING_LIMIT = "返事を待っている招待が{limit}件あります。取り消すか、参加を待ってから送ってください。"
+INVITATION_UNKNOWN = "この招待URLは正しくありません。メールのURLを途中で切らずに開いたか確かめてください。何も登録していません。"
+INVITATION_USED = "この招待はすでに使われています（招待は1回だけ使えます）。登録済みの方はログインしてください。"
+INVITATION_EXPIRED = "この招待の有効期限（14日間）が切れています。招待してくれた方に、もう一度招待を送ってもらってください。"
+INVITATION_CANCELLED = "この招待は取り消されています。招待してくれた方に確かめてください。"
+INVITATION_ONLY = "keitai は招待制です。メンバーから届いた招待メールのURLから登録してください。"
+VERIFY_UNKNOWN = "この確認URLは正しくありません。メールのURLを途中で切らずに開いたか確かめてください。何も変更していません。"
+VERIFY_USED = "この確認URLはすでに使われています。登録済みの方はログインしてください。"
+VERIFY_EXPIRED = "この確認URLの有効期限が切れています。ログインすると、新しい確認メールを送ります。"
+VERIFY_MAIL_TAKEN = "このアドレスは、ほかのメンバーがすでに使っています。何も変更していません。"
+MAIL_SEND_FAILED = "メールを送れませんでした。しばらくしてから、もう一度お試しください。"
+VERIFY_DONE = "メールアドレスを確認しました。登録が完了しました。ログインしてください。"
+VERIFY_MAIL_CHANGED = "メールアドレスを変更しました。次回から新しいアドレスでログインしてください。"
+LOGIN_PENDING = "メールアドレスの確認がまだ済んでいません。確認メールのURLを開いてください。"
+LOGIN_PENDING_RESENT = "メールアドレスの確認がまだ済んでいません。確認メールを送り直しました。メールのURLを開いてください。"
+LOGIN_SUSPENDED = "このアカウントは利用を停止しています。"
+LOGIN_RATE_LIMITED = (
+    "ログインの失敗が続いたため、しばらくログインを受け付けていません。"
+    "{minutes}分ほど待ってからもう一度お試しください。"
+)
+
+# かんたんログイン.
+EASY_LOGIN_OFF = "かんたんログインは現在停止しています。メールアドレスとパスワードでログインしてください。"
+EASY_LOGIN_NOT_HANDSET = (
+    "かんたんログインは、携帯電話会社のネットワークから接続した携帯電話でだけ使えます。"
+    "メールアドレスとパスワードでログインしてください。"
+)
+EASY_LOGIN_NO_ID = (
+    "携帯電話の契約者固有ID（iモードIDなど）が送られていません。"
+    "端末の設定で固有IDを「送信する」にしてから、もう一度お試しください。"
+)
+EASY_LOGIN_UNKNOWN = (
+    "この携帯電話はまだ登録されていません。メールアドレスとパスワードでログインしてから、"
+    "「設定」→「かんたんログイン」で登録してください。"
+)
+
+# Profiles, friends, groups.
+AUDIENCE_INVALID = "公開範囲の選択が正しくありません。"
+CHOICE_INVALID = "{field}の選択が正しくありません。"
+FRIEND_ALREADY = "すでに友人です。"
+FRIEND_REQUEST_PENDING = "すでに友人申請を送っています。相手の承認を待ってください。"
+FRIEND_REQUEST_LIMIT = "友人申請は24時間に{limit}件までです。時間をおいてからお試しください。"
+FRIEND_REQUEST_GONE = "この友人申請はもうありません（取り消されたか、すでに処理されています）。"
+GROUP_NAME_REQUIRED = "グループ名を入力してください。"
+GROUP_LIMIT = "グループは{limit}個まで作れます。"
+GROUP_NOT_FRIENDS = "グループに入れられるのは友人だけです。"
+
+#: Field names the code says in messages.
+FIELD_NAMES = {
+    "nickname": "ニックネーム",
+    "mail": "メールアドレス",
+    "password": "パスワード",
+    "real_name": "名前（本名）",
+    "gender": "性別",
+    "prefecture": "住所（都道府県）",
+    "hobbies": "趣味",
+    "about": "自己紹介",
+    "message": "メッセージ",
+    "name": "グループ名",
+    "birthday": "誕生日",
+}
+
+GENDERS = {"female": "女性", "male": "男性", "other": "その他"}
+
+#: Short audience names for handset selects.
+AUDIENCES_SHORT = {
+    "everyone": "全体",
+    "friends_of_friends": "友人の友人",
+    "friends": "友人",
+    "group": "ｸﾞﾙｰﾌﾟ",
+    "private": "自分のみ",
+}
+
+#: Mail texts: {link} is an absolute URL, mailed to handsets (keep lines short).
+MAIL_INVITATION_SUBJECT = "{inviter}さんから keitai への招待が届きました"
+MAIL_INVITATION_BODY = """{inviter}さんから、招待制ソーシャルネットワーク keitai への招待が届きました。
+
+{message}
+下のURLから登録できます（{days}日間有効・1回限り）。
+{link}
+
+登録には携帯電話のメールアドレスが必要です（18歳以上の方に限ります）。
+心当たりがない場合は、このメールを削除してください。
+"""
+MAIL_VERIFY_SUBJECT = "keitai メールアドレスの確認"
+MAIL_VERIFY_BODY = """{nickname}さん、keitai への登録ありがとうございます。
+
+下のURLを開くと登録が完了します（{hours}時間有効）。
+{link}
+
+心当たりがない場合は、このメールを削除してください。登録は完了しません。
+"""
+MAIL_CHANGE_SUBJECT = "keitai メールアドレス変更の確認"
+MAIL_CHANGE_BODY = """{nickname}さん、keitai のメールアドレスをこのアドレスに変更する手続きがありました。
+
+下のURLを開くと変更が完了します（{hours}時間有効）。
+{link}
+
+心当たりがない場合は、このメールを削除してください。変更はされません。
+"""
+MAIL_CHANGE_NOTICE_SUBJECT = "keitai メールアドレス変更の手続きがありました"
+MAIL_CHANGE_NOTICE_BODY = """{nickname}さん、keitai のメールアドレスを別のアドレスに変更する手続きがありました。
+新しいアドレスで確認が済むと、このアドレスではログインできなくなります。
+
+心当たりがない場合は、すぐにログインしてパスワードを変更してください。
+"""

@@ -12,7 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from conftest import ACTION, DOCOMO_1_5K, HREF
 from diary_helpers import write_entry
-from keitai.social import communities, diaries, feeds, footprints, friends, introductions, messages
+from keitai.social import (
+    blocks, communities, diaries, feeds, footprints, friends, groups, introductions, invitations, messages,
+)
 
 BUDGET = 5 * 1024
 HIDDEN_SID = re.compile(r'<input type="hidden" name="sid" value="([^"]+)">')
@@ -81,6 +83,15 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     diaries.add_comment(friend, entry, "いいね！")
     write_entry(friend, "たろうの日記", audience="friends", with_photo=True)
     feeds.save_setting(me, "https://blog.example.jp/feed", "friends", None)
+    # Members' pages with something on them: a request to answer, one waiting, a group,
+    # a block, an invitation waiting for its answer.
+    asking = make_member("けん", "ken@docomo.ne.jp")
+    friends.request(asking, me, "よろしくお願いします")
+    friends.request(me, friend_of_friend, "たろうさんの友人です")
+    group = groups.create(me, "大学の友人")
+    groups.add(me, group, [friend])
+    blocks.block(me, make_member("ブロック", "blocked@docomo.ne.jp"))
+    invitations.invite(me, "hanako@ezweb.ne.jp", "keitaiで日記を書こう")
 
     phone = client(DOCOMO_1_5K)
     phone.login("sakura@docomo.ne.jp")

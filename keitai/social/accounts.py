@@ -51,16 +51,33 @@ def create_member(nickname: str, mail: str, password: str, birthday: str, *, act
     )
 
 
-def authenticate(mail: str, password: str) -> int | None:
-    """The id of the active member with this mail and password, or None."""
+def check_credentials(mail: str, password: str) -> tuple[int, str] | None:
+    """(id, status) of the member with this mail if the password is right, whatever the status."""
     row = fetchone("SELECT id, password_hash, status FROM members WHERE mail = ?", (normalize_mail(mail),))
     if row is None:
         check_password(_DUMMY_HASH, password)
         return None
     member_id, stored, status = row
-    if not check_password(stored, password) or status != "active":
+    if not check_password(stored, password):
         return None
     if _hasher.check_needs_rehash(stored):
         with db.atomic():
             Member.update(password_hash=hash_password(password)).where(Member.id == member_id).execute()
-    return member_id
+    return member_id, status
+
+
+def authenticate(mail: str, password: str) -> int | None:
+    """The id of the active member with this mail and password, or None."""
+    found = check_credentials(mail, password)
+    return found[0] if found and found[1] == "active" else None
+
+
+def password_ok(member_id: int, password: str) -> bool:
+    """Is ``password`` this member's password? (For changes that need it again.)"""
+    row = fetchone("SELECT password_hash FROM members WHERE id = ?", (member_id,))
+    return row is not None and check_password(row[0], password)
+
+
+def set_password(member_id: int, password: str) -> None:
+    with db.atomic():
+        Member.update(password_hash=hash_password(password)).where(Member.id == member_id).execute()

@@ -79,11 +79,18 @@ def blocked_between(a: int, b: int) -> bool:
     ) is not None
 
 
-def in_group(group_id: int | None, viewer_id: int) -> bool:
+def in_group(group_id: int | None, viewer_id: int, owner_id: int | None = None) -> bool:
+    """Is the viewer in this group (and, given ``owner_id``, is the group that owner's)?"""
     if group_id is None:
         return False
+    if owner_id is None:
+        return fetchone(
+            "SELECT 1 FROM friend_group_members WHERE group_id = ? AND member_id = ?", (group_id, viewer_id)
+        ) is not None
     return fetchone(
-        "SELECT 1 FROM friend_group_members WHERE group_id = ? AND member_id = ?", (group_id, viewer_id)
+        "SELECT 1 FROM friend_group_members gm JOIN friend_groups g ON g.id = gm.group_id"
+        " WHERE gm.group_id = ? AND gm.member_id = ? AND g.owner_id = ?",
+        (group_id, viewer_id, owner_id),
     ) is not None
 
 
@@ -100,8 +107,9 @@ def may_see(rel: Relation, audience: str, group_id: int | None = None) -> bool:
     if audience == FRIENDS:
         return rel.is_friend
     if audience == GROUP:
-        # A group is a list of friends: leaving the friendship leaves the group's audience.
-        return rel.is_friend and in_group(group_id, rel.viewer_id)
+        # A group is a list of the owner's friends: leaving the friendship leaves the group's
+        # audience, and someone else's group never opens the owner's writing.
+        return rel.is_friend and in_group(group_id, rel.viewer_id, rel.owner_id)
     return False  # private, or anything unknown
 
 
@@ -131,7 +139,8 @@ def visible_clause(viewer_id: int | None, owner: str, audience: str, group: str 
     if group is not None:
         group_rule = (
             f"({audience} = 'group' AND {friend} AND EXISTS(SELECT 1 FROM friend_group_members gm"
-            f" WHERE gm.group_id = {group} AND gm.member_id = ?))"
+            f" JOIN friend_groups gg ON gg.id = gm.group_id"
+            f" WHERE gm.group_id = {group} AND gm.member_id = ? AND gg.owner_id = {owner}))"
         )
         group_params = (v, v)
     sql = (
@@ -142,3 +151,22 @@ def visible_clause(viewer_id: int | None, owner: str, audience: str, group: str 
         f" OR {group_rule})))"
     )
     return sql, (v, v, v, v, v, v) + group_params
+
+
+def not_blocked_sql(member: str) -> str:
+    """SQL condition (two ``?`` for the viewer's id): no block either way with column ``member``."""
+    return (
+        f"NOT EXISTS(SELECT 1 FROM blocks nb WHERE (nb.blocker_id = ? AND nb.blocked_id = {member})"
+        f" OR (nb.blocker_id = {member} AND nb.blocked_id = ?))"
+    )
+
+
+def not_blocked_clause(viewer_id: int | None, member: str) -> tuple[str, tuple]:
+    """SQL condition: no block either way between the viewer and the member in column ``member``.
+
+    For lists of members (friend lists, search results, footprints, members of a community):
+    AND it into the query so blocked members never appear to each other.
+    """
+    if viewer_id is None:
+        return "1 = 1", ()
+    return not_blocked_sql(member), (viewer_id, viewer_id)

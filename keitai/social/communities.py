@@ -297,7 +297,7 @@ def join(standing: Standing, message: str = "") -> str:
                 "INSERT INTO community_join_requests (community_id, member_id, message, created_at) VALUES (?, ?, ?, ?)",
                 (community_id, member_id, message, now()),
             )
-            return "requested"
+            return "join_requested"
         _add_member(community_id, member_id)
     except IntegrityError:  # a second click that raced the first
         raise CommunityError("already_requested" if approval else "already_member") from None

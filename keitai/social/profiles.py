@@ -1,17 +1,43 @@
-"""Profiles: what of a member's profile a viewer may see, field by field."""
+"""Profiles: what of a member's profile a viewer may see, field by field, and editing it."""
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from keitai import messages
+from keitai.models.base import db, fetchone
 from keitai.models.members import Member
 
 from . import audience
-from .accounts import age_on
+from .accounts import MIN_AGE, age_on
 
 #: Fields with their own audience (column ``aud_<name>``), in display order.
 FIELDS = ("gender", "age", "birthday", "prefecture", "hobbies", "about", "real_name", "photo", "friends")
+
+#: Text fields a member types, with their length limits (characters).
+TEXT_LIMITS = {"nickname": 20, "real_name": 40, "hobbies": 200, "about": 5000}
+MULTILINE = {"about"}
+
+PREFECTURES = (
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
+    "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県",
+    "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県",
+    "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県",
+    "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県", "海外",
+)
+GENDERS = ("female", "male", "other")
+
+OLDEST_AGE = 120
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+#: How an owner may preview their own profile ("as others see it").
+PREVIEWS = ("friend", "friend_of_friend", "stranger")
+
+# Control characters other than line breaks and tabs never belong in a profile.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -33,11 +59,10 @@ class Profile:
 
 
 def field_values(member: Member) -> dict[str, object]:
-    today = datetime.datetime.now(ZoneInfo("Asia/Tokyo")).date()
     birthday = datetime.date.fromisoformat(member.birthday)
     return {
         "gender": member.gender,
-        "age": age_on(birthday, today),
+        "age": age_on(birthday, today()),
         "birthday": f"{birthday.month}月{birthday.day}日",
         "prefecture": member.prefecture,
         "hobbies": member.hobbies,
@@ -48,14 +73,23 @@ def field_values(member: Member) -> dict[str, object]:
     }
 
 
+_PROFILE_COLUMNS = (
+    "id", "nickname", "birthday", "gender", "prefecture", "hobbies", "about", "real_name", "photo_id", "friend_count",
+    *(f"aud_{name}" for name in FIELDS),
+)
+# The profile page is a hot path: SQL written once, no query building per request.
+_PROFILE = f"SELECT {', '.join(_PROFILE_COLUMNS)} FROM members WHERE id = ? AND status = 'active'"
+
+
 def profile_for(viewer_id: int | None, member_id: int, as_relation: audience.Relation | None = None) -> Profile | None:
     """The profile of ``member_id`` as ``viewer_id`` may see it; None if they may not see it at all.
 
     ``as_relation`` lets an owner preview their profile as a friend or a stranger would see it.
     """
-    member = Member.get_or_none((Member.id == member_id) & (Member.status == "active"))
-    if member is None:
+    row = fetchone(_PROFILE, (member_id,))
+    if row is None:
         return None
+    member = Member(**dict(zip(_PROFILE_COLUMNS, row)))
     rel = as_relation or audience.relation(viewer_id, member_id)
     if rel.viewer_id is None or rel.blocked:
         return None
@@ -66,3 +100,94 @@ def profile_for(viewer_id: int | None, member_id: int, as_relation: audience.Rel
         if audience.may_see(rel, getattr(member, f"aud_{name}")) and values[name] not in ("", None)
     }
     return Profile(member, rel, visible)
+
+
+def preview_relation(owner_id: int, kind: str) -> audience.Relation | None:
+    """How a friend, a friend of a friend or another member stands to ``owner_id`` (for previews)."""
+    if kind not in PREVIEWS:
+        return None
+    # viewer_id 0 is no one: a signed-in viewer with exactly the named relation and nothing more.
+    return audience.Relation(0, owner_id, False, kind == "friend", kind == "friend_of_friend", False)
+
+
+def clean_text(name: str, value: str, errors: list[str]) -> str:
+    """``value`` trimmed and normalised; appends to ``errors`` if it is too long or has control characters."""
+    value = unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if name not in MULTILINE:
+        value = " ".join(value.split())
+    label = messages.FIELD_NAMES.get(name, name)
+    if _CONTROL.search(value):
+        errors.append(messages.TEXT_INVALID.format(field=label))
+    limit = TEXT_LIMITS.get(name)
+    if limit and len(value) > limit:
+        errors.append(f"{label}: " + messages.FIELD_TOO_LONG.format(limit=limit))
+    return value
+
+
+def edit_values(member: Member) -> dict[str, str]:
+    """The member's own values and audiences, as the settings form shows them."""
+    birthday = datetime.date.fromisoformat(member.birthday)
+    values = {name: getattr(member, name) for name in ("nickname", "gender", "prefecture", "hobbies", "about", "real_name")}
+    values.update(birth_year=str(birthday.year), birth_month=str(birthday.month), birth_day=str(birthday.day))
+    values.update({f"aud_{name}": getattr(member, f"aud_{name}") for name in FIELDS})
+    return values
+
+
+#: The fields a profile form may send (a handset sends one field per page, a PC all of them).
+EDITABLE = ("nickname", "gender", "prefecture", "hobbies", "about", "real_name", "birthday")
+
+
+def update(member_id: int, form: dict[str, str]) -> list[str]:
+    """Save the profile fields and audiences present in ``form``; on any error nothing is saved."""
+    errors: list[str] = []
+    changes: dict[str, object] = {}
+    for name in ("nickname", "hobbies", "about", "real_name"):
+        if name in form:
+            changes[name] = clean_text(name, form[name], errors)
+    if "nickname" in changes and not changes["nickname"]:
+        errors.append(messages.NICKNAME_REQUIRED)
+    if "gender" in form:
+        if form["gender"] not in GENDERS + ("",):
+            errors.append(messages.CHOICE_INVALID.format(field=messages.FIELD_NAMES["gender"]))
+        changes["gender"] = form["gender"]
+    if "prefecture" in form:
+        if form["prefecture"] not in PREFECTURES + ("",):
+            errors.append(messages.CHOICE_INVALID.format(field=messages.FIELD_NAMES["prefecture"]))
+        changes["prefecture"] = form["prefecture"]
+    if "birth_year" in form:
+        birthday, error = parse_birthday(form.get("birth_year"), form.get("birth_month"), form.get("birth_day"))
+        if error:
+            errors.append(error)
+        else:
+            changes["birthday"] = birthday.isoformat()
+    for name in FIELDS:
+        key = f"aud_{name}"
+        if key in form:
+            if form[key] not in audience.FIELD_AUDIENCES:
+                errors.append(messages.AUDIENCE_INVALID)
+            changes[key] = form[key]
+    if errors:
+        return errors
+    if changes:
+        with db.atomic():
+            Member.update(**changes).where(Member.id == member_id).execute()
+    return []
+
+
+def today() -> datetime.date:
+    return datetime.datetime.now(TOKYO).date()
+
+
+def parse_birthday(year, month, day, on: datetime.date | None = None) -> tuple[datetime.date | None, str | None]:
+    """The birthday from three typed numbers, or None and why not (not a date, or under 18)."""
+    on = on or today()
+    try:
+        birthday = datetime.date(int(year), int(month), int(day))
+    except (TypeError, ValueError, OverflowError):
+        return None, messages.BIRTHDAY_INVALID
+    age = age_on(birthday, on)
+    if birthday > on or age > OLDEST_AGE:
+        return None, messages.BIRTHDAY_INVALID
+    if age < MIN_AGE:
+        return None, messages.UNDER_18
+    return birthday, None

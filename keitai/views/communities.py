@@ -231,7 +231,7 @@ def cancel(community_id):
         communities.cancel_request(_standing(community_id))
     except CommunityError as exc:
         _refuse(exc)
-    redirect(f"/community/{community_id}", msg="request_cancelled")
+    redirect(f"/community/{community_id}", msg="join_request_cancelled")
 
 
 @routes.get("/community/<community_id:int>/leave")

@@ -1,5 +1,5 @@
 """``/``: the sign-in page for visitors, the home page for members."""
-from keitai.social import communities, diaries, notifications
+from keitai.social import communities, diaries, friends, notifications
 from keitai.web import RouteTable, params, render, safe_next, viewer
 
 routes = RouteTable()
@@ -15,4 +15,5 @@ def home():
         notices=notifications.home_notices(me.id),
         diary=diaries.home_section(me.id),
         community_updates=communities.home_updates(me.id),
+        members_home=friends.home_summary(me.id),
     )

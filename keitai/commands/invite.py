@@ -1,0 +1,33 @@
+"""Invite someone by mail as the operator (how the first member joins): prints the sign-up link.
+
+The link uses KEITAI_BASE_URL (the site's public address); set it before inviting
+anyone who is not on this machine.
+"""
+import sys
+
+from . import connect
+
+NAME = "invite"
+#: Where ``run.py serve`` listens by default: the link when no KEITAI_BASE_URL is set.
+DEFAULT_BASE_URL = "http://127.0.0.1:8080"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("address", help="the mail address to invite")
+    parser.add_argument("--message", default="", help="a short message for the invitation mail")
+
+
+def run(args) -> None:
+    from keitai.social import invitations
+
+    settings = connect(migrate=True)
+    base_url = settings.base_url or DEFAULT_BASE_URL
+    try:
+        invitation, token = invitations.invite_and_send(None, args.address, args.message, base_url)
+    except invitations.InviteError as exc:
+        print(f"not invited: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    print(f"invited {invitation.mail}; valid for {invitations.INVITATION_DAYS} days:")
+    print(invitations.join_link(base_url, token))
+    if not settings.base_url:
+        print(f"(KEITAI_BASE_URL is not set: the link points at {DEFAULT_BASE_URL})")
