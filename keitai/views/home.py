@@ -1,4 +1,5 @@
 """``/``: the sign-in page for visitors, the home page for members."""
+from keitai.social import admin
 from keitai.web import RouteTable, params, render, safe_next, viewer
 
 routes = RouteTable()
@@ -9,4 +10,4 @@ def home():
     me = viewer()
     if me is None:
         return render("login.html", error=None, next=safe_next(params().get("next")), mail="")
-    return render("home.html")
+    return render("home.html", site_notice=admin.site_notice())

@@ -87,7 +87,7 @@ def environment() -> jinja2.Environment:
             auto_reload=False,
             cache_size=400,
         )
-        env.globals.update(out_url=out_url, url=urls.url, form=urls.form, absolute=urls.absolute, audiences=messages.AUDIENCES)
+        env.globals.update(out_url=out_url, url=urls.url, static=urls.static, form=urls.form, absolute=urls.absolute, audiences=messages.AUDIENCES)
         env.filters.update(jdate=jdate, short_date=short_date, nl2br=nl2br, linkify=linkify)
         _env = env
     return _env

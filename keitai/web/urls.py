@@ -6,14 +6,19 @@ so templates and views never write a session id (or a query string) by hand.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 from urllib.parse import quote
 
 import bottle
 from markupsafe import Markup, escape
 
 from keitai import config
+from keitai.config import PROJECT_ROOT
 
 SID = "sid"
+#: Stylesheets and images of the PC and smartphone pages (served by keitai/views/static.py).
+STATIC_DIR = PROJECT_ROOT / "static"
 
 
 def _context():
@@ -46,6 +51,13 @@ def url(path: str, _anchor: str | None = None, _session: bool = True, **query) -
     if _anchor:
         path += "#" + _anchor
     return path
+
+
+@functools.lru_cache(maxsize=64)
+def static(name: str) -> str:
+    """The URL of a file in static/, with a hash of its content so browsers may keep it for long."""
+    digest = hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
+    return f"/static/{name}?v={digest}"
 
 
 def absolute(path: str) -> str:
