@@ -16,6 +16,18 @@ from test_handset_pages import BUDGET, HIDDEN_SID, crawl
 ADMIN_PAGES = ["/admin", "/admin/members", "/admin/site", "/admin/gateways", "/admin/reports"]
 
 
+def bulk_members(count: int, prefix: str = "m") -> None:
+    """Many members at once, sharing one password hash (hashing each would take seconds)."""
+    from keitai.models.members import Member
+
+    password_hash = scalar("SELECT password_hash FROM members LIMIT 1")
+    Member.insert_many([
+        {"nickname": f"会員{n:02d}", "mail": f"{prefix}{n}@docomo.ne.jp", "password_hash": password_hash,
+         "birthday": "1990-01-01", "status": "active", "created_at": now()}
+        for n in range(count)
+    ]).execute()
+
+
 @pytest.fixture
 def operator(client, make_member):
     """An admin signed in on a PC, and the admin's member id."""
@@ -88,8 +100,7 @@ def test_search_by_nickname_mail_or_number_and_filter_by_status(operator, make_m
 
 def test_member_list_pages_by_id(operator, make_member):
     pc, _ = operator
-    for n in range(35):
-        make_member(f"会員{n:02d}", f"m{n}@docomo.ne.jp")
+    bulk_members(35)
     first = pc.get("/admin/members")
     assert first.text.count('<a href="/admin/member/') == 30
     link = re.search(r'href="(/admin/members\?before=\d+)"', first.text).group(1)
@@ -251,8 +262,7 @@ def test_reports_page_lists_open_community_reports(operator, monkeypatch, make_m
 
 def test_admin_pages_on_a_5k_docomo_handset_are_cp932_carry_the_sid_and_fit(client, make_member):
     admin_id = make_member("管理人", "admin@docomo.ne.jp", is_admin=True)
-    for n in range(12):
-        make_member(f"会員{n}", f"m{n}@docomo.ne.jp")
+    bulk_members(12)
     admin.set_site_notice(admin_id, "メンテナンスのお知らせ")
     admin.suspend(admin_id, admin_id + 1, "テスト")
     phone = client(DOCOMO_1_5K)
@@ -283,3 +293,17 @@ def test_admin_pages_on_a_5k_docomo_handset_are_cp932_carry_the_sid_and_fit(clie
     assert done.status_int == 303
     assert scalar("SELECT status FROM members WHERE id = ?", (target,)) == "suspended"
     assert admin.member_log(target)[0].note == "迷惑行為"
+
+
+def test_run_py_admin_makes_and_unmakes_an_operator(app, make_member, migrated, monkeypatch, capsys):
+    import run
+
+    member = make_member("さくら", "Sakura@DOCOMO.ne.jp")
+    monkeypatch.setenv("KEITAI_DATABASE_URL", migrated)
+    monkeypatch.setenv("KEITAI_SECRET_KEY", "test-secret-key")
+    assert run.main(["admin", "Sakura@docomo.ne.jp"]) == 0
+    assert "さくら" in capsys.readouterr().out
+    assert scalar("SELECT is_admin FROM members WHERE id = ?", (member,)) in (1, True)
+    assert run.main(["admin", "--revoke", "Sakura@docomo.ne.jp"]) == 0
+    assert scalar("SELECT is_admin FROM members WHERE id = ?", (member,)) in (0, False)
+    assert run.main(["admin", "nobody@docomo.ne.jp"]) == 1
