@@ -49,7 +49,7 @@ def test_a_long_profile_as_a_5k_docomo_handset_matches_what_the_handset_gets(sak
 def test_links_in_the_preview_stay_in_the_preview_and_forms_send_nothing(sakura):
     pc, me = sakura
     page = pc.get("/tools/handset", params={"path": "/", "carrier": "docomo"})
-    screen = re.search(r'<div class="handset-screen">(.*?)</div>\n</div>', page.text, re.S).group(1)
+    screen = re.search(r'<div class="handset-screen">(.*?)</div>\n<details>', page.text, re.S).group(1)
     hrefs = re.findall(r'href="([^"]+)"', screen)
     assert hrefs and all(h.startswith("/tools/handset?path=") and "carrier=docomo" in h for h in hrefs), hrefs
     assert preview.PLACEHOLDER_SID not in "".join(hrefs)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+
 import bottle
 
 from keitai import config, device as devices, messages

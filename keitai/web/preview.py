@@ -41,7 +41,6 @@ HANDSETS = {
 class HandsetView:
     """What the handset received: status, headers, and each split page's bytes."""
 
-    handset: str
     user_agent: str
     status: str
     content_type: str
@@ -118,7 +117,6 @@ def fetch(target: str, handset: str) -> HandsetView:
     headers = {k.lower(): v for k, v in captured["headers"]}
     pages = environ[ALL_PAGES] or [body]
     return HandsetView(
-        handset=handset,
         user_agent=user_agent,
         status=captured["status"],
         content_type=headers.get("content-type", ""),

@@ -25,6 +25,8 @@ from . import paging, urls
 TOKYO = ZoneInfo("Asia/Tokyo")
 WEEKDAYS = "月火水木金土日"
 PAGE_PARAM = "pg"
+#: In-process callers (the handset preview) put a list here to receive every split page.
+ALL_PAGES = "keitai.all_pages"
 #: Room kept on every split page for the 次へ/前へ line and closing tags.
 NAV_RESERVE = 320
 
@@ -88,7 +90,8 @@ def environment() -> jinja2.Environment:
             auto_reload=False,
             cache_size=400,
         )
-        env.globals.update(out_url=out_url, url=urls.url, static=urls.static, here=urls.here, form=urls.form, absolute=urls.absolute, audiences=messages.AUDIENCES)
+        env.globals.update(out_url=out_url, url=urls.url, form=urls.form, absolute=urls.absolute,
+                           static=urls.static, here=urls.here, audiences=messages.AUDIENCES)
         env.filters.update(jdate=jdate, short_date=short_date, nl2br=nl2br, linkify=linkify)
         _env = env
     return _env
@@ -118,10 +121,6 @@ def render(name: str, **context) -> bytes | str:
     if ALL_PAGES in env:
         env[ALL_PAGES] = all_handset_pages(html, device)
     return encode_handset_page(html, device)
-
-
-#: In-process callers (the handset preview) put a list here to receive every split page.
-ALL_PAGES = "keitai.all_pages"
 
 
 def _encoder(device) -> Callable[[str], bytes]:
