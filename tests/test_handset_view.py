@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import AU, DOCOMO_1, DOCOMO_1_5K, PC
+from conftest import DOCOMO_1, DOCOMO_1_5K, PC
 from keitai.models.base import scalar
 from keitai.web import preview
 
