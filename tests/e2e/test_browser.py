@@ -8,6 +8,7 @@ under CI (``CI`` set) a missing browser fails them, since .ci/run installs it.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -33,9 +34,7 @@ PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
 def _missing() -> str | None:
     if not Path(CHROMIUM).exists() or not Path(CHROMEDRIVER).exists():
         return f"no Chromium here ({CHROMIUM}, {CHROMEDRIVER}): apt-get install chromium chromium-driver"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("selenium") is None:
         return "selenium is not installed: pip install -e '.[test]'"
     return None
 
