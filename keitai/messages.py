@@ -18,6 +18,13 @@ BAD_CSRF = "フォームの有効期限が切れたか、正しくない送信�
 FIELD_TOO_LONG = "入力が長すぎます（{limit}文字まで）。"
 LOGIN_REQUIRED = "ログインしてください。"
 LOGIN_FAILED = "メールアドレスまたはパスワードが違います。"
+ADMIN_ONLY = "このページは管理者だけが使えます。"
+ADMIN_REASON_REQUIRED = "停止の理由を書いてください（会員とのやりとりや他の管理者のために残ります）。"
+ADMIN_NOT_YOURSELF = "自分自身は停止できません。"
+ADMIN_ALREADY_SUSPENDED = "この会員はすでに停止されています。"
+ADMIN_NOT_SUSPENDED = "この会員は停止されていません。"
+HANDSET_VIEW_BAD_PATH = "このサイトのページのアドレス（/ で始まるもの）を入れてください。"
+HANDSET_VIEW_ON_PC = "この機能はPCかスマートフォンでお使いください。"
 SESSION_ENDED = "ログインの有効期限が切れました。もう一度ログインしてください。"
 CHOOSE_ONE = "どれかひとつを選んでください。"
 FIELD_TOO_LONG_NAMED = "{field}が長すぎます（{limit}文字まで）。"
@@ -53,6 +60,8 @@ NOTICES = {
     "mail_change_sent": "新しいアドレスに確認メールを送りました。メールのURLを開くと変更が完了します。",
     "group_created": "グループを作りました。",
     "group_deleted": "グループを削除しました。",
+    "suspended": "会員を停止しました。その会員のログインはすべて終了しました。",
+    "unsuspended": "会員の停止を解除しました。",
 }
 
 AUDIENCES = {

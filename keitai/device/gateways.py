@@ -8,6 +8,7 @@ block) name the source page and date for that carrier; replace_from_yaml() keeps
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime
 import functools
 import ipaddress
@@ -113,9 +114,45 @@ def _network(cidr, where: str) -> _Net:
 
 
 @functools.lru_cache(maxsize=8)
+def _text(path: str) -> str:
+    """The data file as this process first read it: what is in force until a restart."""
+    return Path(path).read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=8)
 def _load(path: str) -> GatewayTable:
-    text = Path(path).read_text(encoding="utf-8")
-    return GatewayTable(_parse(text, path)[0])
+    return GatewayTable(_parse(_text(path), path)[0])
+
+
+_UPDATED = re.compile(r"^#\s*Updated\s+(\d{4}-\d{2}-\d{2})", re.M)
+
+
+@dataclasses.dataclass(frozen=True)
+class GatewaySummary:
+    """The ranges in force, for the operator's page."""
+
+    updated: str | None                      # date in the data file's header
+    carriers: list[tuple[str, list[str], list[str]]]  # (carrier, source comments, CIDRs)
+    file_updated: str | None                 # header date of the file on disk now
+    changed_on_disk: bool                    # the file was replaced since this process read it
+
+
+def summary(path: str | os.PathLike | None = None) -> GatewaySummary:
+    """The table this process uses, where each carrier's ranges came from, and its date."""
+    path = str(path or DATA_PATH)
+    text = _text(path)
+    networks, comments = _parse(text, path)
+    try:
+        on_disk = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        on_disk = text
+    updated, file_updated = _UPDATED.search(text), _UPDATED.search(on_disk)
+    return GatewaySummary(
+        updated=updated.group(1) if updated else None,
+        carriers=[(c, comments.get(c, []), [str(n) for n in networks[c]]) for c in CARRIERS if c in networks],
+        file_updated=file_updated.group(1) if file_updated else None,
+        changed_on_disk=on_disk != text,
+    )
 
 
 def load(path: str | os.PathLike | None = None) -> GatewayTable:
@@ -237,5 +274,6 @@ def replace_from_yaml(src_path: str | os.PathLike, dest_path: str | os.PathLike 
         except FileNotFoundError:
             pass
         raise
+    _text.cache_clear()
     _load.cache_clear()
     return {c: len(set(nets)) for c, nets in merged.items()}

@@ -78,6 +78,12 @@ def applied() -> set[str]:
     return {row[0] for row in database.execute_sql("SELECT name FROM schema_migrations").fetchall()}
 
 
+def pending(directory: Path = MIGRATIONS_DIR) -> list[str]:
+    """Names of migrations not applied yet (reads only: for health checks)."""
+    done = {row[0] for row in base.fetchall("SELECT name FROM schema_migrations")}
+    return [name for name, _path in available(directory) if name not in done]
+
+
 def migrate(directory: Path = MIGRATIONS_DIR, log=print) -> list[str]:
     """Bring the bound database to the latest schema; return the names applied now."""
     database = base.db.obj

@@ -1,5 +1,5 @@
 """``/``: the sign-in page for visitors, the home page for members."""
-from keitai.social import communities, diaries, friends, notifications
+from keitai.social import admin, communities, diaries, friends, notifications
 from keitai.web import RouteTable, params, render, safe_next, viewer
 
 routes = RouteTable()
@@ -12,6 +12,7 @@ def home():
         return render("login.html", error=None, next=safe_next(params().get("next")), mail="")
     return render(
         "home.html",
+        site_notice=admin.site_notice(),
         notices=notifications.home_notices(me.id),
         diary=diaries.home_section(me.id),
         community_updates=communities.home_updates(me.id),

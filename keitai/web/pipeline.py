@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from urllib.parse import urlencode
 
 import bottle
 
@@ -28,6 +27,9 @@ from .render import render
 log = logging.getLogger("keitai.web")
 
 COOKIE = "sid"
+#: Set only by code in this process (a WSGI server puts a client's headers under HTTP_*
+#: names only): the SessionInfo an in-process request runs as.  See keitai/web/preview.py.
+INTERNAL_SESSION = "keitai.internal_session"
 
 
 def current_device():
@@ -98,10 +100,16 @@ def _start_request() -> None:
     values, uploads = forms.parse(env, dev)
     env["keitai.input"] = values
     env["keitai.files"] = uploads
-    # Handsets without cookies carry the sid in the URL; everyone else only in the cookie,
-    # so a sid pasted into a PC's address bar opens nothing.
-    sid = values.get(urls.SID) if not dev.cookies else bottle.request.get_cookie(COOKIE)
-    info = sessions.load(sid, dev, settings) if sid else None
+    if INTERNAL_SESSION in env:
+        # A request made inside this process (the handset preview) for a member already
+        # signed in on the outer request; no sid exists for it anywhere.
+        info = env[INTERNAL_SESSION]
+        sid = info.sid
+    else:
+        # Handsets without cookies carry the sid in the URL; everyone else only in the cookie,
+        # so a sid pasted into a PC's address bar opens nothing.
+        sid = values.get(urls.SID) if not dev.cookies else bottle.request.get_cookie(COOKIE)
+        info = sessions.load(sid, dev, settings) if sid else None
     env["keitai.session"] = info
     env["keitai.viewer"] = info.viewer if info else None
     env["keitai.url_sid"] = info.sid if info and not dev.cookies else None
@@ -142,19 +150,10 @@ def login_required(callback):
     def wrapper(*args, **kwargs):
         if viewer() is None:
             bottle.response.status = 200
-            return render("login.html", error=messages.LOGIN_REQUIRED, next=_here(), mail="")
+            return render("login.html", error=messages.LOGIN_REQUIRED, next=urls.here(), mail="")
         return callback(*args, **kwargs)
 
     return wrapper
-
-
-def _here() -> str:
-    """This GET request's path and query, without sid, to return to after sign-in."""
-    request = bottle.request
-    if request.method != "GET":
-        return "/"
-    query = [(k, v) for k, v in params().allitems() if k not in (urls.SID, "csrf", "guid")]
-    return request.path + ("?" + urlencode(query) if query else "")
 
 
 def safe_next(target: str | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 import bottle
@@ -24,6 +25,8 @@ from . import paging, urls
 TOKYO = ZoneInfo("Asia/Tokyo")
 WEEKDAYS = "月火水木金土日"
 PAGE_PARAM = "pg"
+#: In-process callers (the handset preview) put a list here to receive every split page.
+ALL_PAGES = "keitai.all_pages"
 #: Room kept on every split page for the 次へ/前へ line and closing tags.
 NAV_RESERVE = 320
 
@@ -87,7 +90,8 @@ def environment() -> jinja2.Environment:
             auto_reload=False,
             cache_size=400,
         )
-        env.globals.update(out_url=out_url, url=urls.url, form=urls.form, absolute=urls.absolute, audiences=messages.AUDIENCES)
+        env.globals.update(out_url=out_url, url=urls.url, form=urls.form, absolute=urls.absolute,
+                           static=urls.static, here=urls.here, audiences=messages.AUDIENCES)
         env.filters.update(jdate=jdate, short_date=short_date, nl2br=nl2br, linkify=linkify)
         _env = env
     return _env
@@ -118,34 +122,62 @@ def render(name: str, **context) -> bytes | str:
         bottle.response.content_type = "text/html; charset=UTF-8"
         return text.emoji_for(html, device)
     bottle.response.content_type = f"text/html; charset={context['charset']}"
+    if ALL_PAGES in env:
+        env[ALL_PAGES] = all_handset_pages(html, device)
     return encode_handset_page(html, device)
+
+
+def _encoder(device) -> Callable[[str], bytes]:
+    hankaku = config.get().hankaku_output
+    return lambda fragment: text.encode_output(fragment, device, hankaku=hankaku)
+
+
+def _split(html: str, device, encode) -> tuple[str, list[str], str] | None:
+    """(head, chunks, tail) of a page over its budget, or None if nothing in it may be split."""
+    start, end = html.find(paging.START), html.find(paging.END)
+    if start < 0 or end < start:
+        return None  # a page with nothing that may be split goes out whole
+    head, middle, tail = html[:start], html[start + len(paging.START):end], html[end + len(paging.END):]
+
+    def measure(fragment: str) -> int:
+        return len(encode(fragment))
+
+    room = device.page_bytes - measure(head) - measure(tail) - NAV_RESERVE
+    return head, paging.split(middle, room, measure), tail
+
+
+def _unmarked(html: str) -> str:
+    """The page without the split markers: they are for us, not for the handset."""
+    return html.replace(paging.START, "", 1).replace(paging.END, "", 1)
 
 
 def encode_handset_page(html: str, device) -> bytes:
     """The page as bytes for this handset; the requested part if it must be split."""
-    hankaku = config.get().hankaku_output
-    start, end = html.find(paging.START), html.find(paging.END)
-    if start < 0 or end < start:
-        return text.encode_output(html, device, hankaku=hankaku)  # nothing may be split: whole
-    # The markers are for us; the handset is not sent them.
-    body = text.encode_output(html[:start] + html[start + len(paging.START):end] + html[end + len(paging.END):],
-                              device, hankaku=hankaku)
+    encode = _encoder(device)
+    body = encode(_unmarked(html))
     if len(body) <= device.page_bytes:
         return body
-    head, middle, tail = html[:start], html[start + len(paging.START):end], html[end + len(paging.END):]
-
-    def measure(fragment: str) -> int:
-        return len(text.encode_output(fragment, device, hankaku=hankaku))
-
-    room = device.page_bytes - measure(head) - measure(tail) - NAV_RESERVE
-    chunks = paging.split(middle, room, measure)
+    parts = _split(html, device, encode)
+    if parts is None:
+        return body
+    head, chunks, tail = parts
     try:
         number = int(bottle.request.environ["keitai.input"].get(PAGE_PARAM, 1))
     except (TypeError, ValueError):
         number = 1
     number = min(max(number, 1), len(chunks))
-    page = head + chunks[number - 1] + _page_nav(number, len(chunks)) + tail
-    return text.encode_output(page, device, hankaku=hankaku)
+    return encode(head + chunks[number - 1] + _page_nav(number, len(chunks)) + tail)
+
+
+def all_handset_pages(html: str, device) -> list[bytes]:
+    """Every page the handset can reach of this one, in order (one unless it is split)."""
+    encode = _encoder(device)
+    body = encode(_unmarked(html))
+    parts = None if len(body) <= device.page_bytes else _split(html, device, encode)
+    if parts is None:
+        return [body]
+    head, chunks, tail = parts
+    return [encode(head + chunk + _page_nav(n, len(chunks)) + tail) for n, chunk in enumerate(chunks, 1)]
 
 
 def _page_nav(number: int, count: int) -> str:

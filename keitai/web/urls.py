@@ -6,14 +6,19 @@ so templates and views never write a session id (or a query string) by hand.
 """
 from __future__ import annotations
 
-from urllib.parse import quote
+import functools
+import hashlib
+from urllib.parse import quote, urlencode
 
 import bottle
 from markupsafe import Markup, escape
 
 from keitai import config
+from keitai.config import PROJECT_ROOT
 
 SID = "sid"
+#: Stylesheets and images of the PC and smartphone pages (served by keitai/views/static.py).
+STATIC_DIR = PROJECT_ROOT / "static"
 
 
 def _context():
@@ -27,7 +32,7 @@ def _quote(value, charset: str) -> str:
     return quote(value.encode(charset, "replace"), safe="")
 
 
-def url(path: str, _anchor: str | None = None, _session: bool = True, **query) -> str:
+def url(path: str, /, _anchor: str | None = None, _session: bool = True, **query) -> str:
     """``path`` with ``query`` (values in the device's charset) and the sid when needed.
 
     ``None`` values are left out, so ``url('/feed', before=cursor)`` works for the first page.
@@ -48,6 +53,23 @@ def url(path: str, _anchor: str | None = None, _session: bool = True, **query) -
     return path
 
 
+@functools.lru_cache(maxsize=64)
+def static(name: str) -> str:
+    """The URL of a file in static/, with a hash of its content so browsers may keep it for long."""
+    digest = hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
+    return f"/static/{name}?v={digest}"
+
+
+def here() -> str:
+    """This GET request's path and query without sid (to come back to, or to show elsewhere)."""
+    request = bottle.request
+    if request.method != "GET":
+        return "/"
+    values = request.environ.get("keitai.input")
+    query = [(k, v) for k, v in values.allitems() if k not in (SID, "csrf", "guid")] if values else []
+    return request.path + ("?" + urlencode(query) if query else "")
+
+
 def absolute(path: str) -> str:
     """An absolute URL for ``path`` (docomo handsets need absolute Location headers)."""
     base = config.get().base_url.rstrip("/")
@@ -57,7 +79,7 @@ def absolute(path: str) -> str:
     return base + path
 
 
-def redirect(path: str, _anchor: str | None = None, **query):
+def redirect(path: str, /, _anchor: str | None = None, **query):
     """Answer with 303 See Other to an internal page, keeping the session."""
     response = bottle.HTTPResponse(status=303)
     response.set_header("Location", absolute(url(path, _anchor, **query)))
