@@ -213,7 +213,7 @@ def seed_members(ctx: Context) -> int:
             last_login = ctx.now - int(rng.expovariate(1 / (5 * 86400))) if status == "active" else None
             yield (
                 member_id, nickname(rng), f"s{member_id}@{domain()}", password_hash, status, False, birthday,
-                rng.choice(("男性", "女性", "女性", "男性", "")), pref, hobbies, about, real_name,
+                rng.choice(("female", "male", "female", "male", "")), pref, hobbies, about, real_name,
                 rng.choice(("private", "private", "friends", "everyone")),  # birthday
                 rng.choice(("friends", "everyone", "everyone", "private")),  # age
                 field_audience(), field_audience(), field_audience(), field_audience(),
