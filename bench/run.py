@@ -41,7 +41,6 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -323,17 +322,34 @@ def pick_members(database_url: str, count: int) -> list[tuple[int, str, int]]:
 
 
 def sign_in_members(base: str, database_url: str, per_device: int) -> dict[str, list[Member]]:
+    """``per_device`` members signed in on a handset and as many on a PC.
+
+    The first of each signs in through /login; the others get their sessions from the
+    same function /login ends in, since an argon2 check per member would take minutes
+    (it is slow on purpose) and measure nothing the scenarios are about.
+    """
+    from keitai import config, device
+    from keitai.models import base as models
     from keitai.social.seed import SEED_PASSWORD
+    from keitai.web import sessions
 
     rows = pick_members(database_url, per_device * 2)
     members = {
         "handset": [Member(i, m, f, "handset") for i, m, f in rows[0::2]],
         "pc": [Member(i, m, f, "pc") for i, m, f in rows[1::2]],
     }
-    everyone = members["handset"] + members["pc"]
-    with ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda m: m.sign_in(base, SEED_PASSWORD), everyone))
-    log(f"signed in {len(everyone)} members ({per_device} handset, {per_device} PC)")
+    settings = config.Settings.from_env({}, database_url=database_url, secret_key=SECRET)
+    models.connect(database_url)
+    try:
+        for kind, group in members.items():
+            group[0].sign_in(base, SEED_PASSWORD)
+            seen_as = device.detect({"HTTP_USER_AGENT": DEVICES[kind], "REMOTE_ADDR": "127.0.0.1"})
+            with models.db.atomic():
+                for member in group[1:]:
+                    member.sid = sessions.start(member.id, seen_as, settings)
+    finally:
+        models.db.close()
+    log(f"signed in {per_device} handset and {per_device} PC members")
     return members
 
 
@@ -534,6 +550,7 @@ def measure(target: Target, connections: int, duration: float, wrk: str | None, 
                 "--connections", str(connections), "--duration", str(duration)]
     cpus = load_cpus(workers)
     target.server.reset_peak_rss()
+    load_before = os.getloadavg()[0]
     done = subprocess.run(
         argv, capture_output=True, text=True,
         preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
@@ -545,6 +562,7 @@ def measure(target: Target, connections: int, duration: float, wrk: str | None, 
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["errors"] = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
     result["rss_mb"] = target.server.peak_rss_mb()
+    result["loadavg"] = max(load_before, os.getloadavg()[0])
     return result
 
 
@@ -578,7 +596,8 @@ def run_rounds(targets: list[Target], connections: list[int], repeats: int, dura
 
 def summarize(target: Target) -> dict:
     out = {"key": target.key, "skipped": target.skipped, "page_bytes": target.page_bytes,
-           "peak_rss_mb": max(target.rss) if target.rss else 0.0}
+           "peak_rss_mb": max(target.rss) if target.rss else 0.0,
+           "loadavg": [r["loadavg"] for runs in target.runs.values() for r in runs]}
     for c, runs in target.runs.items():
         out[c] = {
             "rps": median_of(runs, "rps"), "p50_ms": median_of(runs, "p50_us") / 1000,
@@ -586,6 +605,15 @@ def summarize(target: Target) -> dict:
             "runs": len(runs),
         }
     return out
+
+
+def load_note(summaries: list[dict]) -> str:
+    """The machine's 1-minute load average over the runs: other work on it skews absolute numbers."""
+    loads = [x for s in summaries for x in s.get("loadavg", [])]
+    if not loads:
+        return ""
+    return (f"Load average (1 min) during the runs: {min(loads):.1f}-{max(loads):.1f} on {len(cores())} cores"
+            " (above the core count, other work shared the machine: compare ratios, not absolute numbers).")
 
 
 def pct(value: float) -> str:
@@ -666,7 +694,8 @@ def section_main(args, wrk, report: dict, out: list[str]) -> None:
     out += main_table(summaries, hello_s, render_s, args.connections)
     out.append("")
     out.append("Ratios are throughput as a share of the reference's, at each connection count; "
-               f"`render` is a {render.page_bytes:,}-byte CP932 page (the handset home page's size).")
+               f"`render` is a {render.page_bytes:,}-byte CP932 page (the handset home page's size). "
+               + load_note(summaries + [hello_s, render_s]))
 
 
 def section_workers(args, wrk, report: dict, out: list[str]) -> None:
@@ -699,7 +728,8 @@ def section_workers(args, wrk, report: dict, out: list[str]) -> None:
                    f" {s['peak_rss_mb']:.0f} MB |")
     out.append("")
     out.append(f"`--workers {many}` makes {gain:.2f}x the throughput of `--workers 1`"
-               + (f" (the load generator pinned to cpu {sorted(cpus)} for one worker)." if cpus else "."))
+               + (f" (the load generator pinned to cpu {sorted(cpus)} for one worker). " if cpus else ". ")
+               + load_note([one, all_]))
 
 
 def section_scale(args, wrk, report: dict, out: list[str]) -> None:
@@ -746,6 +776,8 @@ def section_scale(args, wrk, report: dict, out: list[str]) -> None:
                 row += [f"{s[conn]['rps']:,.0f}", f"{s[conn]['p50_ms']:.1f} ms", f"{s[conn]['p99_ms']:.1f} ms"]
             row += [f"{s[c]['p50_ms'] / base:.2f}x" if base else "-", f"{s['peak_rss_mb']:.0f} MB"]
             out.append("| " + " | ".join(row) + " |")
+    out.append("")
+    out.append(load_note(list(summaries.values())))
 
 
 def verdicts(report: dict, args) -> list[str]:
