@@ -67,7 +67,9 @@ def relation(viewer_id: int | None, owner_id: int) -> Relation:
     if viewer_id == owner_id:
         return Relation(viewer_id, owner_id, True, False, False, False)
     v, o = viewer_id, owner_id
-    blocked, friend, shared = fetchone(_RELATION, (v, o, o, v, o, v, v, o))
+    # The shared-friend probe walks the viewer's friends and looks each up among the owner's:
+    # the members whose profiles are viewed most are those with thousands of friends.
+    blocked, friend, shared = fetchone(_RELATION, (v, o, o, v, o, v, o, v))
     return Relation(v, o, False, bool(friend), bool(shared) and not friend, bool(blocked))
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
-from keitai.models.base import db, execute, is_sqlite, now, scalar
+from keitai.models.base import SQLITE_PRAGMAS, db, execute, is_sqlite, now, scalar
 
 from . import accounts
 
@@ -193,7 +193,7 @@ def seed_members(ctx: Context) -> int:
     prefecture = _weighted(rng, PREFECTURES, PREFECTURE_WEIGHTS)
     field_audience = _weighted(rng, AUDIENCES, (70, 12, 15, 3))
     start = ctx.now - 5 * YEAR
-    ctx.joined = [start + (5 * YEAR * i) // max(n, 1) + rng.randrange(3600) for i in range(n)]
+    ctx.joined = [min(start + (5 * YEAR * i) // max(n, 1) + rng.randrange(3600), ctx.now) for i in range(n)]
 
     def rows() -> Iterator[tuple]:
         for i in range(n):
@@ -406,6 +406,7 @@ def seed_site(sizes: Sizes, progress: Progress = print) -> dict[str, int]:
     if sqlite:
         db.execute_sql("PRAGMA synchronous = OFF")
         db.execute_sql("PRAGMA foreign_keys = OFF")
+        db.execute_sql("PRAGMA cache_size = -262144")  # 256 MB while loading: the indexes stay in memory
     else:
         try:
             with db.atomic():
@@ -419,6 +420,7 @@ def seed_site(sizes: Sizes, progress: Progress = print) -> dict[str, int]:
         if sqlite:
             db.execute_sql("PRAGMA synchronous = NORMAL")
             db.execute_sql("PRAGMA foreign_keys = ON")
+            db.execute_sql(f"PRAGMA cache_size = {SQLITE_PRAGMAS['cache_size']}")
         elif checks_off:
             db.execute_sql("SET session_replication_role = DEFAULT")
     if sqlite:
