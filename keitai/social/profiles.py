@@ -21,6 +21,9 @@ MemberRow = namedtuple("MemberRow", (
     "friend_count", *(f"aud_{name}" for name in FIELDS),
 ))
 _LOAD = f"SELECT {', '.join(MemberRow._fields)} FROM members WHERE id = ? AND status = 'active'"
+_LOAD_WITH_RELATION = (
+    f"SELECT {', '.join(MemberRow._fields)}, {audience.RELATION_COLUMNS} FROM members WHERE id = ? AND status = 'active'"
+)
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
@@ -63,11 +66,18 @@ def profile_for(viewer_id: int | None, member_id: int, as_relation: audience.Rel
 
     ``as_relation`` lets an owner preview their profile as a friend or a stranger would see it.
     """
-    row = fetchone(_LOAD, (member_id,))
-    if row is None:
-        return None
-    member = MemberRow(*row)
-    rel = as_relation or audience.relation(viewer_id, member_id)
+    if as_relation is not None or viewer_id is None or viewer_id == member_id:
+        row = fetchone(_LOAD, (member_id,))
+        if row is None:
+            return None
+        member = MemberRow(*row)
+        rel = as_relation or audience.relation_from(viewer_id, member_id, False, False, False)
+    else:  # the member and how the viewer stands to them, in one query
+        row = fetchone(_LOAD_WITH_RELATION, audience.relation_params(viewer_id, member_id) + (member_id,))
+        if row is None:
+            return None
+        member = MemberRow(*row[:-3])
+        rel = audience.relation_from(viewer_id, member_id, *row[-3:])
     if rel.viewer_id is None or rel.blocked:
         return None
     values = field_values(member)
