@@ -97,11 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args(argv)
     make = hello_app if args.app == "hello" else (lambda: render_app(args.bytes))
-    sock = serve.bind(args.host, args.port)
     workers = args.workers or len(serve.cores())
-    host, port = sock.getsockname()[:2]
+    sockets = serve.bind(args.host, args.port, workers)
+    host, port = sockets[0].getsockname()[:2]
     print(f"reference {args.app} on http://{host}:{port}/ ({workers} worker(s) x {args.threads} threads)", flush=True)
-    return serve.serve_workers(make, sock, workers=workers, threads=args.threads, ident="reference")
+    return serve.serve_workers(make, sockets, workers=workers, threads=args.threads, ident="reference")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,12 @@
-"""Serve the site with waitress: one process per core, each pinned to its core, on one socket.
+"""Serve the site with waitress: one process per core, each pinned to its core, on one port.
 
-The listening socket is bound once; each worker is a forked waitress process that
-accepts on it.  On a 2-core machine a single Python process whose threads move
+The supervisor binds the port once, before any worker starts; each worker is a forked
+waitress process that accepts on what it was given.  Where the OS has SO_REUSEPORT
+(Linux, the BSDs) each worker slot gets its own listening socket on the port and the
+kernel spreads new connections evenly; one shared socket lets whichever worker wakes
+first take a whole burst of connections, and with a few keep-alive clients one core
+then does all the work.  A restarted worker takes over its slot's socket, so no
+connection waiting in it is lost.  On a 2-core machine a single Python process whose threads move
 between cores loses most of its speed to the GIL hand-off, and pinned processes are
 2-3x faster (../shared/PERFORMANCE.md).  A supervisor restarts a worker that dies
 and stops them all cleanly on SIGTERM or SIGINT (Ctrl-C).
@@ -51,27 +56,38 @@ def run(args) -> int:
     create_app(current)  # activates the settings and binds the database
     migrations.migrate(log=None)
     base.db.close()  # workers open their own connections; none may be shared across fork
-    sock = bind(args.host, args.port)
     workers = args.workers or len(cores())
-    host, port = sock.getsockname()[:2]
+    sockets = bind(args.host, args.port, workers)
+    host, port = sockets[0].getsockname()[:2]
     print(f"keitai on http://{host}:{port}/ (database {current.database_url},"
           f" {workers} worker(s) x {args.threads} threads)", flush=True)
-    return serve_workers(lambda: create_app(current), sock, workers=workers, threads=args.threads)
+    return serve_workers(lambda: create_app(current), sockets, workers=workers, threads=args.threads)
 
 
-def bind(host: str, port: int, backlog: int = 1024) -> socket.socket:
-    """The one listening socket every worker accepts on (port 0: any free port)."""
+def bind(host: str, port: int, workers: int = 1, backlog: int = 1024) -> list[socket.socket]:
+    """Listening sockets on ``host:port`` (port 0: any free port) for ``workers`` workers.
+
+    One per worker with SO_REUSEPORT where the OS has it, else one that all share.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(backlog)
-    return sock
+    reuse_port = workers > 1 and hasattr(socket, "SO_REUSEPORT")
+    sockets: list[socket.socket] = []
+    for _ in range(workers if reuse_port else 1):
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, sockets[0].getsockname()[1] if sockets else port))
+        sock.listen(backlog)
+        sockets.append(sock)
+    return sockets
 
 
-def serve_workers(make_app: Callable, sock: socket.socket, *, workers: int, threads: int = 4,
+def serve_workers(make_app: Callable, sockets: list[socket.socket], *, workers: int, threads: int = 4,
                   ident: str = "keitai", log: Callable[[str], None] | None = None) -> int:
-    """Run ``workers`` waitress processes on ``sock`` until SIGTERM/SIGINT; returns the exit code.
+    """Run ``workers`` waitress processes on ``sockets`` until SIGTERM/SIGINT; returns the exit code.
+
+    Worker slot ``i`` accepts on ``sockets[i % len(sockets)]``.
 
     ``make_app`` is called in each worker after it has forked, so nothing that holds a
     connection is shared between processes.  Without ``os.fork`` (Windows) the site is
@@ -79,7 +95,7 @@ def serve_workers(make_app: Callable, sock: socket.socket, *, workers: int, thre
     """
     log = log or (lambda line: print(line, flush=True))
     if not hasattr(os, "fork"):
-        _serve(make_app(), sock, threads, ident)
+        _serve(make_app(), sockets[0], threads, ident)
         return 0
     cpus = cores()
     children: dict[int, int] = {}  # pid -> slot
@@ -102,7 +118,7 @@ def serve_workers(make_app: Callable, sock: socket.socket, *, workers: int, thre
                     signal.signal(s, signal.SIG_DFL)
                 if cpu is not None and hasattr(os, "sched_setaffinity"):
                     os.sched_setaffinity(0, {cpu})
-                _serve(make_app(), sock, threads, ident)
+                _serve(make_app(), sockets[slot % len(sockets)], threads, ident)
                 code = 0
             except BaseException:  # noqa: BLE001 - a worker must never return into the supervisor
                 traceback.print_exc()
@@ -139,7 +155,8 @@ def serve_workers(make_app: Callable, sock: socket.socket, *, workers: int, thre
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
-        sock.close()
+        for sock in sockets:
+            sock.close()
 
 
 def _reap() -> list[tuple[int, int]]:
