@@ -1,12 +1,41 @@
-"""Make demo members (friends with each other) and print each as 'MAIL PASSWORD'."""
+"""Make demo members (no sizes given), or a large realistic site: ``seed --members 100000``.
+
+Without ``--members`` it makes the demo members (friends with each other) and prints
+each as 'MAIL PASSWORD'.  With it, it makes that many members with friends, friend
+requests, friend lists and blocks, in bulk, printing progress; every seeded member
+signs in as ``s<id>@<carrier domain>`` with the password printed at the end.
+"""
 from . import connect
 
 NAME = "seed"
 
 
-def run(args) -> None:
-    from keitai.social import demo
+def add_arguments(parser) -> None:
+    from keitai.social.seed import Sizes
 
+    parser.add_argument("--members", type=int, default=0, help="members to make (0: the demo members)")
+    parser.add_argument("--friends", type=int, default=Sizes.friends, help="median friends per member")
+    parser.add_argument("--hubs", type=float, default=Sizes.hubs, help="share of members with thousands of friends")
+    parser.add_argument("--requests", type=float, default=Sizes.requests, help="pending friend requests per member")
+    parser.add_argument("--groups", type=float, default=Sizes.groups, help="share of members with friend lists")
+    parser.add_argument("--blocks", type=float, default=Sizes.blocks, help="share of members who blocked someone")
+    parser.add_argument("--seed", type=int, default=Sizes.seed, help="random seed (same seed, same site)")
+
+
+def run(args) -> None:
     connect(migrate=True)
-    for mail, password in demo.seed_demo():
-        print(f"{mail} {password}")
+    if not getattr(args, "members", 0):
+        from keitai.social import demo
+
+        for mail, password in demo.seed_demo():
+            print(f"{mail} {password}")
+        return
+    from keitai.social import seed
+
+    sizes = seed.Sizes(
+        members=args.members, friends=args.friends, hubs=args.hubs, requests=args.requests,
+        groups=args.groups, blocks=args.blocks, seed=args.seed,
+    )
+    made = seed.seed_site(sizes, progress=lambda line: print(line, flush=True))
+    print(", ".join(f"{name}: {count:,}" for name, count in made.items()))
+    print(f"members sign in as s<id>@<domain> with password {seed.SEED_PASSWORD}")

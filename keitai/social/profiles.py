@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from collections import namedtuple
+
 from keitai import messages
 from keitai.models.base import db, fetchone
 from keitai.models.members import Member
@@ -39,10 +41,21 @@ PREVIEWS = ("friend", "friend_of_friend", "stranger")
 # Control characters other than line breaks and tabs never belong in a profile.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+#: The member columns a profile shows, read with one query built once: a profile is a hot
+#: page, and building the ORM query and model object cost several times the query itself.
+MemberRow = namedtuple("MemberRow", (
+    "id", "nickname", "birthday", "gender", "prefecture", "hobbies", "about", "real_name", "photo_id",
+    "friend_count", *(f"aud_{name}" for name in FIELDS),
+))
+_LOAD = f"SELECT {', '.join(MemberRow._fields)} FROM members WHERE id = ? AND status = 'active'"
+_LOAD_WITH_RELATION = (
+    f"SELECT {', '.join(MemberRow._fields)}, {audience.RELATION_COLUMNS} FROM members WHERE id = ? AND status = 'active'"
+)
+
 
 @dataclass
 class Profile:
-    member: Member
+    member: MemberRow
     relation: audience.Relation
     visible: dict[str, object] = field(default_factory=dict)
 
@@ -58,7 +71,7 @@ class Profile:
         return name in self.visible
 
 
-def field_values(member: Member) -> dict[str, object]:
+def field_values(member: MemberRow) -> dict[str, object]:
     birthday = datetime.date.fromisoformat(member.birthday)
     return {
         "gender": member.gender,
@@ -73,24 +86,23 @@ def field_values(member: Member) -> dict[str, object]:
     }
 
 
-_PROFILE_COLUMNS = (
-    "id", "nickname", "birthday", "gender", "prefecture", "hobbies", "about", "real_name", "photo_id", "friend_count",
-    *(f"aud_{name}" for name in FIELDS),
-)
-# The profile page is a hot path: SQL written once, no query building per request.
-_PROFILE = f"SELECT {', '.join(_PROFILE_COLUMNS)} FROM members WHERE id = ? AND status = 'active'"
-
-
 def profile_for(viewer_id: int | None, member_id: int, as_relation: audience.Relation | None = None) -> Profile | None:
     """The profile of ``member_id`` as ``viewer_id`` may see it; None if they may not see it at all.
 
     ``as_relation`` lets an owner preview their profile as a friend or a stranger would see it.
     """
-    row = fetchone(_PROFILE, (member_id,))
-    if row is None:
-        return None
-    member = Member(**dict(zip(_PROFILE_COLUMNS, row)))
-    rel = as_relation or audience.relation(viewer_id, member_id)
+    if as_relation is not None or viewer_id is None or viewer_id == member_id:
+        row = fetchone(_LOAD, (member_id,))
+        if row is None:
+            return None
+        member = MemberRow(*row)
+        rel = as_relation or audience.relation_from(viewer_id, member_id, False, False, False)
+    else:  # the member and how the viewer stands to them, in one query
+        row = fetchone(_LOAD_WITH_RELATION, audience.relation_params(viewer_id, member_id) + (member_id,))
+        if row is None:
+            return None
+        member = MemberRow(*row[:-3])
+        rel = audience.relation_from(viewer_id, member_id, *row[-3:])
     if rel.viewer_id is None or rel.blocked:
         return None
     values = field_values(member)

@@ -76,7 +76,8 @@ def linkify(value: str) -> Markup:
         out.append(Markup('<a href="%s">%s</a>') % (out_url(target), target))
         pos = match.end()
     out.append(escape(value[pos:]))
-    return Markup("".join(out)).replace("\n", Markup("<br>"))
+    # Every piece is escaped already, so a plain str.replace is safe (Markup.replace would escape again).
+    return Markup("".join(out).replace("\n", "<br>"))
 
 
 def environment() -> jinja2.Environment:
