@@ -18,6 +18,8 @@ BAD_CSRF = "フォームの有効期限が切れたか、正しくない送信�
 FIELD_TOO_LONG = "入力が長すぎます（{limit}文字まで）。"
 LOGIN_REQUIRED = "ログインしてください。"
 LOGIN_FAILED = "メールアドレスまたはパスワードが違います。"
+SEARCH_TOO_LONG = "検索語が長すぎます（{limit}文字まで）。"
+SEARCH_TOO_MANY_WORDS = "検索語は{limit}つまでにしてください。"
 SESSION_ENDED = "ログインの有効期限が切れました。もう一度ログインしてください。"
 
 # One-line notices shown after a redirect (?msg=code), so they work without cookies.

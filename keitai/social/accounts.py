@@ -9,6 +9,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from keitai.models.base import db, fetchone, now
 from keitai.models.members import Member
 
+from . import search
+
 _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile defaults
 # Verifying against this when the mail is unknown keeps timing the same.
 _DUMMY_HASH = _hasher.hash("keitai-dummy-password")
@@ -38,15 +40,19 @@ def normalize_mail(mail: str) -> str:
 
 
 def create_member(nickname: str, mail: str, password: str, birthday: str, *, active: bool = False, **fields) -> Member:
-    return Member.create(
-        nickname=nickname,
-        mail=normalize_mail(mail),
-        password_hash=hash_password(password),
-        birthday=birthday,
-        status="active" if active else "pending",
-        created_at=now(),
-        **fields,
-    )
+    password_hash = hash_password(password)  # slow on purpose: not while holding the write lock
+    with db.atomic():
+        member = Member.create(
+            nickname=nickname,
+            mail=normalize_mail(mail),
+            password_hash=password_hash,
+            birthday=birthday,
+            status="active" if active else "pending",
+            created_at=now(),
+            **fields,
+        )
+        search.index_member(member.id)  # findable once active; a pending member has no documents
+    return member
 
 
 def authenticate(mail: str, password: str) -> int | None:
