@@ -69,6 +69,7 @@ def test_queries_are_folded_the_way_documents_are():
     assert search.words("ＹＡＭＡＤＡ yamada") == ["yamada"]
     assert search.words("やま やまだ") == ["やまだ"]  # a word inside another adds nothing
     assert search.words("ね\u200bこ") == ["ねこ"]  # invisible characters cannot be typed on purpose
+    assert search.fold("", "", "ね\u200dこ\ufe0f") == "\n\nねこ"  # nor be found
     assert search.words(" \u3000 ") == []
     assert search.reading("山田太郎").split() == ["やまだたろう", "yamadatarou", "yamadataro"]
     assert search.reading("") == ""
@@ -90,6 +91,7 @@ def test_one_and_two_character_words_search_the_whole_text(make_member):
     search.index(search.DIARY, 2, owner, "", "行旅という言葉を知った")  # 旅 and 行, but not 旅行
     search.index(search.DIARY, 3, owner, "猫の日", "犬と散歩")
     search.index(search.DIARY, 4, owner, "", "C#と100%天然、a_b")
+    search.index(search.DIARY, 5, owner, "", "ラーメン\U0001F35C\ufe0f")
     assert found(owner, "猫", search.DIARY) == [1, 3]
     assert found(owner, "旅行", search.DIARY) == [1]
     assert found(owner, "行旅", search.DIARY) == [2]
@@ -105,6 +107,7 @@ def test_one_and_two_character_words_search_the_whole_text(make_member):
     assert found(owner, "%", search.DIARY) == [4]
     assert found(owner, "_", search.DIARY) == [4]
     assert found(owner, '"', search.DIARY) == []
+    assert found(owner, "\U0001F35C", search.DIARY) == [5]  # an emoji is a character like any other
 
 
 # --- audiences and blocks ------------------------------------------------------------------

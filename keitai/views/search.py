@@ -34,8 +34,7 @@ def search_page():
         snippet_chars = 30 if current_device().is_handset else 80
         hits, total = search.search(me, kind, query, before=_cursor(form.get("before")), limit=PER_PAGE,
                                     snippet_chars=snippet_chars)
-        counts = {k: total if k == kind and not form.get("before") else search.count(me, k, query)
-                  for k in search.KINDS}
+        counts = {k: total if k == kind else search.count(me, k, query) for k in search.KINDS}
     return render("search.html", q=query, kind=kind, kinds=search.KINDS, hits=hits, counts=counts,
                   searched=bool(found), error=error, paths=PATHS, per_page=PER_PAGE,
                   count_limit=search.COUNT_LIMIT, max_query=search.MAX_QUERY)
