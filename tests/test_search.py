@@ -233,9 +233,11 @@ def test_members_are_indexed_on_sign_up_and_follow_edits_and_suspension(make_mem
     friends.befriend(me, member)
     assert found(me, "ケーキ") == ["花子"]  # friendship is read at search time: no reindex needed
 
+    search.index(search.DIARY, 1, member, "パン日記", "")
     execute("UPDATE members SET status = 'suspended' WHERE id = ?", (member,))
     search.index_member(member)
     assert found(me, "hanako") == []
+    assert found(me, "パン日記", search.DIARY) == []
     assert scalar("SELECT COUNT(*) FROM search_docs WHERE ref_id = ? AND kind = 'member'", (member,)) == 0
     assert_index_intact()
 
@@ -343,10 +345,9 @@ def test_handset_search_keeps_the_sid_speaks_shift_jis_and_stays_in_budget(clien
     page = phone.get("/search?" + urlencode({"q": "らーめん", "sid": phone.sid}, encoding="cp932"))  # as the handset sends it
     assert page.headers["Content-Type"] == "text/html; charset=Shift_JIS"
     text = phone.text(page)
-    assert "ﾒﾝﾊﾞｰ(0)" in text and "[3]日記</a>(15)" in text
-    diary = phone.get(_link(page, "kind=diary"))
+    assert "[1]ﾒﾝﾊﾞｰ</a>(0)" in text and "■日記(15)" in text  # no member matches: the diary tab
+    diary = page
     assert len(diary.body) <= 5 * 1024
-    text = phone.text(diary)
     assert "日記その15" in text and "[5]次の10件" in text
     for href in HREF.findall(text):
         assert f"sid={phone.sid}" in href, href

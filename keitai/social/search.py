@@ -319,13 +319,17 @@ def _batches(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
         yield batch
 
 
-def wipe() -> None:
-    """Empty the index (every kind)."""
-    with db.atomic():
-        if is_sqlite():
-            execute("DELETE FROM search_docs")  # triggers empty the full-text tables row by row
-        else:
+def wipe(batch: int = 5000) -> None:
+    """Empty the index (every kind), a batch per transaction so writers are not kept waiting."""
+    if not is_sqlite():
+        with db.atomic():
             execute("TRUNCATE search_docs")
+        return
+    while True:
+        with db.atomic():  # triggers empty the full-text tables row by row
+            gone = execute("DELETE FROM search_docs WHERE id IN (SELECT id FROM search_docs LIMIT ?)", (batch,)).rowcount
+        if gone < batch:
+            return
 
 
 def reindex(progress: Callable[[str, int], None] | None = None, batch: int = 1000) -> dict[str, int]:
@@ -394,6 +398,8 @@ def _matching(viewer_id: int, kind: str, found: list[str]) -> tuple[str, str, li
             params.append(chars)
         order = "d.id"
     visible, visible_params = audience.visible_clause(viewer_id, "d.owner_id", "d.audience", "d.group_id")
+    # A suspended member's writing is not found either (their profile documents are gone already).
+    where.append("EXISTS(SELECT 1 FROM members o WHERE o.id = d.owner_id AND o.status = 'active')")
     where.append(visible)
     params.extend(visible_params)
     return source, " AND ".join(where), params, order
@@ -416,10 +422,18 @@ def search(viewer_id: int | None, kind: str, query: str, before: int | None = No
     """Items of ``kind`` matching every word of ``query`` that ``viewer_id`` may see, newest
     first: (this page of :class:`Hit`, the :func:`count` of all of them).  ``before`` is
     the ``next_before`` of the previous page."""
+    hits = results(viewer_id, kind, query, before, limit, snippet_chars)
+    total = len(hits) if before is None and hits.next_before is None else count(viewer_id, kind, query)
+    return hits, total
+
+
+def results(viewer_id: int | None, kind: str, query: str, before: int | None = None, limit: int = 10,
+            snippet_chars: int = SNIPPET_CHARS) -> Hits:
+    """:func:`search` without the count: one page of hits."""
     hits = Hits()
     found = words(query)[:MAX_WORDS]
     if viewer_id is None or not found:
-        return hits, 0
+        return hits
     source, where, params, order = _matching(viewer_id, kind, found)
     if kind == MEMBER:
         # Several documents per member: one row per member, through the newest visible match.
@@ -447,8 +461,7 @@ def search(viewer_id: int | None, kind: str, query: str, before: int | None = No
             ref_id, owner_id, title, body, updated_at, nickname = details[doc_id]
             title = nickname if kind == MEMBER else title
             hits.append(Hit(kind, ref_id, owner_id, nickname, title, snippet(body, found, snippet_chars), updated_at))
-    total = len(hits) if before is None and hits.next_before is None else count(viewer_id, kind, query)
-    return hits, total
+    return hits
 
 
 # --- snippets ------------------------------------------------------------------

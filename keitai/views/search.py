@@ -22,8 +22,6 @@ def search_page():
     form = params()
     query = form.get("q", "")
     kind = form.get("kind", "")
-    if kind not in search.KINDS:
-        kind = search.MEMBER
     me = viewer().id
     error, hits, counts = None, [], {}
     try:
@@ -31,10 +29,13 @@ def search_page():
     except search.QueryError as exc:
         error, found = str(exc), []
     if found:
-        snippet_chars = 30 if current_device().is_handset else 80
-        hits, total = search.search(me, kind, query, before=_cursor(form.get("before")), limit=PER_PAGE,
-                                    snippet_chars=snippet_chars)
-        counts = {k: total if k == kind else search.count(me, k, query) for k in search.KINDS}
+        counts = {k: search.count(me, k, query) for k in search.KINDS}
+        if kind not in search.KINDS:  # from the home page: the first tab with something in it
+            kind = next((k for k in search.KINDS if counts[k]), search.KINDS[0])
+        hits = search.results(me, kind, query, before=_cursor(form.get("before")), limit=PER_PAGE,
+                              snippet_chars=30 if current_device().is_handset else 80)
+    elif kind not in search.KINDS:
+        kind = search.KINDS[0]
     return render("search.html", q=query, kind=kind, kinds=search.KINDS, hits=hits, counts=counts,
                   searched=bool(found), error=error, paths=PATHS, per_page=PER_PAGE,
                   count_limit=search.COUNT_LIMIT, max_query=search.MAX_QUERY)
