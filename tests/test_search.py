@@ -364,6 +364,8 @@ def test_bad_search_input_gets_a_message_and_keeps_what_was_typed(client, make_m
     text = phone.text(page)
     assert "100文字まで" in text and typed in text
     assert "ｻｰﾁ" in phone.text(phone.page("/search?kind=nonsense&before=x&q="))
+    for before in ("x", "-1", "9" * 30):
+        assert phone.page(f"/search?q=a&before={before}").status_int == 200
 
 
 def _search_form(page) -> int:

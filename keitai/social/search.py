@@ -27,8 +27,9 @@ Japanese has no spaces between words, so the index is on characters, not words:
 
 Audiences and blocks: every result and every count goes through
 :func:`keitai.social.audience.visible_clause` on the document's owner, audience and
-group, in the same query as the match.  Results come newest first (by document id;
-members by member id) with keyset pagination; counts stop at :data:`COUNT_LIMIT`.
+group, applied in SQL to batches of matches read newest first (see
+:func:`_visible_matches`).  Results come newest first (by document id; members by member
+id) with keyset pagination; counts stop at :data:`COUNT_LIMIT`.
 """
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ SOURCES: dict[str, str] = {
 
 MAX_QUERY = 100  # characters a member may type
 MAX_WORDS = 5
-COUNT_LIMIT = 1000  # counts stop here: "1000件以上"
+COUNT_LIMIT = 500  # counts stop here ("500件以上"): counting costs a row per match
 READING_CHARS = 200  # readings are for names and titles; a long title gets them for its start
 SNIPPET_CHARS = 60
 _TRIGRAM = 3
@@ -360,14 +361,14 @@ def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _matching(viewer_id: int, kind: str, found: list[str]) -> tuple[str, str, list, str]:
-    """(FROM, WHERE, params, document-order column) for the documents of ``kind`` that
-    contain every word and that ``viewer_id`` may see."""
+def _matching(kind: str, found: list[str]) -> tuple[str, str, list, str]:
+    """(FROM, WHERE, params, position column) for the documents of ``kind`` that contain
+    every word, whoever may see them; newest first is descending position."""
     long = [w for w in found if len(w) >= _TRIGRAM]
     short = [w for w in found if len(w) < _TRIGRAM]
     chars = sorted(set("".join(short)))
-    where: list[str] = []
-    params: list = []
+    where: list[str] = ["d.kind = ?"]
+    params: list = [kind]
     if is_sqlite():
         # CROSS JOIN keeps the full-text table first: it yields matches newest first.
         if long:
@@ -380,29 +381,74 @@ def _matching(viewer_id: int, kind: str, found: list[str]) -> tuple[str, str, li
             where.append("search_chars MATCH ?")
             params.append(" AND ".join([_phrase(":" + kind)] + [_phrase(c) for c in chars]))
             checked = [w for w in short if len(w) > 1]
-        where.append("d.kind = ?")
-        params.append(kind)
         for word in checked:
             where.append("instr(d.folded, ?) > 0")
             params.append(word)
-        order = "t.rowid"
+        position = "t.rowid"
     else:
         source = "search_docs d"
-        where.append("d.kind = ?")
-        params.append(kind)
         for word in long + [w for w in short if len(w) > 1]:
             where.append("d.folded LIKE ?")
             params.append(_like(word))
         if chars:
             where.append("string_to_array(d.folded, NULL) @> CAST(? AS text[])")
             params.append(chars)
-        order = "d.id"
-    visible, visible_params = audience.visible_clause(viewer_id, "d.owner_id", "d.audience", "d.group_id")
-    # A suspended member's writing is not found either (their profile documents are gone already).
-    where.append("EXISTS(SELECT 1 FROM members o WHERE o.id = d.owner_id AND o.status = 'active')")
-    where.append(visible)
-    params.extend(visible_params)
-    return source, " AND ".join(where), params, order
+        position = "d.id"
+    return source, " AND ".join(where), params, "d.ref_id" if kind == MEMBER else position
+
+
+def _planned_each_time(sql: str, params: list) -> list[tuple]:
+    """Run a search query.  On PostgreSQL it is never a prepared statement: a plan made once
+    for any words (the generic plan psycopg's prepared statements come to) reads the whole
+    index for a rare word; planned with its own words it takes milliseconds."""
+    if is_sqlite():
+        return fetchall(sql, params)
+    cursor = db.obj.cursor()
+    cursor.execute(sql.replace("?", "%s"), params, prepare=False)
+    return cursor.fetchall()
+
+
+_FIRST_BATCH, _LAST_BATCH = 50, 20000
+_NEWEST = 2**62
+
+
+def _visible_matches(viewer_id: int, kind: str, found: list[str], before: int | None,
+                     enough: int) -> Iterator[tuple[int, int, int]]:
+    """(position, ref_id, doc_id) of matching documents ``viewer_id`` may see, newest first,
+    one per item (members have several documents), until ``enough`` or no more.
+
+    Matches are read in growing batches, newest first, and the audience rule is applied to
+    each batch.  Kept apart, each query is planned on what it can estimate: how common the
+    words are (PostgreSQL misjudges the audience rule, and with it in one query chose to
+    sort every match of a common word, taking seconds).  A batch of matches also bounds the
+    work a rule-heavy viewer can cause.
+    """
+    source, where, params, position = _matching(kind, found)
+    visible, visible_params = audience.visible_clause(viewer_id, "c.owner_id", "c.audience", "c.group_id")
+    sql = (
+        f"SELECT c.pos, c.ref_id, c.id, CASE WHEN {visible}"
+        # A suspended member's writing is not found either (their profile documents are gone already).
+        " AND (SELECT o.status FROM members o WHERE o.id = c.owner_id) = 'active' THEN 1 ELSE 0 END"
+        f" FROM (SELECT {position} AS pos, d.ref_id, d.id, d.owner_id, d.audience, d.group_id"
+        f" FROM {source} WHERE {where} AND {position} < ? ORDER BY {position} DESC LIMIT ?) c"
+        " ORDER BY c.pos DESC"
+    )
+    seen: set[int] = set()
+    cursor = _NEWEST if before is None else before
+    batch = max(_FIRST_BATCH, enough * 2)
+    while True:
+        rows = _planned_each_time(sql, list(visible_params) + params + [cursor, batch])
+        for pos, ref_id, doc_id, ok in rows:
+            if ok and ref_id not in seen:
+                seen.add(ref_id)
+                yield pos, ref_id, doc_id
+                if len(seen) >= enough:
+                    return
+        if len(rows) < batch:
+            return
+        # A member's documents share a position: read the last member's again in full.
+        cursor = rows[-1][0] + 1 if kind == MEMBER else rows[-1][0]
+        batch = min(batch * 4, _LAST_BATCH)
 
 
 def count(viewer_id: int | None, kind: str, query: str) -> int:
@@ -411,10 +457,7 @@ def count(viewer_id: int | None, kind: str, query: str) -> int:
     found = words(query)[:MAX_WORDS]
     if viewer_id is None or not found:
         return 0
-    source, where, params, _order = _matching(viewer_id, kind, found)
-    inner = "SELECT DISTINCT d.ref_id" if kind == MEMBER else "SELECT 1"
-    return scalar(f"SELECT COUNT(*) FROM ({inner} FROM {source} WHERE {where} LIMIT ?) c",
-                  params + [COUNT_LIMIT + 1])
+    return sum(1 for _ in _visible_matches(viewer_id, kind, found, None, COUNT_LIMIT + 1))
 
 
 def search(viewer_id: int | None, kind: str, query: str, before: int | None = None, limit: int = 10,
@@ -434,33 +477,21 @@ def results(viewer_id: int | None, kind: str, query: str, before: int | None = N
     found = words(query)[:MAX_WORDS]
     if viewer_id is None or not found:
         return hits
-    source, where, params, order = _matching(viewer_id, kind, found)
-    if kind == MEMBER:
-        # Several documents per member: one row per member, through the newest visible match.
-        if before is not None:
-            where += " AND d.ref_id < ?"
-            params = params + [before]
-        rows = fetchall(f"SELECT d.ref_id, MAX(d.id) FROM {source} WHERE {where}"
-                        f" GROUP BY d.ref_id ORDER BY d.ref_id DESC LIMIT ?", params + [limit + 1])
-    else:
-        if before is not None:
-            where += f" AND {order} < ?"
-            params = params + [before]
-        rows = [(doc_id, doc_id) for (doc_id,) in fetchall(
-            f"SELECT d.id FROM {source} WHERE {where} ORDER BY {order} DESC LIMIT ?", params + [limit + 1])]
+    rows = list(_visible_matches(viewer_id, kind, found, before, limit + 1))
     if len(rows) > limit:
         rows = rows[:limit]
         hits.next_before = rows[-1][0]
-    if rows:
-        doc_ids = [doc_id for _cursor, doc_id in rows]
-        details = {row[0]: row[1:] for row in fetchall(
-            "SELECT d.id, d.ref_id, d.owner_id, d.title, d.body, d.updated_at, m.nickname"
-            " FROM search_docs d JOIN members m ON m.id = d.owner_id"
-            f" WHERE d.id IN ({', '.join('?' * len(doc_ids))})", doc_ids)}
-        for doc_id in doc_ids:
-            ref_id, owner_id, title, body, updated_at, nickname = details[doc_id]
-            title = nickname if kind == MEMBER else title
-            hits.append(Hit(kind, ref_id, owner_id, nickname, title, snippet(body, found, snippet_chars), updated_at))
+    if not rows:
+        return hits
+    doc_ids = [doc_id for _pos, _ref_id, doc_id in rows]
+    details = {row[0]: row[1:] for row in fetchall(
+        "SELECT d.id, d.ref_id, d.owner_id, d.title, d.body, d.updated_at, m.nickname"
+        " FROM search_docs d JOIN members m ON m.id = d.owner_id"
+        f" WHERE d.id IN ({', '.join('?' * len(doc_ids))})", doc_ids)}
+    for doc_id in doc_ids:
+        ref_id, owner_id, title, body, updated_at, nickname = details[doc_id]
+        title = nickname if kind == MEMBER else title
+        hits.append(Hit(kind, ref_id, owner_id, nickname, title, snippet(body, found, snippet_chars), updated_at))
     return hits
 
 

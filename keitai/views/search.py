@@ -10,10 +10,12 @@ PER_PAGE = 10
 
 
 def _cursor(value: str | None) -> int | None:
+    """``before`` as the database can take it; anything else starts from the newest."""
     try:
-        return int(value) if value else None
+        cursor = int(value) if value else None
     except ValueError:
         return None
+    return cursor if cursor is not None and 0 < cursor < 2**63 else None
 
 
 @routes.get("/search")
