@@ -296,6 +296,32 @@ def test_results_come_newest_first_a_page_at_a_time(make_member):
     assert [h.ref_id for h in first + second] == sorted(members, reverse=True)
 
 
+def test_batches_of_matches_skip_what_the_viewer_may_not_see(make_member, monkeypatch):
+    monkeypatch.setattr(search, "_FIRST_BATCH", 4)  # many small batches, members split across them
+    owner, stranger, friend = make_member("書く人"), make_member("他人"), make_member("友人")
+    friends.befriend(owner, friend)
+    for n in range(1, 61):
+        search.index(search.DIARY, n, owner, f"題{n}", "境界", audience.FRIENDS if n % 3 else audience.EVERYONE)
+    pages, before = [], None
+    while True:
+        hits, total = search.search(stranger, search.DIARY, "境界", before=before, limit=3)
+        pages.append([h.ref_id for h in hits])
+        before = hits.next_before
+        if before is None:
+            break
+    assert total == 20 and sum(pages, []) == list(range(60, 0, -3))
+    # Members with a document per audience level, each level matching: one hit per member.
+    people = [make_member(f"境界人{n}", hobbies="境界の趣味", about="境界の話", aud_hobbies="friends",
+                          aud_about="friends_of_friends") for n in range(7)]
+    for person in people:
+        friends.befriend(person, friend)
+    hits, total = search.search(friend, search.MEMBER, "境界", limit=50)
+    assert [h.ref_id for h in hits] == sorted(people, reverse=True) and total == 7
+    first, _ = search.search(friend, search.MEMBER, "境界", limit=4)
+    rest, _ = search.search(friend, search.MEMBER, "境界", limit=4, before=first.next_before)
+    assert [h.ref_id for h in first + rest] == sorted(people, reverse=True)
+
+
 def test_counts_stop_at_the_limit(make_member, monkeypatch):
     owner = make_member()
     monkeypatch.setattr(search, "COUNT_LIMIT", 5)
