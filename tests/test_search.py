@@ -11,12 +11,6 @@ from keitai.models.base import execute, is_sqlite, scalar
 from keitai.social import audience, friends, search
 
 
-@pytest.fixture(autouse=True)
-def empty_index(app):
-    # The suite's wipe leaves FTS5 tables alone (they are not emptied by DELETE).
-    search.wipe()
-
-
 def found(viewer: int, query: str, kind: str = search.MEMBER) -> list:
     """What ``viewer`` finds: titles for members, ref ids otherwise; the count must agree."""
     hits, total = search.search(viewer, kind, query, limit=50)

@@ -10,15 +10,15 @@ Matching.  Title, reading and body are folded the same way as queries
 (:func:`keitai.text.normalize_for_search`: NFKC, so half-width kana and full-width
 letters meet their usual forms; katakana to hiragana; lower case) into ``folded``.
 Names and titles also get their readings at write time (pykakasi: hiragana and
-romaji), so やまだ, ヤマダ, ﾔﾏﾀﾞ, yamada and 山田 all find 山田.  A query is split
+romaji; the body does not: too slow for long text), so やまだ, ヤマダ, ﾔﾏﾀﾞ, yamada and 山田 all find 山田.  A query is split
 into words at spaces; a document matches when it contains every word.
 
 Japanese has no spaces between words, so the index is on characters, not words:
 - words of 3+ characters: trigrams (SQLite FTS5 ``trigram``; PostgreSQL pg_trgm),
   exact substring matches;
 - words of 1 or 2 characters, which trigrams cannot find: an index of the distinct
-  characters of each document (SQLite: a contentless FTS5 table, one token per
-  character; PostgreSQL: GIN over ``string_to_array(folded, NULL)``).  A one-character
+  characters of each document (SQLite: an FTS5 table, one token per character;
+  PostgreSQL: GIN over ``string_to_array(folded, NULL)``).  A one-character
   word is answered by the index alone; a two-character word by its two characters,
   then checked against the text.  Two-character words (旅行, 京都, 山田) are the most
   common Japanese words, so they search the whole text like longer ones, rather than
