@@ -12,7 +12,7 @@ from keitai import config, messages
 from keitai.models.base import db, execute, fetchall, fetchone, now
 from keitai.web import sessions
 
-from . import site
+from . import search, site
 
 #: Longest site notice and suspension reason, in characters.
 NOTICE_MAX = 500
@@ -154,6 +154,7 @@ def suspend(admin_id: int, member_id: int, reason: str) -> str | None:
             return messages.ADMIN_ALREADY_SUSPENDED
         execute("UPDATE members SET status = 'suspended' WHERE id = ?", (member_id,))
         _log(admin_id, "suspend", member_id, reason, prior=found.status)
+        search.index_member(member_id)  # a suspended member is not found
         sessions.end_all(member_id)
     return None
 
@@ -172,6 +173,7 @@ def unsuspend(admin_id: int, member_id: int) -> str | None:
         restored = prior[0] if prior and prior[0] in ("active", "pending") else "active"
         execute("UPDATE members SET status = ? WHERE id = ?", (restored, member_id))
         _log(admin_id, "unsuspend", member_id, prior="suspended")
+        search.index_member(member_id)
     return None
 
 

@@ -31,6 +31,8 @@ from keitai import messages
 from keitai.models import communities as models
 from keitai.models.base import db, execute, fetchall, fetchone, now, scalar
 
+from . import search
+
 #: Categories, as mixi had them: key (stored) -> name (shown).
 CATEGORIES = {
     "area": "地域",
@@ -251,6 +253,9 @@ def create_community(owner_id: int, name: str, category: str, description: str =
             "INSERT INTO community_members (community_id, member_id, role, joined_at) VALUES (?, ?, 'member', ?)",
             (community_id, owner_id, t),
         )
+        # A community's name and description are shown to every member, whatever its board's policy.
+        search.index(search.COMMUNITY, community_id, owner_id, settings["name"], settings["description"],
+                     updated_at=t)
     return community_id
 
 
@@ -259,11 +264,14 @@ def edit_community(standing: Standing, name: str, category: str, description: st
     """Change a community's name, category, description and policies (its admins may)."""
     _require(standing.is_admin, "not_admin")
     settings = _settings(name, category, description, join_policy, read_policy, topic_policy)
-    execute(
-        "UPDATE communities SET name = ?, category = ?, description = ?, join_policy = ?, read_policy = ?,"
-        " topic_policy = ? WHERE id = ?",
-        (*settings.values(), standing.community.id),
-    )
+    with db.atomic():
+        execute(
+            "UPDATE communities SET name = ?, category = ?, description = ?, join_policy = ?, read_policy = ?,"
+            " topic_policy = ? WHERE id = ?",
+            (*settings.values(), standing.community.id),
+        )
+        search.index(search.COMMUNITY, standing.community.id, standing.community.owner_id, settings["name"],
+                     settings["description"], updated_at=now())
 
 
 def delete_community(standing: Standing) -> None:
@@ -275,7 +283,9 @@ def delete_community(standing: Standing) -> None:
     if not standing.site_admin:
         _require(standing.is_owner, "not_owner")
         _require(standing.community.member_count <= 1, "cannot_delete")
-    execute("DELETE FROM communities WHERE id = ?", (standing.community.id,))
+    with db.atomic():
+        execute("DELETE FROM communities WHERE id = ?", (standing.community.id,))
+        search.remove(search.COMMUNITY, standing.community.id)
 
 
 # ---------------------------------------------------------------------------
@@ -1046,3 +1056,18 @@ def pending_join_requests_count(admin_member_id: int) -> int:
         " UNION SELECT community_id FROM community_members WHERE member_id = ? AND role = 'subadmin')",
         (admin_member_id, admin_member_id),
     )
+
+
+def search_docs():
+    """Every community as a search document (the community source of ``run.py reindex``)."""
+    last = 0
+    while True:
+        rows = fetchall(
+            "SELECT id, owner_id, name, description, last_activity_at FROM communities WHERE id > ? ORDER BY id LIMIT 500",
+            (last,),
+        )
+        for community_id, owner_id, name, description, updated_at in rows:
+            yield search.Doc(search.COMMUNITY, community_id, owner_id, name, description, updated_at=updated_at)
+        if len(rows) < 500:
+            return
+        last = rows[-1][0]

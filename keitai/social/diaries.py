@@ -18,7 +18,7 @@ from typing import NamedTuple
 from keitai import messages
 from keitai.models.base import db, execute, fetchall, fetchone, is_sqlite, now, scalar
 
-from . import audience, photos
+from . import audience, photos, search
 
 TITLE_MAX = 100
 BODY_MAX = 10_000
@@ -160,6 +160,8 @@ def create_entry(author_id: int, draft: Draft, new_photos: list[photos.Prepared]
                 (author_id, draft.title, draft.body, draft.audience, draft.group_id, source_url, len(stored), t, t),
             )
             photos.add_rows(author_id, "diary", diary_id, stored)
+            search.index(search.DIARY, diary_id, author_id, draft.title, draft.body, draft.audience,
+                         draft.group_id, updated_at=t)
     except BaseException:
         photos.remove_files([name for name, _ in stored])
         raise
@@ -190,6 +192,8 @@ def update_entry(diary_id: int, author_id: int, draft: Draft, remove_photo_ids: 
             ).rowcount
             if not changed:
                 raise LookupError(diary_id)
+            search.index(search.DIARY, diary_id, author_id, draft.title, draft.body, draft.audience,
+                         draft.group_id, updated_at=now())
             removed_files = photos.delete_rows("diary", diary_id, removing) if removing else []
             photos.add_rows(author_id, "diary", diary_id, stored, next_position)
     except LookupError:
@@ -207,9 +211,24 @@ def delete_entry(diary_id: int, author_id: int) -> bool:
     with db.atomic():
         if not execute("DELETE FROM diaries WHERE id = ? AND author_id = ?", (diary_id, author_id)).rowcount:
             return False
+        search.remove(search.DIARY, diary_id)
         files = photos.delete_rows("diary", diary_id)
     photos.remove_files(files)
     return True
+
+
+def search_docs():
+    """Every entry as a search document (the diary source of ``run.py reindex``)."""
+    last = 0
+    while True:
+        rows = fetchall(
+            "SELECT id, author_id, title, body, audience, group_id, updated_at FROM diaries"
+            " WHERE id > ? ORDER BY id LIMIT 500", (last,))
+        for diary_id, author_id, title, body, aud, group_id, updated_at in rows:
+            yield search.Doc(search.DIARY, diary_id, author_id, title, body, aud, group_id, "", updated_at)
+        if len(rows) < 500:
+            return
+        last = rows[-1][0]
 
 
 def _insert_id(sql: str, params: tuple) -> int:

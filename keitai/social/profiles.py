@@ -13,7 +13,7 @@ from keitai import messages
 from keitai.models.base import db, fetchone
 from keitai.models.members import Member
 
-from . import audience
+from . import audience, search
 from .accounts import MIN_AGE, age_on
 
 #: Fields with their own audience (column ``aud_<name>``), in display order.
@@ -183,6 +183,7 @@ def update(member_id: int, form: dict[str, str]) -> list[str]:
     if changes:
         with db.atomic():
             Member.update(**changes).where(Member.id == member_id).execute()
+            search.index_member(member_id)  # what others can find follows what they can see
     return []
 
 

@@ -16,7 +16,7 @@ from keitai.models.base import db, execute, fetchone, now, scalar
 from keitai.models.members import Member
 from keitai.models.signup import MailToken
 
-from . import accounts, audience, friends, invitations, mobile_mail, site
+from . import accounts, audience, friends, invitations, mobile_mail, search, site
 from .profiles import clean_text, parse_birthday
 
 log = logging.getLogger("keitai.signup")
@@ -207,6 +207,7 @@ def verify(token: str) -> Verified:
             activated = execute(
                 "UPDATE members SET status = 'active' WHERE id = ? AND status = 'pending'", (member_id,)
             ).rowcount
+            search.index_member(member_id)  # findable from now on
             inviter = invitations.inviter_of(member_id)
             if activated and inviter is not None and _active(inviter) and not audience.blocked_between(inviter, member_id):
                 friends.befriend(inviter, member_id)  # the inviter vouched for them: mixi made them friends

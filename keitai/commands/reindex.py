@@ -1,0 +1,34 @@
+"""Rebuild the search index from members, communities and diaries (safe while the site runs).
+
+Every document is made again, readings included: run it after changing how text is folded
+or read, or if the index was damaged.  Searches see a partial index until it ends.
+"""
+from . import connect
+
+NAME = "reindex"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--batch", type=int, default=1000, help="documents per transaction (default 1000)")
+
+
+def run(args) -> None:
+    import time
+
+    from keitai.social import search
+
+    connect(migrate=True)
+    started = time.perf_counter()
+    current = []
+
+    def progress(kind: str, done: int) -> None:
+        if current and current[-1] != kind:
+            print()
+        current.append(kind)
+        print(f"\r{kind}: {done:,} documents ({time.perf_counter() - started:.0f} s)", end="", flush=True)
+
+    counts = search.reindex(progress=progress, batch=args.batch)
+    if current:
+        print()
+    summary = ", ".join(f"{kind} {n:,}" for kind, n in counts.items())
+    print(f"search index rebuilt in {time.perf_counter() - started:.1f} s: {summary}")
