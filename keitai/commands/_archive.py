@@ -158,8 +158,13 @@ def backup_postgres(url: str, out: Path) -> dict[str, int]:
             cur.execute("SELECT pg_export_snapshot()")
             snapshot = cur.fetchone()[0]
             counts = _pg_counts(cur)
+            # --schema leaves out extensions, but search's indexes need pg_trgm and btree_gin
+            # (dropping the schema at restore drops them too): name them so they come along.
+            cur.execute("SELECT e.extname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+                        " WHERE n.nspname = 'public' ORDER BY e.extname")
+            extensions = [f"--extension={name}" for (name,) in cur.fetchall()]
             result = subprocess.run(
-                [pg_dump, "--format=custom", "--no-owner", "--no-privileges", "--schema=public",
+                [pg_dump, "--format=custom", "--no-owner", "--no-privileges", "--schema=public", *extensions,
                  f"--snapshot={snapshot}", f"--file={out}"],
                 env=pg_env(url), capture_output=True, text=True)
         conn.rollback()
