@@ -13,7 +13,6 @@ import os
 import shutil
 from pathlib import Path
 
-import bottle
 import pytest
 
 from conftest import IPHONE, PASSWORD
@@ -155,15 +154,6 @@ def members(make_member):
     return {"sakura": sakura, "taro": taro, "yuki": yuki}
 
 
-def has_page(app, path: str) -> bool:
-    """Whether the site has a route for GET ``path`` (features land on their own branches)."""
-    try:
-        app.router.match({"PATH_INFO": path, "REQUEST_METHOD": "GET"})
-        return True
-    except bottle.HTTPError:
-        return False
-
-
 def test_sign_in_see_home_visit_a_profile_with_no_javascript(site, members):
     site.open("/")
     assert "keitai にログイン" in site.text
@@ -233,9 +223,7 @@ def test_operator_pages_and_the_handset_view(site, members):
     assert "メンテナンスのため止まります" in site.text
 
 
-# --- Steps for features built on other branches ------------------------------------------
-# Each runs as soon as its pages are merged (has_page); until then it skips and says why.
-# Field names follow the URL map in DESIGN.md: adjust them to the merged forms if they differ.
+# --- Diaries, photos, comments and footprints ---------------------------------------------
 
 def write_diary_with_photo(site, tmp_path, title: str, body: str) -> str:
     """At /diary/new: title, body and a photo; returns the new diary's URL."""
@@ -258,8 +246,6 @@ def comment_on(site, diary_url: str, text: str) -> None:
 
 
 def test_write_a_diary_with_a_photo_and_a_friend_comments(site, members, app, tmp_path):
-    if not has_page(app, "/diary/new"):
-        pytest.skip("diaries are not merged into this build yet (/diary/new)")
     site.sign_in("sakura@docomo.ne.jp")
     diary = write_diary_with_photo(site, tmp_path, "海へ行きました", "とても良い天気でした。")
     assert "海へ行きました" in site.text
@@ -273,8 +259,6 @@ def test_write_a_diary_with_a_photo_and_a_friend_comments(site, members, app, tm
 
 
 def test_a_visit_leaves_a_footprint_the_member_sees(site, members, app):
-    if not has_page(app, "/footprints"):
-        pytest.skip("footprints are not merged into this build yet (/footprints)")
     site.sign_in("taro@ezweb.ne.jp")
     site.open(f"/member/{members['sakura']}")
     site.driver.delete_all_cookies()
