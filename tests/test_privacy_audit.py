@@ -16,7 +16,9 @@ subject's content through the feature's own social/ functions, decorate it ``@ki
 and give each item a text from :func:`words` (keep it short: a handset page split
 inside a word would hide it) and the relations that may see it (:func:`audience`).
 Photos and other direct addresses go in ``Item.urls``: those in the audience get them,
-everyone else a refusal.
+everyone else a refusal.  ``Item.ids`` names the rows an item made, by the route wildcard
+that takes them (``("diary_id", 12)``): each route is visited with the ids of its own
+wildcards, which keeps the walk short as kinds are added.
 """
 from __future__ import annotations
 
@@ -28,10 +30,12 @@ from urllib.parse import quote
 import pytest
 
 from conftest import DOCOMO_1, PC
+from diary_helpers import write_entry
 from keitai.models.base import execute, now, scalar
-from keitai.social import friends
+from keitai.social import communities, diaries, footprints, friends, introductions, messages
 from keitai.social.audience import EVERYONE, FRIENDS, FRIENDS_OF_FRIENDS, GROUP, PRIVATE
-from sitewalk import cheap_passwords, crawl, fill, forms_of, quick_member, route_rules, start_session  # noqa: F401
+from sitewalk import (WILDCARD, cheap_passwords, crawl, fill, forms_of, quick_member,  # noqa: F401
+                      route_rules, start_session)
 
 RELATIONS = ("self", "friend", "friend_of_friend", "stranger", "blocked", "signed_out")
 DEVICES = {"pc": PC, "docomo1": DOCOMO_1}
@@ -59,7 +63,7 @@ class Item:
     text: str
     seen_by: frozenset[str]
     urls: tuple[str, ...] = ()
-    ids: tuple[int, ...] = ()
+    ids: tuple[tuple[str, int], ...] = ()  # (route wildcard name, id)
 
     @property
     def term(self) -> str:
@@ -77,12 +81,14 @@ class World:
     group: int
     items: list[Item] = field(default_factory=list)
 
-    @property
-    def ids(self) -> list[str]:
-        pool = {self.subject}
+    def ids(self) -> dict[str, list[str]]:
+        """The ids to fill each route wildcard with, by its name (members: every viewer too)."""
+        pool: dict[str, set[int]] = {"member_id": {m for m in self.viewers.values() if m is not None},
+                                     "group_id": {self.group}}
         for item in self.items:
-            pool.update(item.ids)
-        return [str(i) for i in sorted(pool)]
+            for name, value in item.ids:
+                pool.setdefault(name, set()).add(value)
+        return {name: [str(i) for i in sorted(values)] for name, values in pool.items()}
 
 
 KINDS: list[Callable[[World], list[Item]]] = []
@@ -97,16 +103,98 @@ def kind(make: Callable[[World], list[Item]]):
 def profile_fields(world: World) -> list[Item]:
     """Nickname (seen by every member) and one written profile field per audience."""
     fields = {"hobbies": EVERYONE, "about": FRIENDS_OF_FRIENDS, "prefecture": FRIENDS, "real_name": PRIVATE}
-    items = [Item("nickname", words("nick"), audience(EVERYONE), ids=(world.subject,))]
+    items = [Item("nickname", words("nick"), audience(EVERYONE), ids=(("member_id", world.subject),))]
     values = {"nickname": items[0].text}
     for name, aud in fields.items():
-        item = Item(f"profile.{name}", words(name[:4]), audience(aud), ids=(world.subject,))
+        item = Item(f"profile.{name}", words(name[:4]), audience(aud), ids=(("member_id", world.subject),))
         items.append(item)
         values[name] = item.text
         values[f"aud_{name}"] = aud
     sets = ", ".join(f"{k} = ?" for k in values)
     execute(f"UPDATE members SET {sets} WHERE id = ?", (*values.values(), world.subject))
     return items
+
+
+@kind
+def diary_entries(world: World) -> list[Item]:
+    """An entry per audience (title and body), a friend's comment and a photo on the friends-only one."""
+    items = []
+    for aud in (EVERYONE, FRIENDS_OF_FRIENDS, FRIENDS, GROUP, PRIVATE):
+        title, body = words("dt" + aud[:3]), words("db" + aud[:3])
+        diary_id = write_entry(world.subject, title, aud, body=body, group_id=world.group if aud == GROUP else None,
+                               with_photo=aud == FRIENDS)
+        ids = (("diary_id", diary_id),)
+        urls: tuple[str, ...] = ()
+        if aud == FRIENDS:
+            photo_id = scalar("SELECT id FROM photos WHERE kind = 'diary' AND ref_id = ?", (diary_id,))
+            urls = (f"/photo/{photo_id}",)  # the image itself (its /view page is walked with the other routes)
+            ids += (("photo_id", photo_id),)
+            comment = words("dcom")
+            comment_id = diaries.add_comment(world.viewers["friend"], diary_id, comment)
+            assert comment_id is not None
+            items.append(Item("diary.comment", comment, audience(FRIENDS), ids=ids + (("comment_id", comment_id),)))
+        items.append(Item(f"diary.{aud}.title", title, audience(aud), urls, ids))
+        items.append(Item(f"diary.{aud}.body", body, audience(aud), ids=ids))
+    return items
+
+
+def _topic(community_id: int, author: int, kind_name: str, seen_by: frozenset[str]) -> list[Item]:
+    """A topic (title, body) and a comment on it, written by ``author``, a member of the community."""
+    title, body, comment = words("tt"), words("tb"), words("tc")
+    standing = communities.standing(community_id, author)
+    topic_id = communities.create_topic(standing, title, body)
+    communities.add_comment(standing, communities.get_topic(topic_id, author), comment)
+    comment_id = scalar("SELECT MAX(id) FROM community_comments WHERE topic_id = ?", (topic_id,))
+    ids = (("community_id", community_id), ("topic_id", topic_id), ("comment_id", comment_id))
+    return [Item(f"{kind_name}.topic.title", title, seen_by, ids=ids),
+            Item(f"{kind_name}.topic.body", body, seen_by, ids=ids),
+            Item(f"{kind_name}.topic.comment", comment, seen_by, ids=ids)]
+
+
+@kind
+def community_topics(world: World) -> list[Item]:
+    """A board every member may read (the subject's community), and a members-only board another
+    member (the stranger) owns and the subject joined: only its two members read that one."""
+    open_board = communities.create_community(world.subject, "公開コミュ", "other", read_policy="everyone")
+    closed = communities.create_community(world.viewers["stranger"], "会員限定コミュ", "other", read_policy="members")
+    communities.join(communities.standing(closed, world.subject))
+    return (_topic(open_board, world.subject, "community.everyone", audience(EVERYONE))
+            + _topic(closed, world.subject, "community.members", frozenset({"self", "stranger"})))
+
+
+@kind
+def footprint(world: World) -> list[Item]:
+    """A visit to the subject by a member named by the marker: only the subject sees who came.
+    (The visitor's own profile is everyone's to see, so its id is not handed to the walk.)"""
+    item = Item("footprint", words("foot"), frozenset({"self"}))
+    visitor = quick_member(item.proof, f"visitor{secrets.token_hex(3)}@docomo.ne.jp")
+    footprints.record(visitor, world.subject)
+    return [item]
+
+
+@kind
+def private_messages(world: World) -> list[Item]:
+    """One message the subject sent (to the friend of a friend), one it received (from the stranger)."""
+    items = []
+    for sender, recipient, relation in ((world.subject, world.viewers["friend_of_friend"], "friend_of_friend"),
+                                        (world.viewers["stranger"], world.subject, "stranger")):
+        subject, body = words("ms"), words("mb")
+        message_id = messages.send(sender, recipient, subject, body)
+        seen_by = frozenset({"self", relation})
+        items += [Item(f"message.to_{relation}.subject", subject, seen_by, ids=(("message_id", message_id),)),
+                  Item(f"message.to_{relation}.body", body, seen_by, ids=(("message_id", message_id),))]
+    return items
+
+
+@kind
+def introduction(world: World) -> list[Item]:
+    """The friend's approved introduction of the subject, read by those who may see the friend list."""
+    item = Item("introduction", words("intro"), audience(FRIENDS_OF_FRIENDS))
+    execute("UPDATE members SET aud_friends = ? WHERE id = ?", (FRIENDS_OF_FRIENDS, world.subject))
+    introductions.write(world.viewers["friend"], world.subject, item.text)
+    intro_id = scalar("SELECT id FROM introductions WHERE member_id = ?", (world.subject,))
+    assert introductions.approve(world.subject, intro_id)
+    return [Item(item.kind, item.text, item.seen_by, ids=(("introduction_id", intro_id),))]
 
 
 @pytest.fixture
@@ -139,17 +227,32 @@ def _walk(client, world: World, app):
     """Every page this viewer reaches (home, every GET route with the subject's ids, and onwards),
     and the GET forms (search) on them."""
     starts = ["/"]
+    ids = world.ids()
+    everything = sorted({i for values in ids.values() for i in values}, key=int)
     for _method, rule in route_rules(app, "GET"):
-        if not rule.startswith("/out"):
-            starts += fill(rule, {"int": world.ids}, ["x"])
+        if rule.startswith("/out"):
+            continue
+        # Each int wildcard gets the ids made for it (any id if no kind made one): <diary_id:int> -> <diaryid:diaryid>.
+        values = {}
+
+        def keyed(m):
+            if m[2] != "int":
+                return m[0]
+            key = m[1].replace("_", "").lower()
+            values[key] = ids.get(m[1], everything)
+            return f"<{key}:{key}>"
+
+        starts += fill(WILDCARD.sub(keyed, rule), values, ["x"])
     pages, get_forms = {}, {}
-    for path, response in crawl(client, starts=starts, limit=600):
+    limit = 1000
+    for path, response in crawl(client, starts=starts, limit=limit):
         assert response.status_int < 500, (path, response.errors)
         pages[path] = _body(response)
         if response.status_int == 200 and "<form" in pages[path]:
             for spec in forms_of(path, response):
                 if spec.method == "GET" and spec.text_fields and not spec.action.startswith("/out"):
                     get_forms.setdefault(spec.key, spec)
+    assert len(pages) < limit, "the walk stopped at its limit: some routes were never visited"
     return pages, list(get_forms.values())
 
 
@@ -181,6 +284,7 @@ def test_content_reaches_exactly_its_audience(client, world, app, relation, devi
             response = viewer.get(viewer.with_sid(url), status="*", expect_errors=True)
             if allowed:
                 assert response.status_int == 200, (item.kind, relation, url, response.status)
+                assert response.content_type.startswith("image/"), (item.kind, relation, url, response.content_type)
             else:
                 assert response.status_int in (403, 404), (item.kind, relation, url, response.status)
 
