@@ -55,7 +55,7 @@ def browser(tmp_path_factory):
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
-    driver.set_page_load_timeout(20)
+    driver.set_page_load_timeout(60)  # generous: CI machines are shared and may be busy
     driver.get("data:text/html,<title>off</title><script>document.title='on'</script>")
     assert driver.title == "off", "JavaScript should be off: every action must work without it"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -96,8 +96,8 @@ class Site:
 
         old = self.find("html")
         element.click()
-        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(old))
-        WebDriverWait(self.driver, 10).until(lambda d: self.evaluate("document.readyState") == "complete")
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 30).until(lambda d: self.evaluate("document.readyState") == "complete")
 
     def evaluate(self, expression: str):
         """A value from the page, through DevTools (the page's own scripts stay off)."""
