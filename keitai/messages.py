@@ -180,6 +180,11 @@ DIARY_UNTITLED = "（無題）"
 COMMENT_REQUIRED = "コメントを入力してください。"
 PHOTO_TOO_MANY = "写真は1つの日記に{limit}枚までです。"
 PHOTO_RESELECT = "写真はもう一度選んでください。"
+PHOTO_REQUIRED = "写真のファイルを選んでください。"
+NOTICES.update({
+    "photo_saved": "写真を載せました。",
+    "photo_removed": "写真を外しました。",
+})
 PHOTO_ERRORS = {
     "too_large": "写真のファイルが大きすぎます（{mb}MBまで）。",
     "not_image": "写真として読み取れないファイルです。JPEG・PNG・GIFの写真を選んでください。",

@@ -11,9 +11,10 @@ from collections import deque
 from urllib.parse import parse_qs, urlsplit
 
 from conftest import ACTION, DOCOMO_1_5K, HREF
-from diary_helpers import write_entry
+from diary_helpers import FakeUpload, small_photo, write_entry
 from keitai.social import (
-    blocks, communities, diaries, feeds, footprints, friends, groups, introductions, invitations, messages,
+    blocks, communities, diaries, feeds, footprints, friends, groups, introductions, invitations, messages, photos,
+    profiles,
 )
 
 BUDGET = 5 * 1024
@@ -83,6 +84,10 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     diaries.add_comment(friend, entry, "いいね！")
     write_entry(friend, "たろうの日記", audience="friends", with_photo=True)
     feeds.save_setting(me, "https://blog.example.jp/feed", "friends", None)
+    # Profile and community photos (their links lead to the photo pages).
+    profiles.set_photo(me, photos.prepare(FakeUpload(small_photo())))
+    profiles.set_photo(friend, photos.prepare(FakeUpload(small_photo())))
+    communities.set_photo(communities.standing(mine, me), photos.prepare(FakeUpload(small_photo())))
     # Members' pages with something on them: a request to answer, one waiting, a group,
     # a block, an invitation waiting for its answer.
     asking = make_member("けん", "ken@docomo.ne.jp")

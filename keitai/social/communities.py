@@ -31,7 +31,7 @@ from keitai import messages
 from keitai.models import communities as models
 from keitai.models.base import db, execute, fetchall, fetchone, now, scalar
 
-from . import search
+from . import audience, photos, search
 
 #: Categories, as mixi had them: key (stored) -> name (shown).
 CATEGORIES = {
@@ -286,6 +286,53 @@ def delete_community(standing: Standing) -> None:
     with db.atomic():
         execute("DELETE FROM communities WHERE id = ?", (standing.community.id,))
         search.remove(search.COMMUNITY, standing.community.id)
+        files = photos.delete_rows(PHOTO_KIND, standing.community.id)
+    photos.remove_files(files)
+
+
+# ---------------------------------------------------------------------------
+# The community's photo (one; its admins change it)
+
+PHOTO_KIND = "community"
+
+
+def may_view_photo(viewer_id: int, community_id: int) -> bool:
+    """A community's photo, like its name and description, is shown to every signed-in member
+    except those blocked with its owner either way."""
+    row = fetchone("SELECT owner_id FROM communities WHERE id = ?", (community_id,))
+    return row is not None and (row[0] == viewer_id or not audience.blocked_between(viewer_id, row[0]))
+
+
+photos.register_kind(PHOTO_KIND, may_view_photo, lambda community_id: f"/community/{community_id}")
+
+
+def set_photo(standing: Standing, prepared: photos.Prepared) -> int:
+    """Make ``prepared`` the community's photo, replacing any (its admins may); returns its id."""
+    _require(standing.is_admin, "not_admin")
+    community_id = standing.community.id
+    stored = photos.write_files([prepared])
+    try:
+        with db.atomic():
+            old_files = photos.delete_rows(PHOTO_KIND, community_id)
+            photos.add_rows(standing.viewer_id, PHOTO_KIND, community_id, stored)
+            photo_id = fetchone(
+                "SELECT id FROM photos WHERE kind = ? AND ref_id = ? ORDER BY id DESC", (PHOTO_KIND, community_id)
+            )[0]
+            execute("UPDATE communities SET photo_id = ? WHERE id = ?", (photo_id, community_id))
+    except BaseException:
+        photos.remove_files([name for name, _ in stored])
+        raise
+    photos.remove_files(old_files)
+    return photo_id
+
+
+def remove_photo(standing: Standing) -> None:
+    """Take the community's photo down (its admins may)."""
+    _require(standing.is_admin, "not_admin")
+    with db.atomic():
+        files = photos.delete_rows(PHOTO_KIND, standing.community.id)
+        execute("UPDATE communities SET photo_id = NULL WHERE id = ?", (standing.community.id,))
+    photos.remove_files(files)
 
 
 # ---------------------------------------------------------------------------

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from collections import namedtuple
 
 from keitai import messages
-from keitai.models.base import db, fetchone
+from keitai.models.base import db, execute, fetchone
 from keitai.models.members import Member
 
-from . import audience, search
+from . import audience, photos, search
 from .accounts import MIN_AGE, age_on
 
 #: Fields with their own audience (column ``aud_<name>``), in display order.
@@ -204,3 +204,51 @@ def parse_birthday(year, month, day, on: datetime.date | None = None) -> tuple[d
     if age < MIN_AGE:
         return None, messages.UNDER_18
     return birthday, None
+
+
+# ---- the profile photo -----------------------------------------------------------------
+
+PHOTO_KIND = "profile"
+
+
+def may_view_photo(viewer_id: int, member_id: int) -> bool:
+    """May ``viewer_id`` see ``member_id``'s profile photo (its ``aud_photo`` audience, blocks)?"""
+    row = fetchone("SELECT aud_photo FROM members WHERE id = ? AND status = 'active'", (member_id,))
+    if row is None:
+        return False
+    return audience.may_see(audience.relation(viewer_id, member_id), row[0])
+
+
+photos.register_kind(PHOTO_KIND, may_view_photo, lambda member_id: f"/member/{member_id}")
+
+
+def current_photo(member_id: int) -> int | None:
+    row = fetchone("SELECT photo_id FROM members WHERE id = ?", (member_id,))
+    return row[0] if row else None
+
+
+def set_photo(member_id: int, prepared: photos.Prepared) -> int:
+    """Make ``prepared`` the member's one profile photo (the old one's rows and files go); returns its id."""
+    stored = photos.write_files([prepared])
+    try:
+        with db.atomic():
+            old_files = photos.delete_rows(PHOTO_KIND, member_id)
+            photos.add_rows(member_id, PHOTO_KIND, member_id, stored)
+            photo_id = fetchone(
+                "SELECT id FROM photos WHERE kind = ? AND ref_id = ? ORDER BY id DESC", (PHOTO_KIND, member_id)
+            )[0]
+            execute("UPDATE members SET photo_id = ? WHERE id = ?", (photo_id, member_id))
+    except BaseException:
+        photos.remove_files([name for name, _ in stored])
+        raise
+    photos.remove_files(old_files)
+    return photo_id
+
+
+def remove_photo(member_id: int) -> bool:
+    """Take the member's profile photo down; False if there was none."""
+    with db.atomic():
+        files = photos.delete_rows(PHOTO_KIND, member_id)
+        execute("UPDATE members SET photo_id = NULL WHERE id = ?", (member_id,))
+    photos.remove_files(files)
+    return bool(files)

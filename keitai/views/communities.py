@@ -7,9 +7,9 @@ have no script to ask "are you sure?".
 import bottle
 
 from keitai import messages
-from keitai.social import communities
+from keitai.social import communities, photos
 from keitai.social.communities import CommunityError
-from keitai.web import RouteTable, current_device, login_required, params, redirect, render, viewer
+from keitai.web import RouteTable, current_device, files, login_required, params, redirect, render, viewer
 
 routes = RouteTable()
 
@@ -108,7 +108,19 @@ def _form_values() -> dict:
 
 def _settings_form(values: dict, error: str | None, community=None):
     return render("community_form.html", values=values, error=error, community=community,
-                  categories=communities.CATEGORIES)
+                  categories=communities.CATEGORIES, can_upload=photos.can_upload(current_device()))
+
+
+def _upload() -> photos.Prepared | None:
+    """The photo sent with the settings form, checked (raises PhotoError); None if none was sent."""
+    if not photos.can_upload(current_device()):
+        return None
+    upload = files().get("photo")
+    return photos.prepare(upload) if upload is not None else None
+
+
+def _photo_error(exc: photos.PhotoError) -> str:
+    return f"{exc.message}{messages.PHOTO_RESELECT}"
 
 
 @routes.get("/community/new")
@@ -122,9 +134,15 @@ def new_form():
 def create():
     values = _form_values()
     try:
+        photo = _upload()
+    except photos.PhotoError as exc:
+        return _settings_form(values, _photo_error(exc))
+    try:
         community_id = communities.create_community(viewer().id, **values)
     except CommunityError as exc:
-        return _settings_form(values, exc.message)
+        return _settings_form(values, exc.message + (messages.PHOTO_RESELECT if photo else ""))
+    if photo is not None:
+        communities.set_photo(communities.standing(community_id, viewer().id), photo)
     redirect(f"/community/{community_id}", msg="community_created")
 
 
@@ -141,11 +159,20 @@ def edit_form(community_id):
 @login_required
 def edit(community_id):
     st = _standing(community_id)
+    _require(st.is_admin)
     values = _form_values()
     try:
+        photo = _upload()
+    except photos.PhotoError as exc:
+        return _settings_form(values, _photo_error(exc), st.community)
+    try:
         communities.edit_community(st, **values)
+        if photo is not None:
+            communities.set_photo(st, photo)
+        elif params().get("remove_photo"):
+            communities.remove_photo(st)
     except CommunityError as exc:
-        return _settings_form(values, exc.message, st.community)
+        return _settings_form(values, exc.message + (messages.PHOTO_RESELECT if photo else ""), st.community)
     redirect(f"/community/{community_id}", msg="saved")
 
 

@@ -4,9 +4,9 @@ import bottle
 
 from keitai import messages, text
 from keitai.models.members import Member
-from keitai.social import accounts, audience, blocks, easylogin, profiles, signup
+from keitai.social import accounts, audience, blocks, easylogin, photos, profiles, signup
 from keitai.web import (
-    RouteTable, absolute, current_device, login_required, params, redirect, render, sign_in, viewer,
+    RouteTable, absolute, current_device, files, login_required, params, redirect, render, sign_in, viewer,
 )
 from keitai.web import sessions
 
@@ -15,6 +15,7 @@ routes = RouteTable()
 #: The settings menu: (path, label).  Each feature's settings page is one line here.
 MENU = [
     ("/settings/profile", "プロフィールと公開範囲"),
+    ("/settings/photo", "プロフィール写真"),
     ("/settings/handset", "かんたんログイン（携帯電話の登録）"),
     ("/settings/password", "パスワードの変更"),
     ("/settings/mail", "メールアドレスの変更"),
@@ -93,6 +94,40 @@ def save_profile():
         values.update(sent)
         return _profile_page(values, errors, field)
     redirect("/settings/profile", msg="saved")
+
+
+# --- profile photo ----------------------------------------------------------------------
+
+def _photo_page(errors: list[str]):
+    me = _me()
+    return render("settings_photo.html", photo_id=me.photo_id, aud_photo=me.aud_photo, errors=errors,
+                  can_upload=photos.can_upload(current_device()), audiences=messages.AUDIENCES_SHORT)
+
+
+@routes.get("/settings/photo")
+@login_required
+def photo_page():
+    return _photo_page([])
+
+
+@routes.post("/settings/photo")
+@login_required
+def save_photo():
+    me = viewer()
+    if params().get("remove"):
+        profiles.remove_photo(me.id)
+        redirect("/settings/photo", msg="photo_removed")
+    if not photos.can_upload(current_device()):
+        return _photo_page([])  # the page says why this handset cannot send one
+    upload = files().get("photo")
+    if upload is None:
+        return _photo_page([messages.PHOTO_REQUIRED])
+    try:
+        prepared = photos.prepare(upload)
+    except photos.PhotoError as exc:
+        return _photo_page([exc.message])
+    profiles.set_photo(me.id, prepared)
+    redirect("/settings/photo", msg="photo_saved")
 
 
 # --- password ---------------------------------------------------------------------------
