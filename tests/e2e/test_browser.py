@@ -91,12 +91,22 @@ class Site:
 
     def _navigate(self, element) -> None:
         """Click ``element`` and wait until the next page has replaced this one."""
-        from selenium.webdriver.support import expected_conditions
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.wait import WebDriverWait
 
         old = self.find("html")
         element.click()
-        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
+
+        def replaced(_driver) -> bool:
+            # chromedriver reports a node of the old page either as stale or, mid-navigation,
+            # as "not belonging to the document": both mean the next page has replaced it.
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
+        WebDriverWait(self.driver, 30).until(replaced)
         WebDriverWait(self.driver, 30).until(lambda d: self.evaluate("document.readyState") == "complete")
 
     def evaluate(self, expression: str):
