@@ -583,7 +583,9 @@ def seed_communities(ctx: Context) -> int:
         return 0
     active = ctx.active
     big = max(1, min(sizes.count("big_community"), len(active)))
-    member_counts = [max(1, int(big / (rank + 1) ** 1.3)) for rank in range(count)]
+    # Zipf-like, steep enough that the last one has a single member (its owner).
+    steep = math.log(big) / math.log(count) if count > 1 else 1.0
+    member_counts = [max(1, round(big / (rank + 1) ** steep)) for rank in range(count)]
     first_community = (scalar("SELECT MAX(id) FROM communities") or 0) + 1
     first_topic = (scalar("SELECT MAX(id) FROM community_topics") or 0) + 1
     first_comment = (scalar("SELECT MAX(id) FROM community_comments") or 0) + 1
