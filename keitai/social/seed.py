@@ -497,16 +497,14 @@ def seed_diaries(ctx: Context) -> int:
     Entries have no photos (no image files are made), so photo_count is 0."""
     rng, sizes = ctx.rng, ctx.sizes
     authors = _skewed_authors(ctx, sizes.count("diaries"))
-    audience_of = _weighted(rng, ("everyone", "friends_of_friends", "friends", "group", "private"), (45, 15, 30, 5, 5))
+    audience_of = _weighted(rng, ("everyone", "friends_of_friends", "friends", "private"), (50, 15, 30, 5))
     entries = []  # (created_at, author, audience, group id, group members)
     for author in authors:
         chosen, group_id, readers = audience_of(), None, None
-        if chosen == "group":
-            groups = ctx.groups_of.get(author)
-            if groups:
-                group_id, readers = rng.choice(groups)
-            else:
-                chosen = "friends"
+        groups = ctx.groups_of.get(author)
+        if groups and rng.random() < 0.15:  # members with friend lists write some entries to one
+            chosen = "group"
+            group_id, readers = rng.choice(groups)
         created = ctx.now - int((ctx.now - ctx.joined[author]) * rng.random() ** 2)  # more recent than not
         entries.append((created, author, chosen, group_id, readers))
     entries.sort(key=lambda e: e[0])  # ids in time order: lists are newest first by id
