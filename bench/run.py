@@ -202,12 +202,15 @@ def ensure_site(url: str, members: int, reseed: bool) -> None:
     database = base.make_database(url)
     try:
         has = database.execute_sql("SELECT COUNT(*) FROM members").fetchone()[0]
+        # A site seeded before the content seeders (diaries, communities, ...) has none.
+        has_content = database.execute_sql("SELECT EXISTS (SELECT 1 FROM diaries)").fetchone()[0]
     except Exception:  # noqa: BLE001 - no schema yet
-        has = 0
+        has, has_content = 0, False
     finally:
         database.close()
-    if has == members:
-        log(f"site {url}: {members:,} members, seeded already")
+    if has == members and (has_content or not reseed):
+        log(f"site {url}: {members:,} members, seeded already"
+            + ("" if has_content else " (without content: give --reseed to seed it again with content)"))
         return
     if has and not reseed:
         raise SystemExit(f"{url} has {has:,} members, not {members:,}: give --reseed to empty and seed it")
