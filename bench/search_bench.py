@@ -248,7 +248,7 @@ def p99(timings: list[float]) -> float:
 
 def measure(members: list[int], repeat: int, rng: random.Random) -> None:
     viewers = rng.sample(members, min(len(members), 200))
-    print(f"\nsearch() = a page of 10 results + its count; page = /search's work (3 tab counts + results)")
+    print("\nsearch() = a page of 10 results + its count; page = /search's work (3 tab counts + results)")
     print(f"{'query':<30}{'results':>8}{'count':>7}{'median ms':>11}{'p99 ms':>9}{'page median':>13}{'page p99':>10}")
     for label, queries in QUERIES.items():
         every, pages = [], []

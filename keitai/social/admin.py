@@ -73,7 +73,7 @@ def find_members(query: str = "", status: str = "", before: int | None = None,
         pattern = _like(query)
         match = "LOWER(nickname) LIKE ? ESCAPE '\\' OR LOWER(mail) LIKE ? ESCAPE '\\'"
         params += [pattern, pattern]
-        if query.isdigit() and len(query) < 12:
+        if query.isascii() and query.isdecimal() and len(query) < 12:
             match += " OR id = ?"
             params.append(int(query))
         where.append(f"({match})")

@@ -12,7 +12,7 @@ import bottle
 from keitai import config, messages
 from keitai.device import gateways
 from keitai.social import admin
-from keitai.web import RouteTable, current_device, login_required, params, redirect, render, viewer
+from keitai.web import RouteTable, int_param, current_device, login_required, params, redirect, render, viewer
 
 routes = RouteTable()
 
@@ -28,10 +28,6 @@ def admin_required(callback):
         return callback(*args, **kwargs)
 
     return wrapper
-
-
-def _int(value) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
 @routes.get("/admin")
@@ -55,7 +51,7 @@ def members():
     status = form.get("status", "")
     status = status if status in admin.STATUSES else ""
     limit = admin.HANDSET_PAGE_SIZE if current_device().is_handset else admin.PAGE_SIZE
-    found = admin.find_members(query, status, _int(form.get("before")), limit + 1)
+    found = admin.find_members(query, status, int_param("before"), limit + 1)
     more = len(found) > limit
     found = found[:limit]
     return render(

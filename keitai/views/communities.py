@@ -9,7 +9,7 @@ import bottle
 from keitai import messages
 from keitai.social import communities, photos
 from keitai.social.communities import CommunityError
-from keitai.web import RouteTable, current_device, files, login_required, params, redirect, render, viewer
+from keitai.web import RouteTable, int_param, current_device, files, login_required, params, redirect, render, viewer
 
 routes = RouteTable()
 
@@ -34,11 +34,6 @@ def _refuse(exc: CommunityError):
 def _require(allowed: bool, code: str = "not_admin") -> None:
     if not allowed:
         raise bottle.HTTPError(403, messages.COMMUNITY[code])
-
-
-def _int(name: str) -> int | None:
-    value = params().get(name, "")
-    return int(value) if value.isdecimal() and len(value) < 10 else None
 
 
 def _confirm(kind: str, target: str, back: str, hidden: dict | None = None, **words):
@@ -427,7 +422,7 @@ def _topic(topic_id: int):
 
 def _topic_page(topic, st, body: str = "", error: str | None = None):
     limit = _per_page(10, 20)
-    page = communities.comments(topic, st.viewer_id, limit, before=_int("before"), after=_int("after"))
+    page = communities.comments(topic, st.viewer_id, limit, before=int_param("before"), after=int_param("after"))
     return render("topic.html", st=st, c=st.community, topic=topic, page=page, body=body, error=error,
                   manage=communities.may_manage_topic(st, topic),
                   comment_max=communities.COMMENT_MAX)

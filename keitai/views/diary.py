@@ -4,7 +4,7 @@ import bottle
 
 from keitai import messages
 from keitai.social import diaries, footprints, photos
-from keitai.web import RouteTable, current_device, files, login_required, params, redirect, render, viewer
+from keitai.web import RouteTable, int_param, current_device, files, login_required, params, redirect, render, viewer
 
 routes = RouteTable()
 
@@ -13,10 +13,6 @@ PHOTO_FIELDS = ("photo1", "photo2", "photo3")
 
 def _page_size() -> int:
     return 10 if current_device().is_handset else 20
-
-
-def _cursor(name: str = "before") -> int | None:
-    return diaries.parse_id(params().get(name))
 
 
 def _uploads() -> tuple[list[photos.Prepared], list[str]]:
@@ -85,7 +81,7 @@ def create():
 
 def _entry_page(entry: diaries.Entry, comment_body: str = "", errors: list[str] = ()):
     me = viewer()
-    comments, older, count = diaries.comments_for(me.id, entry, _cursor(), limit=_page_size() * 2)
+    comments, older, count = diaries.comments_for(me.id, entry, int_param("before"), limit=_page_size() * 2)
     return render("diary/entry.html", entry=entry, comments=comments, older=older, comment_count=count,
                   comment_body=comment_body, errors=list(errors), comment_max=diaries.COMMENT_MAX)
 
@@ -194,7 +190,7 @@ def member_diary(member_id):
     nickname = diaries.diary_owner(me.id, member_id)
     if nickname is None:
         raise bottle.HTTPError(404)
-    entries, older = diaries.member_diary(me.id, member_id, _cursor(), _page_size())
+    entries, older = diaries.member_diary(me.id, member_id, int_param("before"), _page_size())
     return render("diary/list.html", owner_id=member_id, owner_nickname=nickname, entries=entries, older=older,
                   is_me=member_id == me.id)
 
@@ -203,5 +199,5 @@ def member_diary(member_id):
 @login_required
 def feed():
     me = viewer()
-    entries, older = diaries.friends_feed(me.id, _cursor(), _page_size())
+    entries, older = diaries.friends_feed(me.id, int_param("before"), _page_size())
     return render("diary/feed.html", entries=entries, older=older, unread=diaries.unread_entries(me.id))

@@ -4,15 +4,15 @@ import bottle
 
 from keitai import messages
 from keitai.social import friends, groups
-from keitai.web import RouteTable, login_required, params, redirect, render, viewer
+from keitai.web import RouteTable, int_param, login_required, params, redirect, render, viewer
 
-from .members import before_param, page_size
+from .members import page_size
 
 routes = RouteTable()
 
 
 def _ids(name: str) -> list[int]:
-    return [int(v) for v in params().getall(name) if v.isdigit() and len(v) < 19]
+    return [int(v) for v in params().getall(name) if v.isascii() and v.isdecimal() and len(v) < 19]
 
 
 @routes.get("/friends")
@@ -20,7 +20,7 @@ def _ids(name: str) -> list[int]:
 def my_friends():
     me = viewer()
     size = page_size()
-    rows = friends.friend_list(me.id, me.id, before_param(), size + 1)
+    rows = friends.friend_list(me.id, me.id, int_param("before"), size + 1)
     more = rows[size - 1][0] if len(rows) > size else None
     return render("friends.html", friends=rows[:size], more=more, requests=friends.incoming_count(me.id))
 
@@ -75,7 +75,7 @@ def _my_group(group_id: int) -> groups.Group:
 def group_page(group_id, error=None, name=None):
     group = _my_group(group_id)
     size = page_size()
-    rows = groups.members(viewer().id, group_id, before_param(), size + 1)
+    rows = groups.members(viewer().id, group_id, int_param("before"), size + 1)
     more = rows[size - 1][0] if len(rows) > size else None
     return render("group.html", group=group, members=rows[:size], more=more, error=error,
                   group_name=group.name if name is None else name)
@@ -106,7 +106,7 @@ def remove_from_group(group_id):
 def add_page(group_id):
     group = _my_group(group_id)
     size = page_size()
-    rows = groups.candidates(viewer().id, group_id, before_param(), size + 1)
+    rows = groups.candidates(viewer().id, group_id, int_param("before"), size + 1)
     more = rows[size - 1][0] if len(rows) > size else None
     return render("group_add.html", group=group, candidates=rows[:size], more=more, error=None)
 

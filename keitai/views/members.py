@@ -4,7 +4,7 @@ preview), ``/member/<id>/friends``, ``/member/<id>/request``, ``/member/<id>/unf
 import bottle
 
 from keitai.social import blocks, footprints, friends, introductions, profiles
-from keitai.web import RouteTable, current_device, login_required, params, redirect, render, viewer
+from keitai.web import RouteTable, int_param, current_device, login_required, params, redirect, render, viewer
 
 routes = RouteTable()
 
@@ -12,11 +12,6 @@ routes = RouteTable()
 def page_size() -> int:
     """Items per list page: about ten on a handset, more on a PC."""
     return 10 if current_device().is_handset else 30
-
-
-def before_param() -> int | None:
-    value = params().get("before", "")
-    return int(value) if value.isdecimal() and len(value) < 19 else None
 
 
 @routes.get("/member/<member_id:int>")
@@ -51,7 +46,7 @@ def member_friends(member_id):
     if not friends.may_see_list(owner.relation, owner.member.aud_friends):
         raise bottle.HTTPError(404)
     size = page_size()
-    rows = friends.friend_list(viewer().id, member_id, before_param(), size + 1)
+    rows = friends.friend_list(viewer().id, member_id, int_param("before"), size + 1)
     more = rows[size - 1][0] if len(rows) > size else None
     return render("member_friends.html", owner=owner, friends=rows[:size], more=more)
 

@@ -4,13 +4,9 @@ import bottle
 
 from keitai import messages as words
 from keitai.social import messages
-from keitai.web import RouteTable, absolute, current_device, login_required, params, redirect, render, viewer
+from keitai.web import RouteTable, int_param, absolute, current_device, login_required, params, redirect, render, viewer
 
 routes = RouteTable()
-
-
-def _id(value: str | None) -> int | None:
-    return int(value) if value and value.isdecimal() and len(value) <= 18 else None
 
 
 def _page_size() -> int:
@@ -20,14 +16,14 @@ def _page_size() -> int:
 @routes.get("/messages")
 @login_required
 def inbox():
-    box = messages.inbox(viewer().id, _id(params().get("before")), _page_size())
+    box = messages.inbox(viewer().id, int_param("before"), _page_size())
     return render("messages/inbox.html", box=box, first=not params().get("before"))
 
 
 @routes.get("/messages/sent")
 @login_required
 def sent():
-    box = messages.sent(viewer().id, _id(params().get("before")), _page_size())
+    box = messages.sent(viewer().id, int_param("before"), _page_size())
     return render("messages/sent.html", box=box, first=not params().get("before"))
 
 
@@ -64,7 +60,7 @@ def _compose(recipient, reply_to, subject="", body="", errors=()):
 
 def _addressee(me: int, form) -> tuple[tuple[int, str], messages.Message | None]:
     """(recipient id and nickname, message replied to) from ``to`` or ``reply``; 404/403 if none."""
-    reply_id = _id(form.get("reply"))
+    reply_id = int_param("reply")
     original = None
     if reply_id is not None:
         original = messages.open_message(me, reply_id)
@@ -72,7 +68,7 @@ def _addressee(me: int, form) -> tuple[tuple[int, str], messages.Message | None]
             raise bottle.HTTPError(404)
         to = original.other(me)[0]
     else:
-        to = _id(form.get("to"))
+        to = int_param("to")
         if to is None:
             raise bottle.HTTPError(404)
     recipient = messages.recipient_for(me, to)

@@ -1,6 +1,6 @@
 """``/search``: members, communities and diary entries, by text or kana/romaji reading, in tabs."""
 from keitai.social import search
-from keitai.web import RouteTable, current_device, login_required, params, render, viewer
+from keitai.web import RouteTable, int_param, current_device, login_required, params, render, viewer
 
 routes = RouteTable()
 
@@ -9,13 +9,6 @@ PATHS = {search.MEMBER: "/member/%d", search.COMMUNITY: "/community/%d", search.
 PER_PAGE = 10
 
 
-def _cursor(value: str | None) -> int | None:
-    """``before`` as the database can take it; anything else starts from the newest."""
-    try:
-        cursor = int(value) if value else None
-    except ValueError:
-        return None
-    return cursor if cursor is not None and 0 < cursor < 2**63 else None
 
 
 @routes.get("/search")
@@ -34,7 +27,7 @@ def search_page():
         counts = {k: search.count(me, k, query) for k in search.KINDS}
         if kind not in search.KINDS:  # from the home page: the first tab with something in it
             kind = next((k for k in search.KINDS if counts[k]), search.KINDS[0])
-        hits = search.results(me, kind, query, before=_cursor(form.get("before")), limit=PER_PAGE,
+        hits = search.results(me, kind, query, before=int_param("before"), limit=PER_PAGE,
                               snippet_chars=30 if current_device().is_handset else 80)
     elif kind not in search.KINDS:
         kind = search.KINDS[0]

@@ -9,6 +9,7 @@ from .pipeline import (
     current_device,
     error_page,
     files,
+    int_param,
     login_required,
     params,
     safe_next,
@@ -21,6 +22,6 @@ from .routes import RouteTable
 from .urls import absolute, form, redirect, url
 
 __all__ = [
-    "KeitaiPlugin", "RouteTable", "absolute", "current_device", "error_page", "files", "form",
+    "KeitaiPlugin", "RouteTable", "absolute", "current_device", "error_page", "files", "form", "int_param",
     "login_required", "params", "redirect", "render", "safe_next", "sign_in", "sign_out", "url", "viewer",
 ]

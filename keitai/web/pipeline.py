@@ -47,6 +47,18 @@ def params() -> bottle.MultiDict:
     return bottle.request.environ["keitai.input"]
 
 
+def int_param(name: str) -> int | None:
+    """A positive id or cursor from the query or form; None for anything else.
+
+    Only ASCII digits (``int()`` also takes other scripts' digits) and at most 18 of them,
+    so the database never sees a number it cannot store.
+    """
+    value = params().get(name, "")
+    if value and value.isascii() and value.isdecimal() and len(value) < 19:
+        return int(value)
+    return None
+
+
 def files() -> dict:
     return bottle.request.environ["keitai.files"]
 
