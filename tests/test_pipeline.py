@@ -319,3 +319,15 @@ def test_update_gateways_command_replaces_the_ranges(tmp_path, monkeypatch):
     assert run.main(["update-gateways", str(source)]) == 0
     assert "203.0.113.0/24" in data.read_text()
     assert gateways.load(data).carrier_of("203.0.113.9") == "docomo"
+
+
+def test_demo_members_sign_in_to_a_site_with_something_to_read(client, app):
+    from keitai.social import demo
+
+    pairs = demo.seed_demo()
+    assert demo.seed_demo() == pairs  # idempotent: nothing made twice
+    assert scalar("SELECT COUNT(*) FROM diaries") == 3
+    taro = client(AU)
+    home = taro.login(pairs[1][0], pairs[1][1])
+    assert "はじめての日記" in taro.text(home)  # さくら's friends-only diary, on her friend's home
+    assert "自己紹介トピック" not in taro.text(home)  # not in that community

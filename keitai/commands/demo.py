@@ -1,5 +1,5 @@
 """The embedded default: seed demo members, print them, and serve (SQLite, mail to db/outbox)."""
-from . import seed, serve
+from . import seed, serve, settings
 
 NAME = "demo"
 add_arguments = serve.add_arguments
@@ -7,5 +7,6 @@ add_arguments = serve.add_arguments
 
 def run(args) -> None:
     seed.run(args)
-    print("mail is written to db/outbox/ (no mail server needed)")
+    if not settings().smtp_host:
+        print(f"mail is written to {settings().outbox_dir}/ (no mail server needed)")
     serve.run(args)

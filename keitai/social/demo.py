@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from keitai.models.base import db, scalar
 
-from . import accounts, friends
+from . import accounts, communities, diaries, friends
 
 DEMO_PASSWORD = "keitai-demo"
 DEMO_MEMBERS = (
@@ -30,4 +30,21 @@ def seed_demo() -> list[tuple[str, str]]:
         # さくら knows everyone; the others are friends of friends through her.
         for other in ids[1:]:
             friends.befriend(ids[0], other)
+        if not scalar("SELECT COUNT(*) FROM diaries"):
+            _demo_content(ids)
     return [(mail, DEMO_PASSWORD) for _n, mail, *_ in DEMO_MEMBERS]
+
+
+def _demo_content(ids: list[int]) -> None:
+    """A little to read on a fresh site: diaries with a comment, and a community with a topic."""
+    sakura, taro, yuki, ken = ids
+    first = diaries.create_entry(sakura, diaries.Draft(
+        "はじめての日記", "keitaiをはじめました☀\n近所のカフェでケーキを食べました。", "friends", None))
+    diaries.add_comment(taro, first, "おいしそう！今度連れて行ってください。")
+    diaries.create_entry(taro, diaries.Draft("週末の釣り", "アジが20匹釣れました。天ぷらにします。", "everyone", None))
+    diaries.create_entry(yuki, diaries.Draft("初すべり", "今シーズン初のスノーボード。雪質最高でした。", "friends_of_friends", None))
+    cafe = communities.create_community(ken, "カフェ好き集まれ", "food", "おすすめのカフェを教えあいましょう。")
+    communities.join(communities.standing(cafe, sakura))
+    topic = communities.create_topic(communities.standing(cafe, ken), "自己紹介トピック", "まずは自己紹介をどうぞ。")
+    communities.add_comment(communities.standing(cafe, sakura), communities.get_topic(topic, sakura),
+                            "さくらです。東京のカフェによく行きます。")
