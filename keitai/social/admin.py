@@ -10,7 +10,6 @@ from typing import NamedTuple
 
 from keitai import config, messages
 from keitai.models.base import db, execute, fetchall, fetchone, now
-from keitai.web import sessions
 
 from . import search, site
 
@@ -134,9 +133,10 @@ def member_log(member_id: int, limit: int = 20) -> list[LogEntry]:
 
 
 def suspend(admin_id: int, member_id: int, reason: str) -> str | None:
-    """Suspend a member and sign them out everywhere; returns an error message or None.
+    """Suspend a member; returns an error message or None.
 
-    Suspended members cannot sign in and their sessions end at once; their earlier
+    Suspended members cannot sign in, and an open session ends at its next request
+    (sessions load only active members; the admin view also ends them at once); their earlier
     status is kept in the log so that lifting the suspension restores it.
     """
     reason = reason.strip()
@@ -155,7 +155,6 @@ def suspend(admin_id: int, member_id: int, reason: str) -> str | None:
         execute("UPDATE members SET status = 'suspended' WHERE id = ?", (member_id,))
         _log(admin_id, "suspend", member_id, reason, prior=found.status)
         search.index_member(member_id)  # a suspended member is not found
-        sessions.end_all(member_id)
     return None
 
 

@@ -12,7 +12,8 @@ import bottle
 from keitai import config, messages
 from keitai.device import gateways
 from keitai.social import admin
-from keitai.web import RouteTable, int_param, current_device, login_required, params, redirect, render, viewer
+from keitai.web import RouteTable, current_device, int_param, login_required, params, redirect, render, viewer
+from keitai.web import sessions
 
 routes = RouteTable()
 
@@ -81,6 +82,7 @@ def suspend(member_id):
     error = admin.suspend(viewer().id, member_id, reason)
     if error:
         return _member_page(member_id, error, reason)
+    sessions.end_all(member_id)  # signed out everywhere at once, not only at their next request
     redirect(f"/admin/member/{member_id}", msg="suspended")
 
 

@@ -9,7 +9,7 @@ import bottle
 from keitai import messages
 from keitai.social import communities, photos
 from keitai.social.communities import CommunityError
-from keitai.web import RouteTable, int_param, current_device, files, login_required, params, redirect, render, viewer
+from keitai.web import RouteTable, current_device, files, login_required, params, redirect, render, viewer, int_param
 
 routes = RouteTable()
 

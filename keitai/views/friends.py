@@ -4,7 +4,7 @@ import bottle
 
 from keitai import messages
 from keitai.social import friends, groups
-from keitai.web import RouteTable, int_param, login_required, params, redirect, render, viewer
+from keitai.web import RouteTable, login_required, params, redirect, render, viewer, int_param
 
 from .members import page_size
 

@@ -5,21 +5,16 @@ from keitai import messages
 from keitai.social import introductions, profiles
 from keitai.web import RouteTable, current_device, login_required, params, redirect, render, viewer
 
+from .members import visible_member
+
 routes = RouteTable()
-
-
-def _profile(member_id: int) -> profiles.Profile:
-    found = profiles.profile_for(viewer().id, member_id)
-    if found is None:
-        raise bottle.HTTPError(404)
-    return found
 
 
 @routes.get("/member/<member_id:int>/introductions")
 @login_required
 def listing(member_id):
     me = viewer().id
-    profile = _profile(member_id)
+    profile = visible_member(member_id)
     before = params().get("before")
     before = int(before) if before and before.isdecimal() and len(before) <= 18 else None
     shown = None
@@ -40,9 +35,9 @@ def _write_form(profile, body: str, errors=()):
                   max_body=introductions.MAX_BODY)
 
 
-def _friend_profile(member_id: int) -> profiles.Profile:
+def _friendvisible_member(member_id: int) -> profiles.Profile:
     """The profile of a friend of the viewer's (only friends write introductions), else 403."""
-    profile = _profile(member_id)
+    profile = visible_member(member_id)
     if not profile.relation.is_friend:
         raise bottle.HTTPError(403, messages.INTRODUCTION_FRIENDS_ONLY)
     return profile
@@ -51,7 +46,7 @@ def _friend_profile(member_id: int) -> profiles.Profile:
 @routes.get("/member/<member_id:int>/introductions/write")
 @login_required
 def write_form(member_id):
-    profile = _friend_profile(member_id)
+    profile = _friendvisible_member(member_id)
     mine = introductions.written_by(viewer().id, member_id)
     return _write_form(profile, mine.body if mine else "")
 
@@ -59,7 +54,7 @@ def write_form(member_id):
 @routes.post("/member/<member_id:int>/introductions/write")
 @login_required
 def write(member_id):
-    profile = _friend_profile(member_id)
+    profile = _friendvisible_member(member_id)
     typed = params().get("body", "")
     body, errors = introductions.clean(typed)
     if errors:

@@ -4,7 +4,7 @@ preview), ``/member/<id>/friends``, ``/member/<id>/request``, ``/member/<id>/unf
 import bottle
 
 from keitai.social import blocks, footprints, friends, introductions, profiles
-from keitai.web import RouteTable, int_param, current_device, login_required, params, redirect, render, viewer
+from keitai.web import RouteTable, current_device, login_required, params, redirect, render, viewer, int_param
 
 routes = RouteTable()
 
@@ -31,7 +31,7 @@ def profile(member_id):
                   intros=introductions.for_profile(me.id, found))
 
 
-def _visible_member(member_id: int) -> profiles.Profile:
+def visible_member(member_id: int) -> profiles.Profile:
     """The member as the viewer may see them; 404 for unknown, inactive or blocked either way."""
     found = profiles.profile_for(viewer().id, member_id)
     if found is None:
@@ -42,7 +42,7 @@ def _visible_member(member_id: int) -> profiles.Profile:
 @routes.get("/member/<member_id:int>/friends")
 @login_required
 def member_friends(member_id):
-    owner = _visible_member(member_id)
+    owner = visible_member(member_id)
     if not friends.may_see_list(owner.relation, owner.member.aud_friends):
         raise bottle.HTTPError(404)
     size = page_size()
@@ -54,7 +54,7 @@ def member_friends(member_id):
 @routes.get("/member/<member_id:int>/request")
 @login_required
 def request_form(member_id):
-    other = _visible_member(member_id)
+    other = visible_member(member_id)
     if other.relation.is_self:
         redirect(f"/member/{member_id}")
     state, _request_id = friends.standing(viewer().id, member_id)
@@ -64,7 +64,7 @@ def request_form(member_id):
 @routes.post("/member/<member_id:int>/request")
 @login_required
 def send_request(member_id):
-    other = _visible_member(member_id)
+    other = visible_member(member_id)
     message = params().get("message", "")
     try:
         outcome = friends.request(viewer().id, member_id, message)
@@ -77,7 +77,7 @@ def send_request(member_id):
 @routes.get("/member/<member_id:int>/unfriend")
 @login_required
 def unfriend_confirm(member_id):
-    other = _visible_member(member_id)
+    other = visible_member(member_id)
     if not other.relation.is_friend:
         redirect(f"/member/{member_id}")
     return render("member_confirm.html", other=other, action="unfriend")
@@ -86,7 +86,7 @@ def unfriend_confirm(member_id):
 @routes.post("/member/<member_id:int>/unfriend")
 @login_required
 def unfriend(member_id):
-    _visible_member(member_id)
+    visible_member(member_id)
     friends.unfriend(viewer().id, member_id)
     redirect(f"/member/{member_id}", msg="unfriended")
 
@@ -94,7 +94,7 @@ def unfriend(member_id):
 @routes.get("/member/<member_id:int>/block")
 @login_required
 def block_confirm(member_id):
-    other = _visible_member(member_id)
+    other = visible_member(member_id)
     if other.relation.is_self:
         redirect(f"/member/{member_id}")
     return render("member_confirm.html", other=other, action="block")
@@ -103,7 +103,7 @@ def block_confirm(member_id):
 @routes.post("/member/<member_id:int>/block")
 @login_required
 def block(member_id):
-    other = _visible_member(member_id)
+    other = visible_member(member_id)
     if other.relation.is_self:
         redirect(f"/member/{member_id}")
     blocks.block(viewer().id, member_id)

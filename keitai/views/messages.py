@@ -4,7 +4,7 @@ import bottle
 
 from keitai import messages as words
 from keitai.social import messages
-from keitai.web import RouteTable, int_param, absolute, current_device, login_required, params, redirect, render, viewer
+from keitai.web import RouteTable, absolute, current_device, login_required, params, redirect, render, viewer, int_param
 
 routes = RouteTable()
 

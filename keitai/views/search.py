@@ -1,6 +1,6 @@
 """``/search``: members, communities and diary entries, by text or kana/romaji reading, in tabs."""
 from keitai.social import search
-from keitai.web import RouteTable, int_param, current_device, login_required, params, render, viewer
+from keitai.web import RouteTable, current_device, login_required, params, render, viewer, int_param
 
 routes = RouteTable()
 
