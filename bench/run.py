@@ -432,7 +432,8 @@ def build_search(member: Member, base: str) -> Request:
 
 
 _FORM = re.compile(r'<form\s[^>]*action="([^"]*)"[^>]*>(.*?)</form>', re.S | re.I)
-_INPUT = re.compile(r'<input\s[^>]*name="([^"]+)"[^>]*?(?:value="([^"]*)")?[^>]*>', re.I)
+_INPUT = re.compile(r'<input\s[^>]*>', re.I)
+_ATTR = re.compile(r'\b(name|value)="([^"]*)"', re.I)
 _TEXTAREA = re.compile(r'<textarea\s[^>]*name="([^"]+)"', re.I)
 
 
@@ -446,7 +447,8 @@ def build_comment(member: Member, base: str) -> Request | None:
         action = action.replace("&amp;", "&")
         if "comment" not in action or not (areas := _TEXTAREA.findall(inner)):
             continue
-        fields = [(name, value.replace("&amp;", "&")) for name, value in _INPUT.findall(inner) if value]
+        tags = [dict((k.lower(), v) for k, v in _ATTR.findall(tag)) for tag in _INPUT.findall(inner)]
+        fields = [(t["name"], t["value"].replace("&amp;", "&")) for t in tags if t.get("name") and t.get("value")]
         fields.append((areas[0], COMMENT))
         body = "&".join(f"{quote(k)}={quote(v.encode(member.charset))}" for k, v in fields).encode()
         headers = dict(member.headers(), **{"Content-Type": "application/x-www-form-urlencoded"})
