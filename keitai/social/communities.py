@@ -1092,17 +1092,20 @@ def open_request_count(standing: Standing) -> int:
     return _capped_count("SELECT 1 FROM community_join_requests WHERE community_id = ?", (standing.community.id,))
 
 
+PENDING_JOIN_REQUESTS_COUNT_SQL = (
+    "SELECT COUNT(*) FROM (SELECT 1 FROM community_join_requests WHERE community_id IN ("
+    " SELECT id FROM communities WHERE owner_id = ?"
+    " UNION SELECT community_id FROM community_members WHERE member_id = ? AND role = 'subadmin')"
+    f" LIMIT {COUNT_CAP}) capped"
+)
+
+
 def pending_join_requests_count(admin_member_id: int) -> int:
     """Requests waiting in the communities this member owns or sub-administers (at most COUNT_CAP).
 
     For the home notifications.
     """
-    return _capped_count(
-        "SELECT 1 FROM community_join_requests WHERE community_id IN ("
-        " SELECT id FROM communities WHERE owner_id = ?"
-        " UNION SELECT community_id FROM community_members WHERE member_id = ? AND role = 'subadmin')",
-        (admin_member_id, admin_member_id),
-    )
+    return scalar(PENDING_JOIN_REQUESTS_COUNT_SQL, (admin_member_id, admin_member_id))
 
 
 def search_docs():

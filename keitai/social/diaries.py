@@ -448,12 +448,14 @@ def unread_entries(member_id: int, limit: int = 5) -> list[UnreadEntry]:
     return [UnreadEntry(*r) for r in rows]
 
 
+NEW_COMMENTS_COUNT_SQL = (
+    "SELECT COALESCE(SUM(unread_comments), 0) FROM diaries WHERE author_id = ? AND unread_comments > 0"
+)
+
+
 def new_comment_count(member_id: int) -> int:
     """Comments on the member's entries that they have not seen (for home notifications)."""
-    return int(scalar(
-        "SELECT COALESCE(SUM(unread_comments), 0) FROM diaries WHERE author_id = ? AND unread_comments > 0",
-        (member_id,),
-    ))
+    return int(scalar(NEW_COMMENTS_COUNT_SQL, (member_id,)))
 
 
 def home_section(viewer_id: int, limit: int = 5) -> dict:

@@ -195,7 +195,7 @@ def page(member_id: int, cursor: tuple[int, int] | None = None, limit: int = 10)
     return Page(visits, f"{last.visited_at}.{last.visitor_id}" if more and last else None)
 
 
-_NEW_COUNT = (
+NEW_COUNT_SQL = (
     "SELECT COUNT(*) FROM (SELECT 1 FROM members me"
     " JOIN footprints f ON f.visited_id = me.id AND f.visited_at > me.footprints_seen_at"
     " AND f.visited_at >= me.footprints_since"
@@ -207,7 +207,7 @@ _NEW_COUNT = (
 
 def new_count(member_id: int) -> int:
     """Visitors since the member last looked (0 if they do not leave footprints); at most COUNT_CAP."""
-    return scalar(_NEW_COUNT, (member_id, member_id, member_id)) or 0
+    return scalar(NEW_COUNT_SQL, (member_id, member_id, member_id)) or 0
 
 
 _PRUNE = (

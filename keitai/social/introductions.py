@@ -145,7 +145,7 @@ def remove(member_id: int, introduction_id: int) -> bool:
     ).rowcount > 0
 
 
-_PENDING_COUNT = (
+PENDING_COUNT_SQL = (
     "SELECT COUNT(*) FROM (SELECT 1 FROM introductions i JOIN members a ON a.id = i.author_id"
     " WHERE i.member_id = ? AND NOT i.approved" + _SHOWABLE + f" LIMIT {COUNT_CAP}) x"
 )
@@ -153,4 +153,4 @@ _PENDING_COUNT = (
 
 def pending_count(member_id: int) -> int:
     """Introductions waiting for ``member_id``'s approval (a partial index holds only those)."""
-    return scalar(_PENDING_COUNT, (member_id, member_id, member_id)) or 0
+    return scalar(PENDING_COUNT_SQL, (member_id, member_id, member_id)) or 0

@@ -251,7 +251,7 @@ def delete_for(member_id: int, message_id: int) -> bool:
     return bool(done)
 
 
-_UNREAD = (
+UNREAD_COUNT_SQL = (
     "SELECT COUNT(*) FROM (SELECT 1 FROM messages ms WHERE ms.recipient_id = ?"
     " AND ms.read_at IS NULL AND NOT ms.recipient_deleted"
     " AND NOT " + _blocked("ms.recipient_id", "ms.sender_id") + f" LIMIT {COUNT_CAP}) x"
@@ -260,7 +260,7 @@ _UNREAD = (
 
 def unread_count(member_id: int) -> int:
     """Unread messages in the inbox (an index holds only unread ones); at most COUNT_CAP."""
-    return scalar(_UNREAD, (member_id,)) or 0
+    return scalar(UNREAD_COUNT_SQL, (member_id,)) or 0
 
 
 def wants_mail(member_id: int) -> bool:

@@ -61,21 +61,37 @@ def _char_class(chars, extra=''):
 _ASTRAL = '\U0001f000-\U0001faff\U000fe000-\U000fefff'
 
 
-def _forms_pattern(forms):
-    """Regex for internal forms (with VS16 inside/after). Multi-char forms are
-    matched by shape (per-position classes); odd combinations fall back per char."""
+def _form_branches(forms):
+    """Regex branches for internal forms (with VS16 inside/after), as (the characters a
+    branch starts with, raw ranges it also starts with, the rest of the branch).  Multi-char
+    forms are matched by shape (per-position classes); odd combinations fall back per char."""
     assert all(f < '\U00010000' or '\U0001f000' <= f[0] <= '\U0001faff'
                or '\U000fe000' <= f[0] <= '\U000fefff' for f in forms)
-    alts = []
+    branches = []
     shapes = {(len(f), f[0].isascii()) for f in forms if len(f) > 1}   # keycaps, flags
     for n, ascii_first in sorted(shapes, reverse=True):
         same = [f for f in forms if len(f) == n and f[0].isascii() == ascii_first]
-        alts.append('\ufe0f?'.join(_char_class(f[i] for f in same) for i in range(n)))
-    alts.append(_char_class((f for f in forms if len(f) == 1 and f < '\U00010000'), _ASTRAL))
-    return '(?:' + '|'.join(alts) + ')[\ufe0e\ufe0f]?'
+        rest = ''.join('\ufe0f?' + _char_class(f[i] for f in same) for i in range(1, n))
+        branches.append(({f[0] for f in same}, '', rest + '[\ufe0e\ufe0f]?'))
+    singles = {f for f in forms if len(f) == 1 and f < '\U00010000'}
+    branches.append((singles, _ASTRAL, '[\ufe0e\ufe0f]?'))
+    return branches
 
 
-_FORMS = _forms_pattern(BY_INTERNAL)
+def _scannable(branches):
+    """One regex for ``branches`` (see _form_branches) that begins with one class of every
+    character a match can start with.  sre then skips to those characters in C instead of
+    trying each branch at each character.  The class holds BMP characters (a bitmap to sre)
+    and few raw ranges (tested one by one): astral first characters all lie in _ASTRAL."""
+    chars = set().union(*(c for c, _extra, _rest in branches))
+    extra = ''.join(dict.fromkeys(re.findall('.-.', ''.join(extra for _c, extra, _rest in branches))))
+    assert all(c < '\U00010000' or re.fullmatch(f'[{_ASTRAL}]', c) for c in chars)
+    union = _char_class({c for c in chars if c < '\U00010000'}, extra)
+    alternatives = (f'(?<={_char_class(c, extra)}){rest}' for c, extra, rest in branches)
+    return union + '(?:' + '|'.join(alternatives) + ')'
+
+
+_FORM_BRANCHES = _form_branches(BY_INTERNAL)
 
 
 # ---- input ---------------------------------------------------------------
@@ -186,15 +202,15 @@ class _Converter:
     """One regex pass mapping matches through a dict; unknown matches go to
     default(char) one char at a time."""
 
-    def __init__(self, table, pattern, trigger, default):
+    def __init__(self, table, branches, default):
         self.table, self.default = table, default
-        self.pattern = re.compile(pattern)
-        self.trigger = re.compile(trigger)   # one-class scan for the common no-emoji case
+        self.pattern = re.compile(_scannable(branches))
+        # Branches starting with an ASCII character (keycaps: 1️⃣) would be tried at every
+        # digit of a page (ids, sids): only for text that has a keycap's U+20E3 at all.
+        self.common = re.compile(_scannable([b for b in branches if not any(c.isascii() for c in b[0])]))
 
     def __call__(self, s):
-        if not self.trigger.search(s):
-            return s
-        return self.pattern.sub(self._repl, s)
+        return (self.pattern if '\u20e3' in s else self.common).sub(self._repl, s)
 
     def _repl(self, m):
         key = m[0]
@@ -207,12 +223,6 @@ class _Converter:
         return v
 
 
-def _bmp(chars):
-    return {c for c in chars if c < '\U00010000'}
-
-
-# Every internal form ends in one of these or in _ASTRAL (keycaps end in U+20E3).
-_TRIGGER_CHARS = _bmp(f[-1] for f in BY_INTERNAL)
 _BMP_PUA = '\ue000-\uf8ff'
 
 
@@ -235,14 +245,12 @@ def converter(profile):
             table = {f: _fallback(r) for f, r in BY_INTERNAL.items()}
         for g, r in _GOOGLE_ALL.items():
             table.setdefault(g, table[r.internal])
-        pattern = _FORMS + '|' + _char_class(_INVISIBLE, _BMP_PUA + _ASTRAL)
-        trigger = _char_class(_TRIGGER_CHARS | set(_INVISIBLE), _BMP_PUA + _ASTRAL)
-        return _Converter(table, pattern, trigger, _handset_default)
+        branches = _FORM_BRANCHES + [(set(_INVISIBLE), _BMP_PUA + _ASTRAL, '')]
+        return _Converter(table, branches, _handset_default)
     # PC / smartphone: Unicode emoji stay; Google PUA -> Unicode, else fallback.
     table = {g: _fallback(r) if r.internal == g else r.internal
              for g, r in _GOOGLE_ALL.items()}
-    cls = '[\U000fe000-\U000fefff]'
-    return _Converter(table, cls, cls, lambda c: c)
+    return _Converter(table, [(set(), '\U000fe000-\U000fefff', '')], lambda c: c)
 
 
 def profile_of(device):
@@ -271,7 +279,7 @@ def emoji_for(text, device):
 def _stripper():
     table = {f: _fallback(r) for f, r in BY_INTERNAL.items()}
     table.update((g, _fallback(r)) for g, r in _GOOGLE_ALL.items())
-    return _Converter(table, _FORMS, _char_class(_TRIGGER_CHARS, _ASTRAL), lambda c: c)
+    return _Converter(table, _FORM_BRANCHES, lambda c: c)
 
 
 def strip_emoji(s):

@@ -38,15 +38,16 @@ def url(path: str, /, _anchor: str | None = None, _session: bool = True, **query
     ``None`` values are left out, so ``url('/feed', before=cursor)`` works for the first page.
     ``_session=False`` leaves the sid out: for pages whose URL may reach another site.
     """
-    sid, device = _context()
-    if not _session:
-        sid = None
-    charset = device.charset if device is not None else "utf-8"
-    pairs = [(k, v) for k, v in query.items() if v is not None]
-    if sid:
-        pairs.append((SID, sid))
-    if pairs:
-        qs = "&".join(f"{k}={_quote(v, charset)}" for k, v in pairs)
+    env = bottle.request.environ
+    sid = env.get("keitai.url_sid") if _session else None
+    qs = ""
+    if query:
+        device = env.get("keitai.device")
+        charset = device.charset if device is not None else "utf-8"
+        qs = "&".join(f"{k}={_quote(v, charset)}" for k, v in query.items() if v is not None)
+    if sid:  # a live session's id: token_urlsafe, nothing to quote (a page has dozens of links)
+        qs = f"{qs}&{SID}={sid}" if qs else f"{SID}={sid}"
+    if qs:
         path = f"{path}{'&' if '?' in path else '?'}{qs}"
     if _anchor:
         path += "#" + _anchor
