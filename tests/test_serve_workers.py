@@ -113,3 +113,25 @@ def test_each_worker_is_pinned_to_its_own_core(tmp_path):
         assert served.process.wait(20) == 0
     finally:
         served.stop()
+
+
+def test_listening_sockets_send_small_writes_at_once():
+    """waitress writes a response's headers and body separately: without TCP_NODELAY the
+    body waited for the client's delayed ACK (40 ms on Linux) on sockets keitai binds itself."""
+    import socket
+
+    from keitai.commands import serve
+
+    for workers in (1, 2):
+        sockets = serve.bind("127.0.0.1", 0, workers)
+        try:
+            for sock in sockets:
+                assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+            client = socket.create_connection(sockets[0].getsockname())
+            accepted, _ = sockets[0].accept()
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1  # inherited
+            accepted.close()
+            client.close()
+        finally:
+            for sock in sockets:
+                sock.close()
