@@ -283,6 +283,47 @@ def test_feed_is_exactly_the_readable_friends_entries_in_a_random_world(member):
         assert seen == expected, viewer
 
 
+def test_feed_follows_edits_and_deletes_of_friends_newest_entries(member):
+    """The first page orders friends by members.newest_diary_id: every write keeps it true."""
+    me = member()
+    a, b, c = (member() for _ in range(3))
+    for friend in (a, b, c):
+        friends.befriend(me, friend)
+    older = [write_entry(friend, f"{friend}-{n}") for n in range(2) for friend in (a, b, c)]
+    hidden = write_entry(a, "まだ非公開", "private")
+    newest = lambda member_id: scalar("SELECT newest_diary_id FROM members WHERE id = ?", (member_id,))  # noqa: E731
+    first_page = lambda: [e.id for e in diaries.friends_feed(me, limit=2)[0]]  # noqa: E731
+    assert newest(a) == older[3] and first_page() == older[::-1][:2]
+
+    diaries.update_entry(hidden, a, diaries.Draft("公開しました", "本文", "everyone", None))
+    assert newest(a) == hidden and first_page() == [hidden, older[5]]
+
+    diaries.update_entry(hidden, a, diaries.Draft("やっぱり非公開", "本文", "private", None))
+    assert newest(a) == older[3] and first_page() == older[::-1][:2]
+
+    diaries.update_entry(hidden, a, diaries.Draft("公開しました", "本文", "everyone", None))
+    diaries.delete_entry(hidden, a)
+    diaries.delete_entry(older[5], c)
+    assert newest(a) == older[3] and newest(c) == older[2] and first_page() == [older[4], older[3]]
+    for entry in older:
+        diaries.delete_entry(entry, scalar("SELECT author_id FROM diaries WHERE id = ?", (entry,)))
+    assert newest(a) is None and first_page() == []
+
+
+def test_a_friend_list_entry_at_the_top_of_the_feed_is_skipped_for_others(member):
+    """A friend's newest entry may be for a list the viewer is not in: the page still fills."""
+    me, insider = member(), member()
+    friend_ids = [member() for _ in range(4)]
+    for friend in friend_ids:
+        friends.befriend(me, friend)
+        friends.befriend(insider, friend)
+    shown = [write_entry(friend, f"{friend}") for friend in friend_ids]
+    inner = make_group(friend_ids[0], "内輪", [insider])
+    secret = [write_entry(friend_ids[0], f"内輪{n}", "group", group_id=inner) for n in range(3)]
+    assert [e.id for e in diaries.friends_feed(me, limit=3)[0]] == shown[::-1][:3]
+    assert [e.id for e in diaries.friends_feed(insider, limit=3)[0]] == secret[::-1]
+
+
 def test_long_handset_lists_stay_within_budget(client, member):
     me = member("さくら", "sakura@docomo.ne.jp")
     friend = member("たろう" * 5, "taro@ezweb.ne.jp")

@@ -162,6 +162,7 @@ def create_entry(author_id: int, draft: Draft, new_photos: list[photos.Prepared]
             photos.add_rows(author_id, "diary", diary_id, stored)
             search.index(search.DIARY, diary_id, author_id, draft.title, draft.body, draft.audience,
                          draft.group_id, updated_at=t)
+            _refresh_newest(author_id)
     except BaseException:
         photos.remove_files([name for name, _ in stored])
         raise
@@ -192,6 +193,7 @@ def update_entry(diary_id: int, author_id: int, draft: Draft, remove_photo_ids: 
             ).rowcount
             if not changed:
                 raise LookupError(diary_id)
+            _refresh_newest(author_id)
             search.index(search.DIARY, diary_id, author_id, draft.title, draft.body, draft.audience,
                          draft.group_id, updated_at=now())
             removed_files = photos.delete_rows("diary", diary_id, removing) if removing else []
@@ -212,6 +214,7 @@ def delete_entry(diary_id: int, author_id: int) -> bool:
         if not execute("DELETE FROM diaries WHERE id = ? AND author_id = ?", (diary_id, author_id)).rowcount:
             return False
         search.remove(search.DIARY, diary_id)
+        _refresh_newest(author_id)
         files = photos.delete_rows("diary", diary_id)
     photos.remove_files(files)
     return True
@@ -235,6 +238,24 @@ def _insert_id(sql: str, params: tuple) -> int:
     if is_sqlite():
         return execute(sql, params).lastrowid
     return execute(sql + " RETURNING id", params).fetchone()[0]
+
+
+_REFRESH_NEWEST = (
+    "UPDATE members SET newest_diary_id ="
+    " (SELECT MAX(d.id) FROM diaries d WHERE d.author_id = ? AND d.audience <> 'private') WHERE id = ?"
+)
+
+
+#: The same for every member (bulk loads).
+REFRESH_ALL_NEWEST = (
+    "UPDATE members SET newest_diary_id ="
+    " (SELECT MAX(d.id) FROM diaries d WHERE d.author_id = members.id AND d.audience <> 'private')"
+)
+
+
+def _refresh_newest(author_id: int) -> None:
+    """Keep members.newest_diary_id (the feed's order of friends) after any write to an entry."""
+    execute(_REFRESH_NEWEST, (author_id, author_id))
 
 
 # ---- reading one entry ------------------------------------------------------------------
@@ -392,6 +413,23 @@ def member_diary(viewer_id: int, author_id: int, before: int | None = None, limi
     return _page(rows, limit)
 
 
+def _readable(*more: str) -> str:
+    """SQL: entry ``x`` is one the viewer may read (the rule's ``?``s after ``more``'s)."""
+    visible, _params = audience.visible_clause(0, "x.author_id", "x.audience", "x.group_id")
+    return " AND ".join(["x.audience <> 'private'", *more, visible])
+
+
+def _entries_from_cut(readable: str) -> str:
+    """SQL joining, to each friend ``l``, their newest ``?`` readable entries from ``cut.id`` up."""
+    per_friend = (
+        "SELECT {cols} FROM diaries x WHERE x.author_id = l.author_id AND x.id >= cut.id AND "
+        + readable + " ORDER BY x.id DESC LIMIT ?"
+    )
+    if is_sqlite():
+        return "JOIN diaries d ON d.id IN (" + per_friend.format(cols="x.id") + ")"
+    return "CROSS JOIN LATERAL (" + per_friend.format(cols="x.*") + ") d"
+
+
 def _feed_sql() -> str:
     """Friends' newest readable entries, newest first, in one query of two steps.
 
@@ -401,16 +439,8 @@ def _feed_sql() -> str:
        entries from the index.  The cost follows the number of friends, never the
        number of entries, and stays small when a few friends write a lot.
     """
-    visible, _params = audience.visible_clause(0, "x.author_id", "x.audience", "x.group_id")
-    readable = f"x.audience <> 'private' AND x.id < ? AND {visible}"
-    per_friend = (
-        "SELECT {cols} FROM diaries x WHERE x.author_id = l.author_id AND x.id >= cut.id AND "
-        + readable + " ORDER BY x.id DESC LIMIT ?"
-    )
-    if is_sqlite():
-        joined = "JOIN diaries d ON d.id IN (" + per_friend.format(cols="x.id") + ")"
-    else:
-        joined = "CROSS JOIN LATERAL (" + per_friend.format(cols="x.*") + ") d"
+    readable = _readable("x.id < ?")
+    joined = _entries_from_cut(readable)
     return (
         "WITH latest AS MATERIALIZED ("
         f" SELECT f.friend_id AS author_id, (SELECT x.id FROM diaries x WHERE x.author_id = f.friend_id AND {readable}"
@@ -424,17 +454,50 @@ def _feed_sql() -> str:
     )
 
 
-_feed_cache: dict[bool, str] = {}
+def _heads_feed_sql() -> str:
+    """The first page of the feed from members.newest_diary_id, without a probe per friend.
+
+    ``heads``: the ``k`` friends whose newest shared entry is newest, from their member rows.
+    No other friend has an entry as new as the k-th of those (``cut``, or 0 when fewer
+    friends have entries), so the page is among these friends' readable entries from the
+    cut up.  A head may be unreadable to this viewer (an entry for a friend list they are
+    not in): then fewer than ``k`` come back and :func:`friends_feed` asks :func:`_feed_sql`.
+    """
+    joined = _entries_from_cut(_readable())
+    return (
+        "WITH heads AS MATERIALIZED ("
+        " SELECT fm.id AS author_id, fm.newest_diary_id AS newest FROM friendships f JOIN members fm ON fm.id = f.friend_id"
+        " WHERE f.member_id = ? AND fm.status = 'active' AND fm.newest_diary_id IS NOT NULL"
+        " ORDER BY fm.newest_diary_id DESC LIMIT ?"
+        "), cut AS MATERIALIZED ("
+        " SELECT CASE WHEN COUNT(*) < ? THEN 0 ELSE MIN(newest) END AS id FROM heads)"
+        f" SELECT {_ROW} FROM heads l CROSS JOIN cut JOIN members m ON m.id = l.author_id {joined}"
+        " ORDER BY d.id DESC LIMIT ?"
+    )
+
+
+_feed_cache: dict[tuple[str, bool], str] = {}
+
+
+def _cached(name: str, make) -> str:
+    key = (name, is_sqlite())
+    sql = _feed_cache.get(key)
+    if sql is None:
+        sql = _feed_cache[key] = make()
+    return sql
 
 
 def friends_feed(viewer_id: int, before: int | None = None, limit: int = 10) -> tuple[list[EntryRow], int | None]:
     """Friends' entries the viewer may read, newest first (one query), and the next page's cursor."""
-    sql = _feed_cache.get(is_sqlite())
-    if sql is None:
-        sql = _feed_cache[is_sqlite()] = _feed_sql()
     _sql, visible = audience.visible_clause(viewer_id, "x.author_id", "x.audience", "x.group_id")
-    cursor, wanted = before or NEWEST, limit + 1
-    rows = fetchall(sql, (cursor, *visible, viewer_id, limit, cursor, *visible, wanted, wanted))
+    wanted = limit + 1
+    if before is None:  # the home page and the feed's first page
+        rows = fetchall(_cached("heads", _heads_feed_sql), (viewer_id, wanted, wanted, *visible, wanted, wanted))
+        if len(rows) == wanted:
+            return _page(rows, limit)
+    cursor = before or NEWEST
+    rows = fetchall(_cached("feed", _feed_sql),
+                    (cursor, *visible, viewer_id, limit, cursor, *visible, wanted, wanted))
     return _page(rows, limit)
 
 

@@ -26,6 +26,7 @@ from typing import Callable, Iterable, Iterator
 from keitai.models.base import SQLITE_PRAGMAS, db, execute, fetchall, is_sqlite, now, scalar
 
 from . import accounts
+from . import diaries as diaries_module
 
 SEED_PASSWORD = "keitai-seed"
 #: Seeded mail addresses are ``s<id>@<domain>``: the benchmark finds members by them.
@@ -555,6 +556,7 @@ def seed_diaries(ctx: Context) -> int:
     bulk_insert("diary_comments", ("id", "diary_id", "author_id", "body", "created_at"), comments, ctx.progress,
                 len(comments))
     _move_sequences("diaries", "diary_comments")
+    execute(diaries_module.REFRESH_ALL_NEWEST)
     return made
 
 
