@@ -65,6 +65,7 @@ def _proxy_networks(trusted: tuple | frozenset) -> tuple:
     return tuple(ipaddress.ip_network(t.strip(), strict=False) for t in trusted)
 
 
+@functools.lru_cache(maxsize=4096)  # every request asks it of its client's address (ipaddress is slow)
 def _in(ip: str, networks: tuple) -> bool:
     try:
         addr = ipaddress.ip_address(ip.strip())
