@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlparse
 
 import peewee
 
+from keitai.text.grams import index_tokens
+
 db = peewee.DatabaseProxy()
 
 # SQLite tuned for a one-box site: WAL lets readers run beside the one writer,
@@ -48,7 +50,12 @@ def make_database(url: str) -> peewee.Database:
     if parsed.scheme == "sqlite":
         # sqlite:///relative/path or sqlite:////absolute/path, as SQLAlchemy spells them.
         path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
-        return peewee.SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
+        database = peewee.SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
+        # The search index's triggers call it (SQL cannot split text into characters), so
+        # every connection that writes search_docs must have it: this is the one place
+        # connections are made.  See db/migrations/0053_search_grams.py.
+        database.register_function(index_tokens, "search_grams", 2, deterministic=True)
+        return database
     if parsed.scheme in ("postgres", "postgresql"):
         return peewee.PostgresqlDatabase(
             unquote(parsed.path.lstrip("/")) or "postgres",
