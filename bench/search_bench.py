@@ -207,13 +207,10 @@ def sprinkle_rare_word(rng: random.Random, count: int) -> None:
 
 
 def _sqlite_batch(db, insert: str, rows: list[tuple]) -> None:
-    """Documents as search.index_many writes them (the trigram index follows by trigger),
+    """Documents as search.index_many writes them (the full-text tables follow by trigger),
     without its per-document round trips."""
     with db.atomic():
-        cursor = db.cursor()
-        cursor.executemany(insert, rows)
-        cursor.executemany("INSERT INTO search_chars (rowid, chars) VALUES (?, ?)",
-                           [(row[0], search._chars_tokens(row[1], row[11])) for row in rows])
+        db.cursor().executemany(insert, rows)
 
 
 def size_report() -> str:

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 import pytest
 
 from conftest import DOCOMO_1, DOCOMO_1_5K, HREF, PC
-from keitai.models.base import execute, is_sqlite, scalar
+from keitai.models.base import db, execute, fetchall, is_sqlite, scalar
 from keitai.social import audience, friends, search
+from keitai.text import grams
 
 
 def found(viewer: int, query: str, kind: str = search.MEMBER) -> list:
@@ -104,6 +105,40 @@ def test_one_and_two_character_words_search_the_whole_text(make_member):
     assert found(owner, "\U0001F35C", search.DIARY) == [5]  # an emoji is a character like any other
 
 
+def test_a_pair_of_characters_is_looked_up_as_a_pair(make_member):
+    """Two-character words are found by the pair itself, not by its two characters: a pair
+    in no document finds nothing however many documents hold both characters."""
+    owner = make_member()
+    for n in range(1, 31):
+        search.index(search.DIARY, n, owner, "", f"けさ{n}時にんじんを買った")  # け and ん, never けん
+    search.index(search.DIARY, 40, owner, "", "けんかした")
+    search.index(search.DIARY, 41, owner, "", "けん たろう")  # a pair across a space is no pair
+    assert found(owner, "けん", search.DIARY) == [40, 41]
+    assert found(owner, "んた", search.DIARY) == []
+    assert found(owner, "にん", search.DIARY) == list(range(1, 31))
+    assert found(owner, "けんか にん", search.DIARY) == []  # a long and a short word: the grams of both
+    assert found(owner, "けんか した", search.DIARY) == [40]
+    assert found(owner, "んじんを買 けさ", search.DIARY) == list(range(1, 31))
+    # The index answers the pair itself, not its two characters and then the text.
+    if is_sqlite():
+        pairs = scalar("SELECT COUNT(*) FROM search_grams WHERE search_grams MATCH ?", ('"けん"',))
+    else:
+        pairs = scalar("SELECT COUNT(*) FROM search_docs WHERE search_grams(folded) @@ CAST(? AS tsquery)", ("'けん'",))
+    assert pairs == 2
+    # The grams a query asks for: its pairs (a lone character for a one-character word).
+    assert grams.word_grams("け") == {"け"} and grams.word_grams("けんか") == {"けん", "んか"}
+    assert grams.grams("けん たろう") == {"け", "ん", "た", "ろ", "う", "けん", "たろ", "ろう"}
+
+
+def test_grams_are_quoted_for_the_full_text_syntax(make_member):
+    owner = make_member()
+    search.index(search.DIARY, 1, owner, "", "it's a\\b: *x* & y|z !w (v) or and -n ^m")
+    search.index(search.DIARY, 2, owner, "", "nothing special")
+    for query in ("'", "t'", "'s", "\\", "a\\", ":", "*", "x*", "&", "|", "!", "(v", "or", "-n", "^", "^m"):
+        assert found(owner, query, search.DIARY) == [1], query
+    assert found(owner, "':", search.DIARY) == []
+
+
 # --- audiences and blocks ------------------------------------------------------------------
 
 @pytest.fixture
@@ -120,7 +155,7 @@ def circle(make_member):
     return people
 
 
-@pytest.mark.parametrize("query", ["秘密", "秘密の日記"])  # the character index and the trigram index
+@pytest.mark.parametrize("query", ["秘密", "秘密の日記"])  # the grams index and the trigram index
 def test_results_and_counts_keep_to_each_entrys_audience(circle, query):
     owner = circle["owner"]
     for ref_id, aud in enumerate(audience.ITEM_AUDIENCES, 1):
@@ -180,6 +215,59 @@ def test_profile_text_is_found_only_by_those_who_may_see_the_field(make_member):
     # What a stranger is shown comes from what a stranger may see.
     (hit,), _ = search.search(stranger, search.MEMBER, "キャンプ")
     assert "キャンプ" in "".join(hit.snippet) and "釣り" not in "".join(hit.snippet)
+
+
+def test_a_viewer_is_shown_the_narrowest_profile_document_they_may_see(make_member):
+    """A member's documents hold their audience level's text and every wider one's; a viewer
+    is shown one of them, the narrowest they may see, so what a friend finds and is shown
+    includes the friends-only text, and a member is one result whichever parts match."""
+    member = make_member("やまびと", about="キャンプが好き", real_name="山田一郎", hobbies="キャンプ道具集め",
+                         aud_real_name="friends_of_friends", aud_hobbies="friends")
+    friend, fof, stranger = make_member("友人"), make_member("友人の友人"), make_member("他人")
+    friends.befriend(member, friend)
+    friends.befriend(friend, fof)
+    parts = "SELECT part, narrower FROM search_docs WHERE kind = 'member' AND ref_id = ? ORDER BY id"
+    assert fetchall(parts, (member,)) == [("everyone", "friends_of_friends"), ("friends_of_friends", "friends"),
+                                          ("friends", None)]
+    for viewer, sees_hobbies in ((stranger, False), (fof, False), (friend, True), (member, True)):
+        (hit,), total = search.search(viewer, search.MEMBER, "キャンプ")
+        assert total == 1 and hit.title == "やまびと"
+        assert ("道具" in "".join(hit.snippet)) == sees_hobbies, viewer
+        assert search.count(viewer, search.MEMBER, "やまだ") == (0 if viewer == stranger else 1)
+
+    execute("UPDATE members SET aud_hobbies = 'private' WHERE id = ?", (member,))
+    search.index_member(member)
+    assert fetchall(parts, (member,)) == [("everyone", "friends_of_friends"), ("friends_of_friends", None)]
+    (hit,), _ = search.search(friend, search.MEMBER, "キャンプ")
+    assert "道具" not in "".join(hit.snippet)
+    execute("UPDATE members SET aud_real_name = 'everyone' WHERE id = ?", (member,))
+    search.index_member(member)
+    assert fetchall(parts, (member,)) == [("everyone", None)]
+    assert found(stranger, "やまだ") == ["やまびと"]
+
+
+def test_the_migration_names_each_member_documents_next_narrower_one(make_member, migrated):
+    """0054 fills ``narrower`` for documents written before it as search.index_member does."""
+    from keitai.models import migrations
+
+    audiences = ("everyone", "friends_of_friends", "friends", "private")
+    for n, (real_name, hobbies) in enumerate((a, b) for a in audiences for b in audiences):
+        make_member(f"人{n}", real_name="本名", hobbies="趣味", about="紹介", aud_real_name=real_name,
+                    aud_hobbies=hobbies)
+    written = fetchall("SELECT id, narrower FROM search_docs ORDER BY id")
+    assert {n for _id, n in written} == {None, "friends", "friends_of_friends"}
+    execute("UPDATE search_docs SET narrower = NULL")
+
+    class Refill(migrations.Migrator):
+        """The migration's statements but the one adding the column (it is there)."""
+
+        def sql(self, statement: str, params: tuple = ()) -> None:
+            if not statement.startswith("ALTER TABLE"):
+                super().sql(statement, params)
+
+    (path,) = [path for name, path in migrations.available() if name == "0054_search_narrower"]
+    migrations._load("0054_search_narrower", path).up(Refill(db.obj))
+    assert fetchall("SELECT id, narrower FROM search_docs ORDER BY id") == written
 
 
 # --- the index kept in step ----------------------------------------------------------------
@@ -314,6 +402,34 @@ def test_batches_of_matches_skip_what_the_viewer_may_not_see(make_member, monkey
     first, _ = search.search(friend, search.MEMBER, "境界", limit=4)
     rest, _ = search.search(friend, search.MEMBER, "境界", limit=4, before=first.next_before)
     assert [h.ref_id for h in first + rest] == sorted(people, reverse=True)
+
+
+@pytest.mark.parametrize("index_cost", [0, 10**9])  # PostgreSQL: always ask the indexes / always walk on
+def test_older_matches_are_found_whichever_way_they_are_read(make_member, monkeypatch, index_cost):
+    """PostgreSQL walks the newest documents, then either walks on or asks the indexes for the
+    older matches (_postgres_matches); both ways give the same pages.  SQLite has one way."""
+    monkeypatch.setattr(search, "_WALK", 4)
+    monkeypatch.setattr(search, "_INDEX_COST", index_cost)
+    asked = []
+    if not is_sqlite():
+        by_index = search._postgres_by_index
+        monkeypatch.setattr(search, "_postgres_by_index", lambda *args: asked.append(args) or by_index(*args))
+    owner, stranger = make_member(), make_member()
+    for n in range(1, 81):
+        search.index(search.DIARY, n, owner, "", "よく見る言葉" + ("と珍しい言葉" if n % 9 == 0 else ""),
+                     audience.FRIENDS if n % 4 == 0 else audience.EVERYONE)
+    for query, viewer, expected in (("言葉", owner, range(80, 0, -1)), ("言葉", stranger, [
+            n for n in range(80, 0, -1) if n % 4]), ("珍しい", stranger, [81 - 9 * k for k in range(1, 9) if (81 - 9 * k) % 4]),
+            ("珍 葉", owner, range(72, 0, -9)), ("無い言葉", owner, [])):
+        pages, before = [], None
+        while True:
+            hits, total = search.search(viewer, search.DIARY, query, before=before, limit=7)
+            pages += [h.ref_id for h in hits]
+            before = hits.next_before
+            if before is None:
+                break
+        assert pages == list(expected) and total == len(pages), query
+    assert bool(asked) == (index_cost == 0 and not is_sqlite())
 
 
 def test_counts_stop_at_the_limit(make_member, monkeypatch):

@@ -3,8 +3,8 @@
 One index, ``search_docs``, holds a document per searchable thing; features feed it
 with :func:`index` / :func:`remove` when they write, and :func:`reindex` rebuilds it
 from the source tables (one source function per kind, named in :data:`SOURCES`).
-Only this module writes ``search_docs``; on SQLite, triggers keep the trigram index in
-step with it and this module fills the character index.
+Only this module writes ``search_docs``; on SQLite, triggers keep its two full-text
+tables in step with it (db/migrations/0050_search.py, 0053_search_grams.py).
 
 Matching.  Title, reading and body are folded the same way as queries
 (:func:`keitai.text.normalize_for_search`: NFKC, so half-width kana and full-width
@@ -16,23 +16,28 @@ into words at spaces; a document matches when it contains every word.
 Japanese has no spaces between words, so the index is on characters, not words:
 - words of 3+ characters: trigrams (SQLite FTS5 ``trigram``; PostgreSQL pg_trgm),
   exact substring matches;
-- words of 1 or 2 characters, which trigrams cannot find: an index of the distinct
-  characters of each document (SQLite: an FTS5 table, one token per character;
-  PostgreSQL: GIN over ``string_to_array(folded, NULL)``).  A one-character
-  word is answered by the index alone; a two-character word by its two characters,
-  then checked against the text.  Two-character words (旅行, 京都, 山田) are the most
-  common Japanese words, so they search the whole text like longer ones, rather than
-  titles only or the newest entries only; a character index costs a fraction of a
-  bigram index (a document has far fewer distinct characters than distinct pairs).
+- words of 1 or 2 characters, which trigrams cannot find: an index of grams, each
+  character and each pair of neighbouring characters of a document
+  (:mod:`keitai.text.grams`; SQLite: an FTS5 table, one token per gram; PostgreSQL: GIN
+  over ``search_grams(folded)``, a tsvector of them).  It answers a one- or two-character
+  word exactly, and a query mixing short and long words by the grams of all of them.
+  Two-character words (旅行, 京都, 山田) are the most common Japanese words, so they search
+  the whole text like longer ones, rather than titles only or the newest entries only.
+  The index of characters it replaced found a two-character word by its two characters,
+  then read every document having both: a common pair in no document (けん) read half of
+  them (bench/README.md, "search").
 
 Audiences and blocks: every result and every count goes through
 :func:`keitai.social.audience.visible_clause` on the document's owner, audience and
 group, applied in SQL to batches of matches read newest first (see
-:func:`_visible_matches`).  Results come newest first (by document id; members by member
-id) with keyset pagination; counts stop at :data:`COUNT_LIMIT`.
+:func:`_visible_matches`).  A viewer is shown one document per item (members have one
+per audience level of their profile: the narrowest the viewer may see), so results come
+newest first by document id for every kind, with keyset pagination; counts stop at
+:data:`COUNT_LIMIT`.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import re
@@ -45,6 +50,7 @@ from typing import NamedTuple
 from keitai import messages
 from keitai.models.base import db, execute, fetchall, fetchone, is_sqlite, now, scalar
 from keitai.text import normalize_for_search
+from keitai.text.grams import word_grams
 
 from . import audience
 
@@ -74,7 +80,9 @@ class QueryError(ValueError):
 
 class Doc(NamedTuple):
     """One searchable document.  ``part`` tells apart several documents of one item
-    (a member's profile text by audience); most kinds have one, with part ''."""
+    (a member's profile text by audience); most kinds have one, with part ''.
+    ``narrower``: the audience of the item's next narrower document, whose searchers are
+    shown that one instead (see :func:`_member_parts`); None for items with one document."""
 
     kind: str
     ref_id: int
@@ -85,6 +93,7 @@ class Doc(NamedTuple):
     group_id: int | None = None
     part: str = ""
     updated_at: int | None = None
+    narrower: str | None = None
 
 
 @dataclass
@@ -183,36 +192,36 @@ def check_query(query: str) -> list[str]:
 
 # --- writing -------------------------------------------------------------------
 
-def _chars_tokens(kind: str, folded: str) -> str:
-    """What search_chars holds for a document: its kind, then each distinct character."""
-    return f":{kind} " + " ".join(sorted(set(folded) - {" ", "\n"}))
+#: The columns of search_docs a document fills, in the order of :func:`doc_row`.
+COLUMNS = ("kind", "ref_id", "part", "owner_id", "audience", "group_id", "updated_at", "title", "reading", "body",
+           "folded", "narrower")
 
 
-def _index_chars(doc_id: int, kind: str, folded: str) -> None:
-    """SQLite: the character index of a document (its trigram index follows by trigger)."""
-    if is_sqlite():
-        execute("INSERT INTO search_chars (rowid, chars) VALUES (?, ?)", (doc_id, _chars_tokens(kind, folded)))
-
-
-def _put(doc: Doc) -> None:
-    """Insert or replace one document (call inside a transaction)."""
+def doc_row(doc: Doc, default_time: int | None = None) -> tuple:
+    """The values of :data:`COLUMNS` for ``doc`` (bulk loaders write these rows themselves)."""
     if doc.audience not in audience.ITEM_AUDIENCES:
         raise ValueError(f"unknown audience {doc.audience!r}")
     title, body = doc.title or "", doc.body or ""
     read = reading(title)
-    folded = fold(title, read, body)
-    values = (doc.owner_id, doc.audience, doc.group_id if doc.audience == audience.GROUP else None,
-              doc.updated_at or now(), title, read, body, folded)
+    return (doc.kind, doc.ref_id, doc.part, doc.owner_id, doc.audience,
+            doc.group_id if doc.audience == audience.GROUP else None, doc.updated_at or default_time or now(),
+            title, read, body, fold(title, read, body), doc.narrower)
+
+
+_UPDATE = "UPDATE search_docs SET " + ", ".join(f"{c} = ?" for c in COLUMNS[3:]) + " WHERE id = ?"
+_INSERT = f"INSERT INTO search_docs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+
+
+def _put(doc: Doc) -> None:
+    """Insert or replace one document (call inside a transaction).  The text indexes
+    follow by trigger on SQLite, by index on PostgreSQL."""
+    values = doc_row(doc)
     doc_id = scalar("SELECT id FROM search_docs WHERE kind = ? AND ref_id = ? AND part = ?",
                     (doc.kind, doc.ref_id, doc.part))
     if doc_id is not None:
-        execute("UPDATE search_docs SET owner_id = ?, audience = ?, group_id = ?, updated_at = ?,"
-                " title = ?, reading = ?, body = ?, folded = ? WHERE id = ?", values + (doc_id,))
+        execute(_UPDATE, values[3:] + (doc_id,))
     else:
-        doc_id = scalar("INSERT INTO search_docs (kind, ref_id, part, owner_id, audience, group_id, updated_at,"
-                        " title, reading, body, folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                        (doc.kind, doc.ref_id, doc.part) + values)
-    _index_chars(doc_id, doc.kind, folded)
+        execute(_INSERT, values)
 
 
 def _drop(kind: str, ref_id: int, keep_parts: Iterable[str] = ()) -> None:
@@ -264,7 +273,12 @@ _MEMBER_SQL = (
 def _member_parts(row: tuple) -> list[Doc]:
     """A member's documents, one per audience level that has fields of its own; each holds
     that level's fields and every less private one, so a searcher matches exactly the text
-    their view of the profile shows (all of it at once: words may come from several fields)."""
+    their view of the profile shows (all of it at once: words may come from several fields).
+
+    So a searcher is shown only the narrowest document they may see: whatever a wider one
+    matches, it matches too.  Each document names the next narrower one's audience
+    (``narrower``); whoever may see that one is shown that one instead.  A viewer thus sees
+    one document per member, and members are paged by document like every other kind."""
     member_id, nickname, created_at = row[:3]
     n = len(_MEMBER_FIELDS)
     values = dict(zip(_MEMBER_FIELDS, row[3:3 + n]))
@@ -278,7 +292,7 @@ def _member_parts(row: tuple) -> list[Doc]:
         if own or part == audience.EVERYONE:
             docs.append(Doc(MEMBER, member_id, member_id, " ".join(names), "\n".join(texts), part, None, part,
                             created_at))
-    return docs
+    return [doc._replace(narrower=following.part) for doc, following in zip(docs, docs[1:])] + docs[-1:]
 
 
 def member_docs() -> Iterator[Doc]:
@@ -363,42 +377,69 @@ def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _matching(kind: str, found: list[str]) -> tuple[str, str, list, str]:
-    """(FROM, WHERE, params, position column) for the documents of ``kind`` that contain
-    every word, whoever may see them; newest first is descending position."""
-    long = [w for w in found if len(w) >= _TRIGRAM]
-    short = [w for w in found if len(w) < _TRIGRAM]
-    chars = sorted(set("".join(short)))
-    where: list[str] = ["d.kind = ?"]
-    params: list = [kind]
+class _Match(NamedTuple):
+    """The documents of one kind containing every word of a query, whoever may see them.
+
+    SQLite: ``source`` and ``where`` read them newest first from a full-text table (its
+    rowid is the document id).  PostgreSQL: ``where`` is what an index can answer and
+    ``check`` the exact test, cheap enough to run row by row on the newest documents."""
+
+    source: str
+    where: str
+    params: list
+    check: str = ""
+    check_params: tuple = ()
+
+
+def _match(kind: str, found: list[str]) -> _Match:
+    """How to find the documents of ``kind`` that contain every word of ``found``.
+
+    Words of 3+ characters alone: the trigram index, exact.  With a shorter word among
+    them: the grams index (keitai.text.grams) with the grams of every word, which answers
+    one- and two-character words exactly (but for SQLite's case folding) and longer words
+    by their pairs, which may lie apart; so words of two characters or more are then
+    checked against the text.  Matching by grams never reads a document that lacks a
+    word's pair: けん, in no diary, costs nothing however common け and ん are."""
+    short = any(len(word) < _TRIGRAM for word in found)
+    wanted = sorted(set().union(*map(word_grams, found))) if short else []
     if is_sqlite():
         # CROSS JOIN keeps the full-text table first: it yields matches newest first.
-        if long:
-            source = "search_fts t CROSS JOIN search_docs d ON d.id = t.rowid"
-            where.append("search_fts MATCH ?")
-            params.append(f"kind : {_phrase(kind)} AND folded : (" + " AND ".join(map(_phrase, long)) + ")")
-            checked = short
-        else:
-            source = "search_chars t CROSS JOIN search_docs d ON d.id = t.rowid"
-            where.append("search_chars MATCH ?")
-            params.append(" AND ".join([_phrase(":" + kind)] + [_phrase(c) for c in chars]))
-            checked = [w for w in short if len(w) > 1]
-        for word in checked:
-            where.append("instr(d.folded, ?) > 0")
-            params.append(word)
-        position = "t.rowid"
-    else:
-        source = "search_docs d"
-        # Every word as LIKE (exact, and cheap to test row by row when the newest documents
-        # are walked); short words also by their characters, which the GIN index can find.
-        for word in found:
-            where.append("d.folded LIKE ?")
-            params.append(_like(word))
-        if chars:
-            where.append("string_to_array(d.folded, NULL) @> CAST(? AS text[])")
-            params.append(chars)
-        position = "d.id"
-    return source, " AND ".join(where), params, "d.ref_id" if kind == MEMBER else position
+        if not short:
+            return _Match("search_fts t CROSS JOIN search_docs d ON d.id = t.rowid",
+                          "d.kind = ? AND search_fts MATCH ?",
+                          [kind, f"kind : {_phrase(kind)} AND folded : (" + " AND ".join(map(_phrase, found)) + ")"])
+        checked = [word for word in found if len(word) > 1]
+        return _Match("search_grams t CROSS JOIN search_docs d ON d.id = t.rowid",
+                      " AND ".join(["d.kind = ?", "search_grams MATCH ?"] + ["instr(d.folded, ?) > 0"] * len(checked)),
+                      [kind, " AND ".join(map(_phrase, [":" + kind] + wanted))] + checked)
+    where = ["d.folded LIKE ?" for word in found if len(word) >= _TRIGRAM]
+    params: list = [_like(word) for word in found if len(word) >= _TRIGRAM]
+    if short:
+        where.append("search_grams(d.folded) @@ CAST(? AS tsquery)")
+        params.append(" & ".join(_lexeme(g) for g in wanted))
+    return _Match("search_docs d", " AND ".join(where), params,
+                  " AND ".join("strpos(d.folded, ?) > 0" for _ in found), tuple(found))
+
+
+def _lexeme(gram: str) -> str:
+    """A gram as a quoted tsquery lexeme."""
+    return "'" + gram.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _shown(viewer_id: int, kind: str, doc: str) -> tuple[str, list]:
+    """SQL that is 1 when ``viewer_id`` is shown the document named ``doc`` in the query and
+    0 otherwise, with its parameters: the audience rule (keitai.social.audience) on the
+    document's owner, audience and group, an active owner (a suspended member's writing is
+    not found either; their profile documents are gone already), and for members, that the
+    viewer may not see the member's next narrower document (see :func:`_member_parts`)."""
+    visible, params = audience.visible_clause(viewer_id, f"{doc}.owner_id", f"{doc}.audience", f"{doc}.group_id")
+    sql = visible + f" AND (SELECT o.status FROM members o WHERE o.id = {doc}.owner_id) = 'active'"
+    params = list(params)
+    if kind == MEMBER:
+        narrower, more = audience.visible_clause(viewer_id, f"{doc}.owner_id", f"{doc}.narrower")
+        sql += f" AND ({doc}.narrower IS NULL OR NOT {narrower})"
+        params += more
+    return f"CASE WHEN {sql} THEN 1 ELSE 0 END", params
 
 
 def _planned_each_time(sql: str, params: list) -> list[tuple]:
@@ -414,67 +455,138 @@ def _planned_each_time(sql: str, params: list) -> list[tuple]:
 
 _FIRST_BATCH, _LAST_BATCH = 50, 20000
 _NEWEST = 2**62
-#: PostgreSQL: how many of the newest documents are read row by row before the index is
-#: asked for older matches (see _visible_matches).
-_WALK = 10000
+
+
+def _sqlite_batches(viewer_id: int, kind: str, found: list[str]) -> Callable[[int, int], Iterator[tuple]]:
+    """``batch(cursor, size)``: the ``size`` newest matches older than ``cursor``, as
+    (document id, ref_id, shown), in one query: SQLite's full-text tables hand over matches
+    newest first, so the query stops at ``size`` however common the words are, and it is
+    stepped row by row: who is shown a match is worked out only for the matches read."""
+    match = _match(kind, found)
+    shown, shown_params = _shown(viewer_id, kind, "d")
+    sql = (f"SELECT d.id, d.ref_id, {shown} FROM {match.source} WHERE {match.where} AND t.rowid < ?"
+           " ORDER BY t.rowid DESC LIMIT ?")
+
+    def batch(cursor: int, size: int) -> Iterator[tuple]:
+        rows = execute(sql, shown_params + match.params + [cursor, size])
+        try:
+            yield from rows
+        finally:
+            rows.close()
+
+    return batch
+
+
+#: PostgreSQL: how many of the newest documents the first walk reads (see _postgres_matches),
+#: and the most any walk reads.
+_WALK, _MAX_WALK = 2000, 50000
+#: PostgreSQL: what a match read through the indexes costs, in documents walked (a walk reads
+#: documents in index order and tests a substring; the indexes' matches are read from all
+#: over the table, rechecked and sorted): measured 0.75 µs a document walked against 2-6 µs
+#: a match read through the indexes.
+_INDEX_COST = 4
+
+
+def _postgres_batches(viewer_id: int, kind: str, found: list[str]) -> Callable[[int, int], Iterator[tuple]]:
+    """``batch(cursor, size)`` for PostgreSQL: :func:`_postgres_matches`, then who is shown
+    them, by document id (two queries: each is planned on what it can estimate)."""
+    match = _match(kind, found)
+    shown, shown_params = _shown(viewer_id, kind, "c")
+    sql = f"SELECT c.id, c.ref_id, {shown} FROM search_docs c WHERE c.id = ANY(?) ORDER BY c.id DESC"
+
+    def batch(cursor: int, size: int) -> Iterator[tuple]:
+        ids = _postgres_matches(kind, match, cursor, size)
+        if ids:
+            # Prepared: its plan does not depend on the words, and planning the audience
+            # rule's subqueries cost more than running them (for 200 documents, 6.7 ms a
+            # query planned each time against 2.2 ms prepared, on the 100,000-member site).
+            with db.obj.cursor() as statement:
+                statement.execute(sql.replace("?", "%s"), shown_params + [ids], prepare=True)
+                rows = statement.fetchall()
+            yield from rows
+
+    return batch
+
+
+def _postgres_matches(kind: str, match: _Match, cursor: int, size: int) -> list[int]:
+    """Ids of the ``size`` newest documents of ``kind`` older than ``cursor`` that match.
+
+    PostgreSQL's indexes hand over every match unordered, and its planner, asked for the
+    newest few, either walks the newest documents or collects every match from an index
+    and sorts them; its estimates for LIKE and grams are off 10-100x, and a wrong choice
+    costs seconds (it sorted 40,000 matches of 花火 猫 for one page; it walked all 200,000
+    diaries for さくら, in none of them).  So the choice is made here, on what a walk has
+    seen: walk the newest :data:`_WALK` documents, checking each; if that found too few,
+    estimate from it how many matches are older, and either ask the indexes for all of
+    them (:func:`_postgres_by_index`, when reading them costs less than the longer walk it
+    would take to find the rest; see :data:`_INDEX_COST`) or walk on, as far as that.  So a
+    rare word costs about its matches, a common one the few documents it takes to fill the
+    batch, and neither more than about sqrt(documents x batch).  A word common long ago and
+    rare lately is the case the estimate gets wrong (every old match is read)."""
+    walk = ("SELECT d.id FROM (SELECT id, folded FROM search_docs WHERE kind = ? AND id < ? ORDER BY id DESC"
+            f" LIMIT ?) d WHERE {match.check} ORDER BY d.id DESC LIMIT ?")
+    floor = "SELECT id FROM search_docs WHERE kind = ? AND id < ? ORDER BY id DESC OFFSET ? LIMIT 1"
+    ids: list[int] = []
+    walked, window = 0, _WALK
+    while True:
+        ids += [r[0] for r in _planned_each_time(walk, [kind, cursor, window, *match.check_params, size - len(ids)])]
+        if len(ids) >= size:
+            return ids
+        below = _planned_each_time(floor, [kind, cursor, window - 1])
+        if not below:  # every document walked
+            return ids
+        cursor, walked = below[0][0], walked + window
+        rate, wanted = (len(ids) + 1) / walked, size - len(ids)
+        # Older documents number fewer than the oldest id: an overestimate, which favours walking.
+        if _INDEX_COST * rate * cursor <= wanted / rate:
+            return ids + _postgres_by_index(kind, match, cursor, wanted)
+        window = min(int(wanted / rate * 1.2) + 1, _MAX_WALK)
+
+
+def _postgres_by_index(kind: str, match: _Match, cursor: int, size: int) -> list[int]:
+    """The newest ``size`` matches older than ``cursor``, from the text indexes: every match
+    is read (a bitmap scan), then sorted.  The planner is not let walk the newest documents
+    by id instead (it would, for a word it wrongly thinks common: the whole table)."""
+    sql = (f"SELECT d.id FROM search_docs d WHERE d.kind = ? AND d.id < ? AND {match.where} AND {match.check}"
+           " ORDER BY d.id DESC LIMIT ?")
+    settings = ("SELECT set_config('enable_seqscan', ?, true), set_config('enable_indexscan', ?, true),"
+                " set_config('enable_indexonlyscan', ?, true)")
+    with db.atomic():
+        execute(settings, ("off",) * 3)
+        rows = _planned_each_time(sql, [kind, cursor, *match.params, *match.check_params, size])
+        execute(settings, ("on",) * 3)
+    return [r[0] for r in rows]
 
 
 def _visible_matches(viewer_id: int, kind: str, found: list[str], before: int | None,
-                     enough: int) -> Iterator[tuple[int, int, int]]:
-    """(position, ref_id, doc_id) of matching documents ``viewer_id`` may see, newest first,
-    one per item (members have several documents), until ``enough`` or no more.
+                     enough: int) -> Iterator[tuple[int, int]]:
+    """(document id, ref_id) of the documents of ``kind`` matching every word that
+    ``viewer_id`` is shown, newest first, until ``enough`` or no more.
 
-    Matches are read in growing batches, newest first, and the audience rule is applied to
-    each batch apart from the match, whose query is then planned on what can be estimated.
-    SQLite's full-text tables hand over matches newest first whatever their number.
-    PostgreSQL chooses between walking the newest documents and collecting every match
-    from its indexes and sorting them, and its estimates for several LIKEs and character
-    sets are off by 10-100x (it sorted 40,000 matches of 花火 猫 for one page: seconds).  So
-    each batch first walks at most the newest :data:`_WALK` documents (bounded work, enough
-    for any common word), and asks the indexes only for what is older than that, where the
-    words are rare by then.
-    """
-    source, where, params, position = _matching(kind, found)
-    visible, visible_params = audience.visible_clause(viewer_id, "c.owner_id", "c.audience", "c.group_id")
-    outer = (
-        f"SELECT c.pos, c.ref_id, c.id, CASE WHEN {visible}"
-        # A suspended member's writing is not found either (their profile documents are gone already).
-        " AND (SELECT o.status FROM members o WHERE o.id = c.owner_id) = 'active' THEN 1 ELSE 0 END"
-        " FROM (SELECT {position} AS pos, d.ref_id, d.id, d.owner_id, d.audience, d.group_id"
-        " FROM {source} WHERE {where} AND {position} < ? ORDER BY {position} DESC LIMIT ?) c ORDER BY c.pos DESC"
-    )
-    by_index = outer.format(position=position, source=source, where=where)
-    walking = not is_sqlite() and kind != MEMBER  # members have few documents
-    walk = outer.format(position=position, where=where, source=(
-        "(SELECT * FROM search_docs WHERE kind = ? AND id < ? ORDER BY id DESC LIMIT ?) d"))
-
-    def run(sql: str, extra: list, upto: int, limit: int) -> list[tuple]:
-        return _planned_each_time(sql, list(visible_params) + extra + params + [upto, limit])
-
-    seen: set[int] = set()
+    Matches are read in batches, newest first, each with who is shown it.  The first
+    batch is twice what is wanted; the next ones are sized by the share of matches shown so
+    far (a viewer who sees a third of them needs three times as many), up to four times the
+    last.  A viewer is shown at most one document per item (members have several: see
+    :func:`_member_parts`), so the document id is the position, as for every kind."""
+    batch = (_sqlite_batches if is_sqlite() else _postgres_batches)(viewer_id, kind, found)
     cursor = _NEWEST if before is None else before
-    batch = max(_FIRST_BATCH, enough * 2)
+    size = max(_FIRST_BATCH, enough * 2)
+    shown = read = 0
     while True:
-        if walking:
-            rows = run(walk, [kind, cursor, _WALK], cursor, batch)
-            if len(rows) < batch:  # the walk ended first: older matches are rare, ask the index
-                floor = scalar("SELECT id FROM search_docs WHERE kind = ? AND id < ? ORDER BY id DESC"
-                               " LIMIT 1 OFFSET ?", (kind, cursor, _WALK - 1))
-                if floor is not None:
-                    rows += run(by_index, [], floor, batch - len(rows))
-        else:
-            rows = run(by_index, [], cursor, batch)
-        for pos, ref_id, doc_id, ok in rows:
-            if ok and ref_id not in seen:
-                seen.add(ref_id)
-                yield pos, ref_id, doc_id
-                if len(seen) >= enough:
-                    return
-        if len(rows) < batch:
+        in_batch = 0
+        with contextlib.closing(batch(cursor, size)) as rows:
+            for doc_id, ref_id, ok in rows:
+                in_batch, cursor = in_batch + 1, doc_id
+                if ok:
+                    yield doc_id, ref_id
+                    shown += 1
+                    if shown >= enough:
+                        return
+        if in_batch < size:
             return
-        # A member's documents share a position: read the last member's again in full.
-        cursor = rows[-1][0] + 1 if kind == MEMBER else rows[-1][0]
-        batch = min(batch * 4, _LAST_BATCH)
+        read += in_batch
+        wanted = (enough - shown) * 2 * read // (shown + 1)
+        size = max(_FIRST_BATCH, min(wanted, size * 4, _LAST_BATCH))
 
 
 def count(viewer_id: int | None, kind: str, query: str) -> int:
@@ -509,7 +621,7 @@ def results(viewer_id: int | None, kind: str, query: str, before: int | None = N
         hits.next_before = rows[-1][0]
     if not rows:
         return hits
-    doc_ids = [doc_id for _pos, _ref_id, doc_id in rows]
+    doc_ids = [doc_id for doc_id, _ref_id in rows]
     details = {row[0]: row[1:] for row in fetchall(
         "SELECT d.id, d.ref_id, d.owner_id, d.title, d.body, d.updated_at, m.nickname"
         " FROM search_docs d JOIN members m ON m.id = d.owner_id"

@@ -811,7 +811,7 @@ def seed_search_index(ctx: Context) -> int:
 
 def _copy_search_docs(ctx: Context, kinds: tuple) -> int:
     """PostgreSQL: the documents by COPY, with the rows :func:`keitai.social.search.index`
-    would write, and the trigram and character GIN indexes built once afterwards (as
+    would write, and the trigram and grams GIN indexes built once afterwards (as
     pg_restore does): kept up row by row they make indexing a few hundred documents a second."""
     from . import search  # noqa: PLC0415
 
@@ -822,21 +822,14 @@ def _copy_search_docs(ctx: Context, kinds: tuple) -> int:
     total = 0
     try:
         for kind, docs in kinds:
-            def rows(docs=docs) -> Iterator[tuple]:
-                for doc in docs:
-                    title, body = doc.title or "", doc.body or ""
-                    read = search.reading(title)
-                    yield (doc.kind, doc.ref_id, doc.part, doc.owner_id, doc.audience,
-                           doc.group_id if doc.audience == search.audience.GROUP else None,
-                           doc.updated_at or ctx.now, title, read, body, search.fold(title, read, body))
-
-            total += bulk_insert("search_docs", ("kind", "ref_id", "part", "owner_id", "audience", "group_id",
-                                                 "updated_at", "title", "reading", "body", "folded"),
-                                 rows(), ctx.progress, label=f"search index, {kind}")
+            rows = (search.doc_row(doc, ctx.now) for doc in docs)
+            total += bulk_insert("search_docs", search.COLUMNS,
+                                 rows, ctx.progress, label=f"search index, {kind}")
     finally:
         for name, definition in gin:
             started = time.monotonic()
             with db.atomic():
+                execute("SET LOCAL maintenance_work_mem = '256MB'")
                 execute(definition)
             ctx.progress(f"search index: {name} built in {time.monotonic() - started:.1f} s")
     return total
