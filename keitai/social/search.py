@@ -602,20 +602,30 @@ def search(viewer_id: int | None, kind: str, query: str, before: int | None = No
            snippet_chars: int = SNIPPET_CHARS) -> tuple[Hits, int]:
     """Items of ``kind`` matching every word of ``query`` that ``viewer_id`` may see, newest
     first: (this page of :class:`Hit`, the :func:`count` of all of them).  ``before`` is
-    the ``next_before`` of the previous page."""
-    hits = results(viewer_id, kind, query, before, limit, snippet_chars)
-    total = len(hits) if before is None and hits.next_before is None else count(viewer_id, kind, query)
-    return hits, total
+    the ``next_before`` of the previous page.  The first page and the count come from one
+    reading of the matches."""
+    found = words(query)[:MAX_WORDS]
+    if viewer_id is None or not found:
+        return Hits(), 0
+    if before is not None:
+        return results(viewer_id, kind, query, before, limit, snippet_chars), count(viewer_id, kind, query)
+    rows = list(_visible_matches(viewer_id, kind, found, None, max(limit, COUNT_LIMIT) + 1))
+    return _hits(kind, found, rows, limit, snippet_chars), min(len(rows), COUNT_LIMIT + 1)
 
 
 def results(viewer_id: int | None, kind: str, query: str, before: int | None = None, limit: int = 10,
             snippet_chars: int = SNIPPET_CHARS) -> Hits:
     """:func:`search` without the count: one page of hits."""
-    hits = Hits()
     found = words(query)[:MAX_WORDS]
     if viewer_id is None or not found:
-        return hits
-    rows = list(_visible_matches(viewer_id, kind, found, before, limit + 1))
+        return Hits()
+    return _hits(kind, found, list(_visible_matches(viewer_id, kind, found, before, limit + 1)), limit,
+                 snippet_chars)
+
+
+def _hits(kind: str, found: list[str], rows: list[tuple[int, int]], limit: int, snippet_chars: int) -> Hits:
+    """The page of :class:`Hit` for the first ``limit`` of ``rows`` (from :func:`_visible_matches`)."""
+    hits = Hits()
     if len(rows) > limit:
         rows = rows[:limit]
         hits.next_before = rows[-1][0]
@@ -636,6 +646,8 @@ def results(viewer_id: int | None, kind: str, query: str, before: int | None = N
 # --- snippets ------------------------------------------------------------------
 
 _UNIT = re.compile(r".[\u3099\u309a\uff9e\uff9f]?", re.S)  # a character with its voicing mark
+#: Snippets fold their text a character at a time; the characters of a site are a few thousand.
+_folded_unit = functools.lru_cache(maxsize=8192)(_folded)
 
 
 def snippet(text: str, found: list[str], width: int = SNIPPET_CHARS) -> tuple[str, str, str]:
@@ -647,7 +659,7 @@ def snippet(text: str, found: list[str], width: int = SNIPPET_CHARS) -> tuple[st
     folded, starts = [], []  # the text folded unit by unit, and where each unit starts in it
     position = 0
     for unit in units:
-        piece = " " if unit == " " else _folded(unit)
+        piece = " " if unit == " " else _folded_unit(unit)
         starts.append(position)
         folded.append(piece)
         position += len(piece)
