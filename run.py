@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from keitai import commands
-from keitai.web import accesslog
+from keitai.platform.web import accesslog
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,9 +34,10 @@ def main() -> int:
     args = parser.parse_args()
     url = args.database or default_database(args.members)
 
-    from keitai import config, device
+    from keitai import config
+    from keitai.platform import device
     from keitai.app import create_app
-    from keitai.web import sessions
+    from keitai.platform.web import sessions
 
     member_id, _mail, friend = pick_members(url, 1)[0]
     settings = config.Settings.from_env({}, database_url=url, secret_key=SECRET)

@@ -53,7 +53,8 @@ def render_app(size: int):
     import bottle
     import jinja2
 
-    from keitai import device, text
+    from keitai.platform import device
+    from keitai.platform import text
 
     # keitai's own output step: CP932 with the carrier's emoji, as a docomo handset gets it.
     docomo = device.detect({"HTTP_USER_AGENT": HANDSET_UA, "REMOTE_ADDR": "127.0.0.1"})

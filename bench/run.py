@@ -194,7 +194,7 @@ def scaled_database(url: str, members: int) -> str:
 
 def ensure_site(url: str, members: int, reseed: bool) -> None:
     """Seed the site with ``members`` members unless it already has them."""
-    from keitai.models import base
+    from keitai.platform.db import connection as base
 
     DATA.mkdir(parents=True, exist_ok=True)
     if url.startswith("postgres"):
@@ -224,7 +224,7 @@ def ensure_site(url: str, members: int, reseed: bool) -> None:
 def _create_postgres_database(url: str) -> None:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    from keitai.models import base
+    from keitai.platform.db import connection as base
 
     admin = base.make_database(parts._replace(path="/postgres").geturl())
     try:
@@ -243,7 +243,7 @@ def _empty(url: str) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(url[len("sqlite:///"):] + suffix).unlink(missing_ok=True)
         return
-    from keitai.models import base
+    from keitai.platform.db import connection as base
 
     database = base.make_database(url)
     database.execute_sql("DROP SCHEMA public CASCADE")
@@ -313,7 +313,7 @@ class Member:
 
 def pick_members(database_url: str, count: int) -> list[tuple[int, str, int]]:
     """(id, mail, a friend's id) of ``count`` active seeded members spread over the site."""
-    from keitai.models import base
+    from keitai.platform.db import connection as base
 
     base.connect(database_url)
     try:
@@ -337,10 +337,11 @@ def sign_in_members(base: str, database_url: str, per_device: int) -> dict[str, 
     same function /login ends in, since an argon2 check per member would take minutes
     (it is slow on purpose) and measure nothing the scenarios are about.
     """
-    from keitai import config, device
-    from keitai.models import base as models
-    from keitai.social.seed import SEED_PASSWORD
-    from keitai.web import sessions
+    from keitai import config
+    from keitai.platform import device
+    from keitai.platform.db import connection as models
+    from keitai.devtools.seed import SEED_PASSWORD
+    from keitai.platform.web import sessions
 
     rows = pick_members(database_url, per_device * 2)
     members = {

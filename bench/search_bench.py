@@ -6,7 +6,7 @@
 
 Builds members (with friendships, friend lists and blocks, so the audience rule has real
 work to do) and diary documents written straight into the index in bulk (the diaries
-table is not needed for search), then times ``keitai.social.search.search`` (a page of
+table is not needed for search), then times ``keitai.search.rules.search`` (a page of
 results and its count, as /search runs it) for several kinds of query, by many viewers,
 and prints median and p99 in milliseconds.  ``--reuse`` measures an index built before.
 Not part of the test suite; results are recorded in bench/README.md ("search").
@@ -24,8 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from keitai.models import base, migrations  # noqa: E402
-from keitai.social import audience, search  # noqa: E402
+from keitai.platform.db import connection as base
+from keitai.platform.db import migrations  # noqa: E402
+from keitai import privacy as audience
+from keitai.search import rules as search  # noqa: E402
 
 SURNAMES = "佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 清水 山崎 森 池田 橋本 阿部 石川".split()
 GIVEN = "太郎 花子 さくら ゆき けん ひろし 美咲 翔太 陽菜 大輔 あおい 蓮 優子 健太 ナナ ミキ 拓也 愛 真一 恵".split()

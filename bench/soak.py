@@ -4,7 +4,7 @@
     python bench/soak.py                                   # 50 members, 3 minutes, SQLite in a temp dir
     python bench/soak.py --kill                            # SIGKILL the server half way, restart, go on
     python bench/soak.py --database-url postgresql://postgres@127.0.0.1/scratch --kill
-    python bench/soak.py --seconds 5 --members 10 --json   # the short mode tests/test_soak.py runs
+    python bench/soak.py --seconds 5 --members 10 --json   # the short mode tests/promises/test_soak.py runs
 
 Each simulated member (a PC with a cookie, or a docomo i-mode 1.0 handset with the sid in
 its URLs) loops over operations from a registry (:data:`OPERATIONS`), mixing reads with
@@ -501,9 +501,11 @@ def app_routes() -> set[str]:
 def create_members(database_url: str, count: int, run_id: str) -> list[tuple[int, str, list[int]]]:
     """Members for this run (friends in a ring, two apart), each with a live session."""
     from keitai import config
-    from keitai.models import base, migrations
+    from keitai.platform.db import connection as base
+    from keitai.platform.db import migrations
     from keitai.models.members import Member as MemberRow
-    from keitai.social import accounts, friends
+    from keitai.accounts import rules as accounts
+    from keitai.friends import rules as friends
 
     config.activate(config.Settings.from_env({}, database_url=database_url, secret_key=SECRET_KEY))
     base.connect(database_url)
@@ -528,8 +530,9 @@ def create_members(database_url: str, count: int, run_id: str) -> list[tuple[int
 
 def start_session(member_id: int, ua: str) -> str:
     """A session as a sign-in would make it (password sign-ins are the relogin operation's)."""
-    from keitai import config, device
-    from keitai.web import sessions
+    from keitai import config
+    from keitai.platform import device
+    from keitai.platform.web import sessions
 
     dev = device.detect({"HTTP_USER_AGENT": ua, "REMOTE_ADDR": "127.0.0.1"})
     return sessions.start(member_id, dev, config.get())
@@ -537,7 +540,7 @@ def start_session(member_id: int, ua: str) -> str:
 
 def verify(database_url: str, run: Run, server: Server) -> dict:
     """Read the database after the run: every acknowledged write there, nothing torn."""
-    from keitai.models import base
+    from keitai.platform.db import connection as base
 
     base.db.close()
     database = base.connect(database_url)
@@ -611,7 +614,7 @@ def soak(seconds: float, members: int, database_url: str | None, kill: bool, thr
         sid = start_session(member_id, ua)
         simulated.append(Member(member_id, mail, Browser(server.port, ua, sid), near,
                                 last_relogin=time.monotonic() - random.uniform(0, relogin_every)))
-    from keitai.models import base
+    from keitai.platform.db import connection as base
 
     has_footprints = "footprints" in base.db.obj.get_tables()
     base.db.close()

@@ -1,14 +1,12 @@
 """``create_app(settings)``: the WSGI application, wired from the layers below."""
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import bottle
 
-from keitai import config, views
-from keitai.models import base
-from keitai.web import KeitaiPlugin, accesslog, error_page
+from keitai import (accounts, admin, blog_import, communities, config, diary, footprints, friends, introductions,
+                    messages, pages, photos, search, signup)
+from keitai.platform.db import connection as base
+from keitai.platform.web import KeitaiPlugin, accesslog, error_page
 
 #: Ids in URLs: digits that fit a 64-bit column.  Anything else (negative, 30 digits) is a
 #: 404 at the router, not an overflow deep in the database driver.
@@ -19,10 +17,9 @@ def _id_filter(_conf):
     return ID_PATTERN, int, lambda value: str(int(value))
 
 
-def view_modules():
-    """Every module in keitai/views: adding a feature is adding a module there."""
-    for info in sorted(pkgutil.iter_modules(views.__path__), key=lambda i: i.name):
-        yield importlib.import_module(f"{views.__name__}.{info.name}")
+#: Every feature, in the order its routes are installed: adding a feature is adding it here.
+FEATURES = (accounts, signup, friends, diary, blog_import, communities, messages, footprints,
+            introductions, photos, search, admin, pages)
 
 
 def create_app(settings: config.Settings | None = None, *, connect: bool = True) -> bottle.Bottle:
@@ -35,8 +32,8 @@ def create_app(settings: config.Settings | None = None, *, connect: bool = True)
     app.install(KeitaiPlugin())
     app.default_error_handler = error_page
     app.router.add_filter("int", _id_filter)
-    for module in view_modules():
-        module.routes.install(app)
+    for feature in FEATURES:
+        feature.install(app)
     if settings.access_log != "off":
         app.wsgi = accesslog.AccessLog(app.wsgi, settings.trusted_proxies)  # Bottle.__call__ calls self.wsgi
     return app

@@ -12,8 +12,9 @@ import webtest
 
 from keitai import config
 from keitai.app import create_app
-from keitai.models import base, migrations
-from keitai.social import accounts
+from keitai.platform.db import connection as base
+from keitai.platform.db import migrations
+from keitai.accounts import rules as accounts
 
 # User agents of the handsets the suite signs in from.
 DOCOMO_1 = "DoCoMo/1.0/N505i/c20/TB/W20H10"  # i-mode 1.0: no cookies, 20 KB cache

@@ -9,9 +9,11 @@ import pytest
 from PIL import Image
 
 from conftest import PASSWORD
-from keitai.models.base import execute, now, scalar
+from keitai.platform.db.connection import execute, now, scalar
 from keitai.models.members import Member
-from keitai.social import accounts, diaries, photos
+from keitai.accounts import rules as accounts
+from keitai.diary import rules as diaries
+from keitai.photos import rules as photos
 
 CP932_FORM = "application/x-www-form-urlencoded; charset=cp932"
 

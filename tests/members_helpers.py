@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from argon2 import PasswordHasher
 
-from keitai.social import accounts
+from keitai.accounts import rules as accounts
 
 #: The production hasher (argon2id, 64 MB): what members' passwords really get.
 PRODUCTION_HASHER = accounts._hasher

@@ -10,11 +10,12 @@ import functools
 import itertools
 
 from conftest import PASSWORD
-from keitai import config, device
-from keitai.models.base import now
+from keitai import config
+from keitai.platform import device
+from keitai.platform.db.connection import now
 from keitai.models.members import Member
-from keitai.social import accounts
-from keitai.web import sessions
+from keitai.accounts import rules as accounts
+from keitai.platform.web import sessions
 
 _numbers = itertools.count(1)
 

@@ -14,9 +14,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
-from keitai import config, device as devices
-from keitai.models import base
-from keitai.web import sessions
+from keitai import config
+from keitai.platform import device as devices
+from keitai.platform.db import connection as base
+from keitai.platform.web import sessions
 
 HREF = re.compile(r'<a\s[^>]*href="([^"]*)"', re.I)
 SRC = re.compile(r'<(?:img|script|iframe|link|form)\s[^>]*(?:src|href|action)="([^"]*)"', re.I)
@@ -214,7 +215,7 @@ def cheap_passwords(monkeypatch):
     code path (verify, dummy verify for unknown mail, rehash) stays the real one."""
     from argon2 import PasswordHasher
 
-    from keitai.social import accounts
+    from keitai.accounts import rules as accounts
 
     hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     monkeypatch.setattr(accounts, "_hasher", hasher)
@@ -225,7 +226,7 @@ def quick_member(nickname: str, mail: str, birthday: str = "1990-01-01", **field
     """An active member (password conftest.PASSWORD), without paying for a hash each time."""
     from conftest import PASSWORD
     from keitai.models.members import Member
-    from keitai.social import accounts
+    from keitai.accounts import rules as accounts
 
     key = id(accounts._hasher)
     if key not in _password_hashes:

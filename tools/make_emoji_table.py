@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Generate keitai/text/emoji_table.py from the shared reference data.
+"""Generate keitai/platform/text/emoji_table.py from the shared reference data.
 
 Usage: python tools/make_emoji_table.py [DATA_DIR] [OUTPUT]
   DATA_DIR defaults to /work/shared/data (emoji4unicode.xml, emoji-sjis.tsv);
-  OUTPUT defaults to keitai/text/emoji_table.py beside this tool.
+  OUTPUT defaults to keitai/platform/text/emoji_table.py beside this tool.
 """
 import csv
 import sys
@@ -94,7 +94,7 @@ def esc(s):
 
 def main(argv):
     data = Path(argv[1]) if len(argv) > 1 else Path('/work/shared/data')
-    out = Path(argv[2]) if len(argv) > 2 else ROOT / 'keitai' / 'text' / 'emoji_table.py'
+    out = Path(argv[2]) if len(argv) > 2 else ROOT / 'keitai' / 'platform' / 'text' / 'emoji_table.py'
     notes = []
     sjis = read_sjis(data / 'emoji-sjis.tsv', notes)
     rows = read_rows(data / 'emoji4unicode.xml')

@@ -1,6 +1,6 @@
 """Each member's newest entry that others may read (not private): the friends' feed orders
 friends by it and reads entries of only the few at the top, instead of probing every
-friend's entries (keitai.social.diaries.friends_feed).  Kept by diaries.py on every write."""
+friend's entries (keitai.diary.rules.friends_feed).  Kept by diaries.py on every write."""
 
 REFRESH_ALL = (
     "UPDATE members SET newest_diary_id ="

@@ -1,5 +1,5 @@
 """The search index: one row per searchable thing (member, community, diary entry), fed by
-keitai.social.search, with the text indexes each database offers for Japanese.
+keitai.search.rules, with the text indexes each database offers for Japanese.
 
 ``folded`` is title + reading + body normalised for matching (NFKC, hiragana, lower case).
 SQLite: ``search_fts`` (FTS5 trigram over ``folded``, external content: exact substring
@@ -36,7 +36,7 @@ def up(m):
         m.sql("CREATE VIRTUAL TABLE search_chars USING fts5("
               "chars, detail=none, tokenize=\"unicode61 remove_diacritics 0 categories 'L* M* N* P* S* C*'\")")
         # The trigram index follows its content table whoever writes it; search_chars is
-        # filled by keitai.social.search (SQL cannot split text into characters) and emptied here.
+        # filled by keitai.search.rules (SQL cannot split text into characters) and emptied here.
         m.sql("""
         CREATE TRIGGER search_docs_insert AFTER INSERT ON search_docs BEGIN
             INSERT INTO search_fts (rowid, kind, folded) VALUES (new.id, new.kind, new.folded);

@@ -8,14 +8,14 @@ the index answers a two-character word exactly, and a word of any length by its 
 
 SQLite: ``search_grams``, FTS5, detail=none (no positions: a gram is a whole key).  SQL
 cannot split text into characters, so the triggers call ``search_grams(kind, folded)``, a
-Python function every connection registers (keitai.models.base), and give FTS5 the grams
+Python function every connection registers (keitai.platform.db.connection), and give FTS5 the grams
 to index; to delete a document FTS5 needs the same tokens again, and the triggers compute
 them from the old row.  The grams are not stored (they would take more room than the
 text): the table's content is search_docs' folded text, like search_fts's, so it can be
 scanned and counted like any table (backups count it), while its index holds the grams of
 that text, not its words.  So it is written by these triggers alone: never DELETE from it
 or 'rebuild' it (that would index the words), rebuild search_docs instead
-(keitai.social.search.reindex).  Its 'integrity-check' fails for the same reason.
+(keitai.search.rules.reindex).  Its 'integrity-check' fails for the same reason.
 
 PostgreSQL: a GIN index over ``search_grams(folded)``, a tsvector of the grams (a tsvector's
 lexemes compare as bytes: the same grams as a text[] took twice as long to index).  The

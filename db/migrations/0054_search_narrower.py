@@ -3,7 +3,7 @@
 A member has a document per audience level of their profile (everyone, friends of
 friends, friends), each holding its level's fields and every wider one's.  A viewer is
 shown the narrowest one they may see, and ``narrower`` tells a document's searchers who
-would be shown another (keitai.social.search._member_parts).  NULL for every other kind.
+would be shown another (keitai.search.rules._member_parts).  NULL for every other kind.
 """
 
 

@@ -24,7 +24,8 @@ def settings():
 def connect(migrate: bool = False):
     """Activate settings from the environment and connect; optionally migrate quietly."""
     from keitai import config
-    from keitai.models import base, migrations
+    from keitai.platform.db import connection as base
+    from keitai.platform.db import migrations
 
     current = settings()
     config.activate(current)

@@ -10,8 +10,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from keitai.social import accounts
-    from keitai.models.base import execute, fetchone
+    from keitai.accounts import rules as accounts
+    from keitai.platform.db.connection import execute, fetchone
 
     connect(migrate=True)
     mail = accounts.normalize_mail(args.mail)

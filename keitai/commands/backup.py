@@ -41,7 +41,7 @@ def run(args) -> int:
         else:
             counts = archive.backup_postgres(settings.database_url, partial / archive.PG_FILE)
             kind = "postgresql"
-        from keitai.models import migrations
+        from keitai.platform.db import migrations
 
         media = 0 if args.no_media else archive.copy_media(Path(settings.media_dir), partial / archive.MEDIA)
         archive.write_manifest(partial, kind, counts, sorted(migrations.applied()), media)

@@ -15,7 +15,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from keitai.social import feeds
+    from keitai.blog_import import rules as feeds
 
     connect(migrate=True)
     results = [feeds.import_feed(args.member)] if args.member else feeds.import_due(args.limit)

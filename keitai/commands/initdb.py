@@ -5,7 +5,7 @@ NAME = "initdb"
 
 
 def run(args) -> None:
-    from keitai.models import migrations
+    from keitai.platform.db import migrations
 
     settings = connect()
     ran = migrations.migrate()

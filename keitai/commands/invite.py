@@ -18,7 +18,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> None:
-    from keitai.social import invitations
+    from keitai.signup import invitations
 
     settings = connect(migrate=True)
     base_url = settings.base_url or DEFAULT_BASE_URL

@@ -13,8 +13,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from keitai.social import footprints
-    from keitai.web import sessions
+    from keitai.footprints import rules as footprints
+    from keitai.platform.web import sessions
 
     settings = connect(migrate=True)
     days = settings.footprint_days if args.footprint_days is None else args.footprint_days

@@ -15,7 +15,7 @@ def add_arguments(parser) -> None:
 def run(args) -> None:
     import time
 
-    from keitai.social import search
+    from keitai.search import rules as search
 
     connect(migrate=True)
     started = time.perf_counter()

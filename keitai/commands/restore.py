@@ -23,7 +23,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from keitai.models import base, migrations
+    from keitai.platform.db import connection as base
+    from keitai.platform.db import migrations
 
     from . import _archive as archive
 

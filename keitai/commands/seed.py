@@ -13,7 +13,7 @@ NAME = "seed"
 
 
 def add_arguments(parser) -> None:
-    from keitai.social.seed import Sizes
+    from keitai.devtools.seed import Sizes
 
     parser.add_argument("--members", type=int, default=0, help="members to make (0: the demo members)")
     parser.add_argument("--friends", type=int, default=Sizes.friends, help="median friends per member")
@@ -38,12 +38,12 @@ def add_arguments(parser) -> None:
 def run(args) -> None:
     connect(migrate=True)
     if not getattr(args, "members", 0):
-        from keitai.social import demo
+        from keitai.devtools import demo
 
         for mail, password in demo.seed_demo():
             print(f"{mail} {password}")
         return
-    from keitai.social import seed
+    from keitai.devtools import seed
 
     sizes = seed.Sizes(
         members=args.members, friends=args.friends, hubs=args.hubs, requests=args.requests,

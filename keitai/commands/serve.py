@@ -50,7 +50,8 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from keitai.app import create_app
-    from keitai.models import base, migrations
+    from keitai.platform.db import connection as base
+    from keitai.platform.db import migrations
 
     current = settings()
     create_app(current)  # activates the settings and binds the database

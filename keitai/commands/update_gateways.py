@@ -7,7 +7,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> None:
-    from keitai.device import gateways
+    from keitai.platform.device import gateways
 
     counts = gateways.replace_from_yaml(args.file)
     for carrier, count in sorted(counts.items()):

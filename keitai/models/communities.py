@@ -1,17 +1,17 @@
 """Communities (コミュニティ): boards, their members, topics, numbered comments and reports.
 
-The schema is db/migrations/0030_communities.py; the rules are keitai/social/communities.py.
+The schema is db/migrations/0030_communities.py; the rules are keitai/communities/rules.py.
 """
 from peewee import AutoField, BigIntegerField, BooleanField, CompositeKey, ForeignKeyField, TextField
 
-from .base import BaseModel
+from keitai.platform.db.connection import BaseModel
 from .members import Member
 
 
 class Community(BaseModel):
     id = AutoField()
     name = TextField()
-    category = TextField()  # a key of keitai.social.communities.CATEGORIES
+    category = TextField()  # a key of keitai.communities.rules.CATEGORIES
     description = TextField(default="")
     photo_id = BigIntegerField(null=True)
     join_policy = TextField(default="open")  # open | approval

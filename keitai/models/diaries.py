@@ -1,7 +1,7 @@
 """Diaries, their comments, and the external blog feeds members import from."""
 from peewee import AutoField, BigIntegerField, BooleanField, CompositeKey, ForeignKeyField, TextField
 
-from .base import BaseModel
+from keitai.platform.db.connection import BaseModel
 from .members import FriendGroup, Member
 
 
@@ -10,7 +10,7 @@ class Diary(BaseModel):
     author = ForeignKeyField(Member, column_name="author_id", on_delete="CASCADE")
     title = TextField()
     body = TextField()
-    audience = TextField()  # keitai.social.audience.ITEM_AUDIENCES
+    audience = TextField()  # keitai.privacy.ITEM_AUDIENCES
     group = ForeignKeyField(FriendGroup, column_name="group_id", null=True, on_delete="SET NULL")
     source_url = TextField(null=True)  # the original, for entries imported from a blog
     photo_count = BigIntegerField(default=0)
@@ -49,7 +49,7 @@ class DiaryFeed(BaseModel):
     next_fetch_at = BigIntegerField(default=0)
     last_fetch_at = BigIntegerField(null=True)
     last_ok_at = BigIntegerField(null=True)
-    last_error = TextField(null=True)  # a code from keitai.messages.FEED_ERRORS, with ':detail'
+    last_error = TextField(null=True)  # a code from keitai.words.FEED_ERRORS, with ':detail'
     error_count = BigIntegerField(default=0)
     imported_count = BigIntegerField(default=0)
     created_at = BigIntegerField()

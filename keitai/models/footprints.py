@@ -1,12 +1,12 @@
 """Footprints (足あと): who looked at whose pages, one row per visitor and visited member."""
 from peewee import BigIntegerField, CompositeKey, ForeignKeyField
 
-from .base import BaseModel
+from keitai.platform.db.connection import BaseModel
 from .members import Member
 
 
 class Footprint(BaseModel):
-    """Written by keitai.social.footprints.record in one upsert; read there with plain SQL."""
+    """Written by keitai.footprints.rules.record in one upsert; read there with plain SQL."""
 
     visitor = ForeignKeyField(Member, column_name="visitor_id", on_delete="CASCADE")
     visited = ForeignKeyField(Member, column_name="visited_id", on_delete="CASCADE")

@@ -1,7 +1,7 @@
 """Introductions (紹介文): one per friend and member, shown when the member has approved it."""
 from peewee import AutoField, BigIntegerField, BooleanField, ForeignKeyField, TextField
 
-from .base import BaseModel
+from keitai.platform.db.connection import BaseModel
 from .members import Member
 
 

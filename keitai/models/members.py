@@ -1,7 +1,7 @@
 """Members and the ties between them: friendships, requests, friend lists, blocks."""
 from peewee import AutoField, BigIntegerField, BooleanField, CompositeKey, ForeignKeyField, TextField
 
-from .base import BaseModel
+from keitai.platform.db.connection import BaseModel
 
 
 class Member(BaseModel):

@@ -1,7 +1,7 @@
 """Messages between two members; each side deletes its own copy."""
 from peewee import AutoField, BigIntegerField, BooleanField, ForeignKeyField, TextField
 
-from .base import BaseModel
+from keitai.platform.db.connection import BaseModel
 from .members import Member
 
 

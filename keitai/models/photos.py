@@ -1,7 +1,7 @@
 """Photos: image files under settings.media_dir, each belonging to an item of some kind."""
 from peewee import AutoField, BigIntegerField, ForeignKeyField, TextField
 
-from .base import BaseModel
+from keitai.platform.db.connection import BaseModel
 from .members import Member
 
 

@@ -1,7 +1,7 @@
 """Sessions live in the database so that any server process can serve any member."""
 from peewee import BigIntegerField, BooleanField, ForeignKeyField, TextField
 
-from .base import BaseModel
+from keitai.platform.db.connection import BaseModel
 from .members import Member
 
 

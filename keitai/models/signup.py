@@ -1,7 +1,7 @@
 """Sign-up and sign-in records: invitations, mail tokens, failed sign-ins, registered handsets."""
 from peewee import AutoField, BigIntegerField, ForeignKeyField, TextField
 
-from .base import BaseModel
+from keitai.platform.db.connection import BaseModel
 from .members import Member
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import IPHONE, PASSWORD
-from keitai.social import friends
+from keitai.friends import rules as friends
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -1,0 +1,147 @@
+"""The operator's pages, ``/admin/...``, for members marked admin (everyone else: 403).
+
+``/admin`` overview; ``/admin/members`` search and list; ``/admin/member/<id>`` one member,
+suspend and lift; ``/admin/site`` invitation-only switch and the site notice;
+``/admin/gateways`` the carrier gateway ranges in force; ``/admin/reports`` reports
+from communities.  Every change is a POST (CSRF-checked by the pipeline) and logged.
+"""
+import functools
+
+import bottle
+
+from keitai import config
+from keitai import words as messages
+from keitai.platform.device import gateways
+from keitai.admin import rules as admin
+from keitai.platform.web import RouteTable, current_device, int_param, login_required, params, redirect, render, viewer
+from keitai.platform.web import sessions
+
+routes = RouteTable()
+
+
+def admin_required(callback):
+    """Signed-out visitors get the sign-in page; members who are not admins a 403."""
+
+    @login_required
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        if not viewer().is_admin:
+            raise bottle.HTTPError(403, messages.ADMIN_ONLY)
+        return callback(*args, **kwargs)
+
+    return wrapper
+
+
+@routes.get("/admin")
+@admin_required
+def overview():
+    return render(
+        "admin/index.html",
+        counts=admin.member_counts(),
+        invitation_only=admin.invitation_only(),
+        site_notice=admin.site_notice(),
+        gateways_updated=gateways.summary().updated,
+        log=admin.recent_log(10),
+    )
+
+
+@routes.get("/admin/members")
+@admin_required
+def members():
+    form = params()
+    query = form.get("q", "").strip()[:100]
+    status = form.get("status", "")
+    status = status if status in admin.STATUSES else ""
+    limit = admin.HANDSET_PAGE_SIZE if current_device().is_handset else admin.PAGE_SIZE
+    found = admin.find_members(query, status, int_param("before"), limit + 1)
+    more = len(found) > limit
+    found = found[:limit]
+    return render(
+        "admin/members.html", members=found, q=query, status=status,
+        next_before=found[-1].id if more else None,
+    )
+
+
+def _member_page(member_id: int, error: str | None = None, reason: str = ""):
+    found = admin.member(member_id)
+    if found is None:
+        raise bottle.HTTPError(404)
+    return render("admin/member.html", member=found, log=admin.member_log(member_id),
+                  error=error, reason=reason, reason_max=admin.REASON_MAX)
+
+
+@routes.get("/admin/member/<member_id:int>")
+@admin_required
+def member(member_id):
+    return _member_page(member_id)
+
+
+@routes.post("/admin/member/<member_id:int>/suspend")
+@admin_required
+def suspend(member_id):
+    reason = params().get("reason", "")
+    error = admin.suspend(viewer().id, member_id, reason)
+    if error:
+        return _member_page(member_id, error, reason)
+    sessions.end_all(member_id)  # signed out everywhere at once, not only at their next request
+    redirect(f"/admin/member/{member_id}", msg="suspended")
+
+
+@routes.post("/admin/member/<member_id:int>/unsuspend")
+@admin_required
+def unsuspend(member_id):
+    error = admin.unsuspend(viewer().id, member_id)
+    if error:
+        return _member_page(member_id, error)
+    redirect(f"/admin/member/{member_id}", msg="unsuspended")
+
+
+def _site_page(error: str | None = None, notice_text: str | None = None):
+    current = admin.site_notice()
+    return render(
+        "admin/site.html",
+        invitation_only=admin.invitation_only(),
+        configured_default=config.get().invitation_only,
+        site_notice=current,
+        notice_text=notice_text if notice_text is not None else (current.text if current else ""),
+        notice_max=admin.NOTICE_MAX,
+        error=error,
+    )
+
+
+@routes.get("/admin/site")
+@admin_required
+def site_page():
+    return _site_page()
+
+
+@routes.post("/admin/site/invitation-only")
+@admin_required
+def invitation_only():
+    value = params().get("invitation_only")
+    if value not in ("1", "0"):
+        return _site_page(messages.ERRORS[400])
+    admin.set_invitation_only(viewer().id, value == "1")
+    redirect("/admin/site", msg="saved")
+
+
+@routes.post("/admin/site/notice")
+@admin_required
+def notice():
+    text = params().get("notice", "")
+    error = admin.set_site_notice(viewer().id, text)
+    if error:
+        return _site_page(error, text)
+    redirect("/admin/site", msg="saved")
+
+
+@routes.get("/admin/gateways")
+@admin_required
+def gateway_ranges():
+    return render("admin/gateways.html", summary=gateways.summary(), checking=config.get().gateway_check)
+
+
+@routes.get("/admin/reports")
+@admin_required
+def reports():
+    return render("admin/reports.html", reports=admin.open_reports())

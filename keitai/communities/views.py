@@ -1,0 +1,548 @@
+"""Communities: ``/communities``, ``/community/new``, ``/community/<id>`` and its pages, ``/topic/<id>``.
+
+Thin: the rules are keitai/communities/rules.py.  Every action that cannot be
+undone has a confirmation page (GET) before its form (POST), since handsets
+have no script to ask "are you sure?".
+"""
+import bottle
+
+from keitai import words as messages
+from keitai.communities import rules as communities
+from keitai.photos import rules as photos
+from keitai.communities.rules import CommunityError
+from keitai.platform.web import RouteTable, current_device, files, login_required, params, redirect, render, viewer, int_param
+
+routes = RouteTable()
+
+
+def _per_page(handset: int, pc: int) -> int:
+    """Items per list page: a handset's page must fit its few kilobytes."""
+    return handset if current_device().is_handset else pc
+
+
+def _standing(community_id: int) -> communities.Standing:
+    me = viewer()
+    found = communities.standing(community_id, me.id, site_admin=me.is_admin)
+    if found is None:
+        raise bottle.HTTPError(404)
+    return found
+
+
+def _refuse(exc: CommunityError):
+    raise bottle.HTTPError(403, exc.message)
+
+
+def _require(allowed: bool, code: str = "not_admin") -> None:
+    if not allowed:
+        raise bottle.HTTPError(403, messages.COMMUNITY[code])
+
+
+def _confirm(kind: str, target: str, back: str, hidden: dict | None = None, **words):
+    """A page asking "are you sure?" (messages.COMMUNITY_CONFIRM[kind]) whose form posts ``hidden`` to ``target``."""
+    title, question, button = messages.COMMUNITY_CONFIRM[kind]
+    return render("communities/confirm.html", title=title, question=question.format(**words), button=button,
+                  target=target, back=back, hidden=hidden or {})
+
+
+# ---------------------------------------------------------------------------
+# Lists
+
+
+@routes.get("/communities")
+@login_required
+def hub():
+    me = viewer()
+    return render(
+        "communities/index.html",
+        mine=communities.my_communities(me.id, limit=_per_page(5, 10)),
+        updates=communities.home_updates(me.id, limit=_per_page(5, 10)),
+    )
+
+
+@routes.get("/communities/<kind:re:mine|newest|active>")
+@login_required
+def listing(kind):
+    before, limit = params().get("before"), _per_page(10, 20)
+    if kind == "mine":
+        page = communities.my_communities(viewer().id, limit, before)
+    elif kind == "newest":
+        page = communities.newest_communities(limit, before)
+    else:
+        page = communities.active_communities(limit, before)
+    return render("communities/list.html", heading=messages.COMMUNITY_LISTS[kind], page=page, path=f"/communities/{kind}")
+
+
+@routes.get("/communities/categories")
+@login_required
+def categories():
+    return render("communities/categories.html", categories=communities.CATEGORIES)
+
+
+@routes.get("/communities/category/<key>")
+@login_required
+def category(key):
+    if key not in communities.CATEGORIES:
+        raise bottle.HTTPError(404)
+    page = communities.active_communities(_per_page(10, 20), params().get("before"), category=key)
+    return render("communities/list.html", heading=communities.CATEGORIES[key], page=page,
+                  path=f"/communities/category/{key}")
+
+
+# ---------------------------------------------------------------------------
+# Creating, editing, deleting
+
+
+_FIELDS = ("name", "category", "description", "join_policy", "read_policy", "topic_policy")
+_DEFAULTS = {"name": "", "category": "", "description": "", "join_policy": "open",
+             "read_policy": "everyone", "topic_policy": "members"}
+
+
+def _form_values() -> dict:
+    form = params()
+    return {name: form.get(name, "") for name in _FIELDS}
+
+
+def _settings_form(values: dict, error: str | None, community=None):
+    return render("communities/form.html", values=values, error=error, community=community,
+                  categories=communities.CATEGORIES, can_upload=photos.can_upload(current_device()))
+
+
+def _upload() -> photos.Prepared | None:
+    """The photo sent with the settings form, checked (raises PhotoError); None if none was sent."""
+    if not photos.can_upload(current_device()):
+        return None
+    upload = files().get("photo")
+    return photos.prepare(upload) if upload is not None else None
+
+
+def _photo_error(exc: photos.PhotoError) -> str:
+    return f"{exc.message}{messages.PHOTO_RESELECT}"
+
+
+@routes.get("/community/new")
+@login_required
+def new_form():
+    return _settings_form(dict(_DEFAULTS), None)
+
+
+@routes.post("/community/new")
+@login_required
+def create():
+    values = _form_values()
+    try:
+        photo = _upload()
+    except photos.PhotoError as exc:
+        return _settings_form(values, _photo_error(exc))
+    try:
+        community_id = communities.create_community(viewer().id, **values)
+    except CommunityError as exc:
+        return _settings_form(values, exc.message + (messages.PHOTO_RESELECT if photo else ""))
+    if photo is not None:
+        communities.set_photo(communities.standing(community_id, viewer().id), photo)
+    redirect(f"/community/{community_id}", msg="community_created")
+
+
+@routes.get("/community/<community_id:int>/edit")
+@login_required
+def edit_form(community_id):
+    st = _standing(community_id)
+    _require(st.is_admin)
+    c = st.community
+    return _settings_form({name: getattr(c, name) for name in _FIELDS}, None, c)
+
+
+@routes.post("/community/<community_id:int>/edit")
+@login_required
+def edit(community_id):
+    st = _standing(community_id)
+    _require(st.is_admin)
+    values = _form_values()
+    try:
+        photo = _upload()
+    except photos.PhotoError as exc:
+        return _settings_form(values, _photo_error(exc), st.community)
+    try:
+        communities.edit_community(st, **values)
+        if photo is not None:
+            communities.set_photo(st, photo)
+        elif params().get("remove_photo"):
+            communities.remove_photo(st)
+    except CommunityError as exc:
+        return _settings_form(values, exc.message + (messages.PHOTO_RESELECT if photo else ""), st.community)
+    redirect(f"/community/{community_id}", msg="saved")
+
+
+@routes.get("/community/<community_id:int>/delete")
+@login_required
+def delete_confirm(community_id):
+    st = _standing(community_id)
+    _require(st.is_owner or st.site_admin, "not_owner")
+    return _confirm("delete", f"/community/{community_id}/delete", f"/community/{community_id}", name=st.community.name)
+
+
+@routes.post("/community/<community_id:int>/delete")
+@login_required
+def delete(community_id):
+    try:
+        communities.delete_community(_standing(community_id))
+    except CommunityError as exc:
+        _refuse(exc)
+    redirect("/communities", msg="community_deleted")
+
+
+# ---------------------------------------------------------------------------
+# The community and its members
+
+
+@routes.get("/community/<community_id:int>")
+@login_required
+def community(community_id):
+    st = _standing(community_id)
+    return render("communities/community.html", st=st, c=st.community,
+                  topics=communities.topics(st, limit=_per_page(5, 10)))
+
+
+@routes.get("/community/<community_id:int>/topics")
+@login_required
+def topic_list(community_id):
+    st = _standing(community_id)
+    _require(st.can_read, "members_only")
+    page = communities.topics(st, _per_page(10, 20), params().get("before"))
+    return render("communities/topics.html", st=st, c=st.community, page=page)
+
+
+@routes.get("/community/<community_id:int>/members")
+@login_required
+def member_list(community_id):
+    st = _standing(community_id)
+    _require(st.can_read, "members_only")
+    page = communities.members(st, _per_page(10, 30), params().get("before"))
+    return render("communities/members.html", st=st, c=st.community, page=page)
+
+
+@routes.get("/community/<community_id:int>/join")
+@login_required
+def join_form(community_id):
+    st = _standing(community_id)
+    return render("communities/join.html", st=st, c=st.community, message="", error=None)
+
+
+@routes.post("/community/<community_id:int>/join")
+@login_required
+def join(community_id):
+    st = _standing(community_id)
+    message = params().get("message", "")
+    try:
+        outcome = communities.join(st, message)
+    except CommunityError as exc:
+        return render("communities/join.html", st=st, c=st.community, message=message, error=exc.message)
+    redirect(f"/community/{community_id}", msg=outcome)
+
+
+@routes.get("/community/<community_id:int>/cancel")
+@login_required
+def cancel_confirm(community_id):
+    st = _standing(community_id)
+    _require(st.requested, "no_request")
+    return _confirm("cancel", f"/community/{community_id}/cancel", f"/community/{community_id}", name=st.community.name)
+
+
+@routes.post("/community/<community_id:int>/cancel")
+@login_required
+def cancel(community_id):
+    try:
+        communities.cancel_request(_standing(community_id))
+    except CommunityError as exc:
+        _refuse(exc)
+    redirect(f"/community/{community_id}", msg="join_request_cancelled")
+
+
+@routes.get("/community/<community_id:int>/leave")
+@login_required
+def leave_confirm(community_id):
+    st = _standing(community_id)
+    _require(st.is_member, "not_joined")
+    _require(not st.is_owner, "owner_cannot_leave")
+    return _confirm("leave", f"/community/{community_id}/leave", f"/community/{community_id}", name=st.community.name)
+
+
+@routes.post("/community/<community_id:int>/leave")
+@login_required
+def leave(community_id):
+    try:
+        communities.leave(_standing(community_id))
+    except CommunityError as exc:
+        _refuse(exc)
+    redirect(f"/community/{community_id}", msg="left")
+
+
+# ---------------------------------------------------------------------------
+# Administration
+
+
+@routes.get("/community/<community_id:int>/admin")
+@login_required
+def admin(community_id):
+    st = _standing(community_id)
+    _require(st.can_moderate)
+    return render(
+        "communities/admin.html", st=st, c=st.community,
+        requests=communities.open_request_count(st) if st.is_admin else 0,
+        reports=communities.open_report_count(st),
+        subadmins=communities.subadmins(st), banned=communities.banned_members(st),
+        max_subadmins=communities.MAX_SUBADMINS,
+    )
+
+
+@routes.get("/community/<community_id:int>/requests")
+@login_required
+def requests(community_id):
+    st = _standing(community_id)
+    _require(st.is_admin)
+    page = communities.join_requests(st, _per_page(5, 20), params().get("before"))
+    return render("communities/requests.html", st=st, c=st.community, page=page)
+
+
+@routes.post("/community/<community_id:int>/requests/<member_id:int>")
+@login_required
+def answer(community_id, member_id):
+    choice = params().get("answer")
+    if choice not in ("approve", "reject"):
+        raise bottle.HTTPError(400)
+    approve = choice == "approve"
+    try:
+        communities.answer_request(_standing(community_id), member_id, approve)
+    except CommunityError as exc:
+        _refuse(exc)
+    redirect(f"/community/{community_id}/requests", msg="approved" if approve else "rejected")
+
+
+@routes.get("/community/<community_id:int>/reports")
+@login_required
+def reports(community_id):
+    st = _standing(community_id)
+    _require(st.can_moderate)
+    page = communities.community_reports(st, _per_page(5, 20), params().get("before"))
+    return render("communities/reports.html", st=st, c=st.community, page=page)
+
+
+@routes.post("/community/<community_id:int>/reports/<report_id:int>")
+@login_required
+def resolve(community_id, report_id):
+    action = params().get("action")
+    if action not in ("remove", "dismiss"):
+        raise bottle.HTTPError(400)
+    remove = action == "remove"
+    try:
+        communities.resolve_report(_standing(community_id), report_id, remove)
+    except CommunityError as exc:
+        _refuse(exc)
+    redirect(f"/community/{community_id}/reports", msg="removed" if remove else "dismissed")
+
+
+def _person(st, member_id):
+    _require(st.can_moderate)
+    person = communities.member_in(st, member_id)
+    if person is None:
+        raise bottle.HTTPError(404, messages.COMMUNITY["not_a_member"])
+    return person
+
+
+@routes.get("/community/<community_id:int>/member/<member_id:int>")
+@login_required
+def person(community_id, member_id):
+    st = _standing(community_id)
+    return render("communities/person.html", st=st, c=st.community, person=_person(st, member_id))
+
+
+_PERSON_ACTIONS = {
+    "subadmin": (lambda st, m: communities.set_subadmin(st, m, True), "subadmin_added"),
+    "unsubadmin": (lambda st, m: communities.set_subadmin(st, m, False), "subadmin_removed"),
+    "handover": (communities.hand_over, "handed_over"),
+    "remove": (communities.remove_member, "member_removed"),
+    "unban": (communities.unban, "unbanned"),
+}
+@routes.get("/community/<community_id:int>/member/<member_id:int>/<action:re:handover|remove>")
+@login_required
+def person_confirm(community_id, member_id, action):
+    st = _standing(community_id)
+    found = _person(st, member_id)
+    here = f"/community/{community_id}/member/{member_id}"
+    return _confirm(action, here, here, {"action": action}, name=found.nickname)
+
+
+@routes.post("/community/<community_id:int>/member/<member_id:int>")
+@login_required
+def person_action(community_id, member_id):
+    action = params().get("action")
+    if action not in _PERSON_ACTIONS:
+        raise bottle.HTTPError(400)
+    do, notice = _PERSON_ACTIONS[action]
+    try:
+        do(_standing(community_id), member_id)
+    except CommunityError as exc:
+        _refuse(exc)
+    target = f"/community/{community_id}" if action == "handover" else f"/community/{community_id}/admin"
+    redirect(target, msg=notice)
+
+
+# ---------------------------------------------------------------------------
+# Topics and comments
+
+
+@routes.get("/community/<community_id:int>/topic/new")
+@login_required
+def topic_form(community_id):
+    st = _standing(community_id)
+    _require(st.is_member, "not_member")
+    _require(st.can_open_topic, "admins_only_topics")
+    return render("communities/topic_form.html", st=st, c=st.community, title="", body="", error=None)
+
+
+@routes.post("/community/<community_id:int>/topic/new")
+@login_required
+def create_topic(community_id):
+    st = _standing(community_id)
+    title, body = params().get("title", ""), params().get("body", "")
+    try:
+        topic_id = communities.create_topic(st, title, body)
+    except CommunityError as exc:
+        return render("communities/topic_form.html", st=st, c=st.community, title=title, body=body, error=exc.message)
+    redirect(f"/topic/{topic_id}", msg="topic_created")
+
+
+def _topic(topic_id: int):
+    """The topic and the viewer's standing in its community; 404/403 when not theirs to read."""
+    found = communities.get_topic(topic_id, viewer().id)
+    if found is None:
+        raise bottle.HTTPError(404)
+    st = _standing(found.community_id)
+    _require(st.can_read, "members_only")
+    return found, st
+
+
+def _topic_page(topic, st, body: str = "", error: str | None = None):
+    limit = _per_page(10, 20)
+    page = communities.comments(topic, st.viewer_id, limit, before=int_param("before"), after=int_param("after"))
+    return render("communities/topic.html", st=st, c=st.community, topic=topic, page=page, body=body, error=error,
+                  manage=communities.may_manage_topic(st, topic),
+                  comment_max=communities.COMMENT_MAX)
+
+
+@routes.get("/topic/<topic_id:int>")
+@login_required
+def topic(topic_id):
+    found, st = _topic(topic_id)
+    return _topic_page(found, st)
+
+
+@routes.post("/topic/<topic_id:int>/comment")
+@login_required
+def comment(topic_id):
+    found, st = _topic(topic_id)
+    body = params().get("body", "")
+    try:
+        number = communities.add_comment(st, found, body)
+    except CommunityError as exc:
+        return _topic_page(found, st, body=body, error=exc.message)
+    redirect(f"/topic/{topic_id}", _anchor=f"c{number}", msg="commented")
+
+
+@routes.post("/topic/<topic_id:int>/close")
+@login_required
+def close(topic_id):
+    found, st = _topic(topic_id)
+    closed = params().get("closed") == "1"
+    try:
+        communities.set_closed(st, found, closed)
+    except CommunityError as exc:
+        _refuse(exc)
+    redirect(f"/topic/{topic_id}", msg="closed" if closed else "reopened")
+
+
+@routes.get("/topic/<topic_id:int>/delete")
+@login_required
+def topic_delete_confirm(topic_id):
+    found, st = _topic(topic_id)
+    _require(communities.may_manage_topic(st, found), "not_yours")
+    return _confirm("delete_topic", f"/topic/{topic_id}/delete", f"/topic/{topic_id}", name=found.title)
+
+
+@routes.post("/topic/<topic_id:int>/delete")
+@login_required
+def topic_delete(topic_id):
+    found, st = _topic(topic_id)
+    try:
+        communities.delete_topic(st, found)
+    except CommunityError as exc:
+        _refuse(exc)
+    redirect(f"/community/{st.community.id}", msg="removed")
+
+
+def _comment(comment_id: int):
+    pair = communities.get_comment(comment_id, viewer().id)
+    if pair is None:
+        raise bottle.HTTPError(404)
+    found, st = _topic(pair[1])
+    return pair[0], found, st
+
+
+@routes.get("/comment/<comment_id:int>/delete")
+@login_required
+def comment_delete_confirm(comment_id):
+    item, found, st = _comment(comment_id)
+    _require(communities.may_delete_comment(st, item), "not_yours")
+    return _confirm("delete_comment", f"/comment/{comment_id}/delete", f"/topic/{found.id}",
+                    name=found.title, number=item.number)
+
+
+@routes.post("/comment/<comment_id:int>/delete")
+@login_required
+def comment_delete(comment_id):
+    item, found, st = _comment(comment_id)
+    try:
+        communities.delete_comment(st, item)
+    except CommunityError as exc:
+        _refuse(exc)
+    redirect(f"/topic/{found.id}", after=max(item.number - 1, 0), msg="removed")
+
+
+def _report_form(topic, st, item=None, reason: str = "", note: str = "", error: str | None = None):
+    action = f"/comment/{item.id}/report" if item else f"/topic/{topic.id}/report"
+    return render("communities/report.html", st=st, c=st.community, topic=topic, item=item, action=action,
+                  reasons=communities.REPORT_REASONS, reason=reason, note=note, error=error)
+
+
+def _report(topic, st, item=None):
+    reason, note = params().get("reason", ""), params().get("note", "")
+    try:
+        communities.report(st, topic, item, reason, note)
+    except CommunityError as exc:
+        return _report_form(topic, st, item, reason, note, exc.message)
+    redirect(f"/topic/{topic.id}", msg="reported")
+
+
+@routes.get("/topic/<topic_id:int>/report")
+@login_required
+def topic_report_form(topic_id):
+    return _report_form(*_topic(topic_id))
+
+
+@routes.post("/topic/<topic_id:int>/report")
+@login_required
+def topic_report(topic_id):
+    return _report(*_topic(topic_id))
+
+
+@routes.get("/comment/<comment_id:int>/report")
+@login_required
+def comment_report_form(comment_id):
+    item, found, st = _comment(comment_id)
+    return _report_form(found, st, item)
+
+
+@routes.post("/comment/<comment_id:int>/report")
+@login_required
+def comment_report(comment_id):
+    item, found, st = _comment(comment_id)
+    return _report(found, st, item)

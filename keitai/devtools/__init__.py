@@ -1,0 +1,1 @@
+"""Data generators for trying the site: demo members and a large seeded site for benchmarks."""

@@ -1,0 +1,205 @@
+"""Diaries: ``/diary/new``, ``/diary/<id>`` (with comments), ``/diary/<id>/edit``,
+``/diary/<id>/delete``, ``/member/<id>/diary`` and ``/feed`` (friends' newest entries)."""
+import bottle
+
+from keitai import words as messages
+from keitai.diary import rules as diaries
+from keitai.footprints import rules as footprints
+from keitai.photos import rules as photos
+from keitai.platform.web import RouteTable, current_device, files, login_required, params, redirect, render, viewer, int_param
+
+routes = RouteTable()
+
+PHOTO_FIELDS = ("photo1", "photo2", "photo3")
+
+
+def _page_size() -> int:
+    return 10 if current_device().is_handset else 20
+
+
+def _uploads() -> tuple[list[photos.Prepared], list[str]]:
+    """Photos sent with the form, checked; and what was wrong with any of them."""
+    if not photos.can_upload(current_device()):
+        return [], []
+    prepared, errors = [], []
+    for number, name in enumerate(PHOTO_FIELDS, 1):
+        upload = files().get(name)
+        if upload is None:
+            continue
+        try:
+            prepared.append(photos.prepare(upload))
+        except photos.PhotoError as exc:
+            errors.append(f"写真{number}：{exc.message}")
+    return prepared, errors
+
+
+def _form(entry, draft: diaries.Draft, errors: list[str]):
+    me = viewer()
+    return render(
+        "diary/form.html", entry=entry, draft=draft, errors=errors, groups=diaries.own_groups(me.id),
+        can_upload=photos.can_upload(current_device()), photo_fields=PHOTO_FIELDS,
+        title_max=diaries.TITLE_MAX, body_max=diaries.BODY_MAX,
+    )
+
+
+def _draft_from_form() -> tuple[diaries.Draft, list[str]]:
+    form = params()
+    return diaries.check_draft(
+        viewer().id, form.get("title", ""), form.get("body", ""), form.get("audience", ""), form.get("group_id"),
+    )
+
+
+def _own_entry(diary_id: int) -> diaries.Entry:
+    found = diaries.entry_for(viewer().id, diary_id)
+    if found is None or not found.is_mine:
+        raise bottle.HTTPError(404)
+    return found
+
+
+@routes.get("/diary")
+@login_required
+def my_diary():
+    redirect(f"/member/{viewer().id}/diary")
+
+
+@routes.get("/diary/new")
+@login_required
+def new_form():
+    return _form(None, diaries.Draft("", "", diaries.DEFAULT_AUDIENCE, None), [])
+
+
+@routes.post("/diary/new")
+@login_required
+def create():
+    draft, errors = _draft_from_form()
+    new_photos, photo_errors = _uploads()
+    if errors or photo_errors:
+        if new_photos or photo_errors:
+            photo_errors.append(messages.PHOTO_RESELECT)  # a browser cannot be given its file back
+        return _form(None, draft, errors + photo_errors)
+    diary_id = diaries.create_entry(viewer().id, draft, new_photos)
+    redirect(f"/diary/{diary_id}", msg="posted")
+
+
+def _entry_page(entry: diaries.Entry, comment_body: str = "", errors: list[str] = ()):
+    me = viewer()
+    comments, older, count = diaries.comments_for(me.id, entry, int_param("before"), limit=_page_size() * 2)
+    return render("diary/entry.html", entry=entry, comments=comments, older=older, comment_count=count,
+                  comment_body=comment_body, errors=list(errors), comment_max=diaries.COMMENT_MAX)
+
+
+@routes.get("/diary/<diary_id:int>")
+@login_required
+def entry(diary_id):
+    found = diaries.entry_for(viewer().id, diary_id)
+    if found is None:
+        raise bottle.HTTPError(404)
+    footprints.record(viewer().id, found.author_id)
+    page = _entry_page(found)
+    if found.is_mine:
+        diaries.mark_comments_seen(found)
+    return page
+
+
+@routes.get("/diary/<diary_id:int>/edit")
+@login_required
+def edit_form(diary_id):
+    found = _own_entry(diary_id)
+    return _form(found, diaries.Draft(found.title, found.body, found.audience, found.group_id), [])
+
+
+@routes.post("/diary/<diary_id:int>/edit")
+@login_required
+def edit(diary_id):
+    found = _own_entry(diary_id)
+    draft, errors = _draft_from_form()
+    new_photos, photo_errors = _uploads()
+    removing = {diaries.parse_id(v) for v in params().getall("remove_photo")} - {None}
+    kept = [p for p in found.photos if p["id"] not in removing]
+    if len(kept) + len(new_photos) > diaries.MAX_PHOTOS:
+        photo_errors.append(messages.PHOTO_TOO_MANY.format(limit=diaries.MAX_PHOTOS))
+    if errors or photo_errors:
+        if new_photos or photo_errors:
+            photo_errors.append(messages.PHOTO_RESELECT)
+        return _form(found, draft, errors + photo_errors)
+    diaries.update_entry(diary_id, viewer().id, draft, sorted(removing), new_photos)
+    redirect(f"/diary/{diary_id}", msg="saved")
+
+
+@routes.get("/diary/<diary_id:int>/delete")
+@login_required
+def delete_confirm(diary_id):
+    return render("diary/delete.html", entry=_own_entry(diary_id))
+
+
+@routes.post("/diary/<diary_id:int>/delete")
+@login_required
+def delete(diary_id):
+    me = viewer()
+    if not diaries.delete_entry(diary_id, me.id):
+        raise bottle.HTTPError(404)
+    redirect(f"/member/{me.id}/diary", msg="deleted")
+
+
+@routes.post("/diary/<diary_id:int>/comment")
+@login_required
+def comment(diary_id):
+    me = viewer()
+    found = diaries.entry_for(me.id, diary_id)
+    if found is None:
+        raise bottle.HTTPError(404)
+    body, errors = diaries.check_comment(params().get("body", ""))
+    if errors:
+        return _entry_page(found, body, errors)
+    comment_id = diaries.add_comment(me.id, diary_id, body)
+    if comment_id is None:
+        raise bottle.HTTPError(404)
+    redirect(f"/diary/{diary_id}", f"c{comment_id}", msg="commented")
+
+
+def _deletable_comment(diary_id: int, comment_id: int):
+    me = viewer()
+    found = diaries.entry_for(me.id, diary_id)
+    comment = diaries.comment_to_delete(me.id, diary_id, comment_id) if found else None
+    if comment is None:
+        raise bottle.HTTPError(404)
+    return found, comment
+
+
+@routes.get("/diary/<diary_id:int>/comment/<comment_id:int>/delete")
+@login_required
+def comment_delete_confirm(diary_id, comment_id):
+    found, comment = _deletable_comment(diary_id, comment_id)
+    return render("diary/comment_delete.html", entry=found, comment=comment)
+
+
+@routes.post("/diary/<diary_id:int>/comment/<comment_id:int>/delete")
+@login_required
+def comment_delete(diary_id, comment_id):
+    me = viewer()
+    # The writer of a comment may take it back even after losing sight of the entry.
+    if not diaries.delete_comment(me.id, diary_id, comment_id):
+        raise bottle.HTTPError(404)
+    if diaries.can_read(me.id, diary_id):
+        redirect(f"/diary/{diary_id}", msg="deleted")
+    redirect("/", msg="deleted")
+
+
+@routes.get("/member/<member_id:int>/diary")
+@login_required
+def member_diary(member_id):
+    me = viewer()
+    nickname = diaries.diary_owner(me.id, member_id)
+    if nickname is None:
+        raise bottle.HTTPError(404)
+    entries, older = diaries.member_diary(me.id, member_id, int_param("before"), _page_size())
+    return render("diary/list.html", owner_id=member_id, owner_nickname=nickname, entries=entries, older=older,
+                  is_me=member_id == me.id)
+
+
+@routes.get("/feed")
+@login_required
+def feed():
+    me = viewer()
+    entries, older = diaries.friends_feed(me.id, int_param("before"), _page_size())
+    return render("diary/feed.html", entries=entries, older=older, unread=diaries.unread_entries(me.id))

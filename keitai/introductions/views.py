@@ -1,0 +1,99 @@
+"""Introductions (紹介文): ``/member/<id>/introductions``, writing one, approving and removing."""
+import bottle
+
+from keitai import words as messages
+from keitai.introductions import rules as introductions
+from keitai.profiles import rules as profiles
+from keitai.platform.web import RouteTable, current_device, login_required, params, redirect, render, viewer
+
+from keitai.pages.profile import visible_member
+
+routes = RouteTable()
+
+
+@routes.get("/member/<member_id:int>/introductions")
+@login_required
+def listing(member_id):
+    me = viewer().id
+    profile = visible_member(member_id)
+    before = params().get("before")
+    before = int(before) if before and before.isdecimal() and len(before) <= 18 else None
+    shown = None
+    if introductions.readable(profile.relation, profile.member.aud_friends):
+        shown = introductions.approved(me, member_id, before, 10 if current_device().is_handset else 20)
+    return render(
+        "introductions/list.html",
+        profile=profile,
+        shown=shown,
+        waiting=introductions.pending(member_id) if profile.relation.is_self and before is None else [],
+        mine=introductions.written_by(me, member_id) if profile.relation.is_friend else None,
+        first=before is None,
+    )
+
+
+def _write_form(profile, body: str, errors=()):
+    return render("introductions/write.html", profile=profile, body=body, errors=list(errors),
+                  max_body=introductions.MAX_BODY)
+
+
+def _friendvisible_member(member_id: int) -> profiles.Profile:
+    """The profile of a friend of the viewer's (only friends write introductions), else 403."""
+    profile = visible_member(member_id)
+    if not profile.relation.is_friend:
+        raise bottle.HTTPError(403, messages.INTRODUCTION_FRIENDS_ONLY)
+    return profile
+
+
+@routes.get("/member/<member_id:int>/introductions/write")
+@login_required
+def write_form(member_id):
+    profile = _friendvisible_member(member_id)
+    mine = introductions.written_by(viewer().id, member_id)
+    return _write_form(profile, mine.body if mine else "")
+
+
+@routes.post("/member/<member_id:int>/introductions/write")
+@login_required
+def write(member_id):
+    profile = _friendvisible_member(member_id)
+    typed = params().get("body", "")
+    body, errors = introductions.clean(typed)
+    if errors:
+        return _write_form(profile, typed, errors)
+    try:
+        introductions.write(viewer().id, member_id, body)
+    except introductions.IntroductionError as exc:
+        raise bottle.HTTPError(403, str(exc)) from None
+    redirect(f"/member/{member_id}/introductions", msg="introduction_saved")
+
+
+def _own(introduction_id: int) -> introductions.Introduction:
+    """The introduction if the viewer is the member introduced or its author, else 404."""
+    found = introductions.get(introduction_id)
+    if found is None or viewer().id not in (found.member_id, found.author_id):
+        raise bottle.HTTPError(404)
+    return found
+
+
+@routes.get("/introduction/<introduction_id:int>")
+@login_required
+def show(introduction_id):
+    return render("introductions/one.html", intro=_own(introduction_id))
+
+
+@routes.post("/introduction/<introduction_id:int>/approve")
+@login_required
+def approve(introduction_id):
+    intro = _own(introduction_id)
+    if intro.member_id != viewer().id:
+        raise bottle.HTTPError(403)
+    introductions.approve(viewer().id, introduction_id)
+    redirect(f"/member/{intro.member_id}/introductions", msg="introduction_approved")
+
+
+@routes.post("/introduction/<introduction_id:int>/delete")
+@login_required
+def remove(introduction_id):
+    intro = _own(introduction_id)
+    introductions.remove(viewer().id, introduction_id)
+    redirect(f"/member/{intro.member_id}/introductions", msg="introduction_removed")

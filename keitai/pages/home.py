@@ -1,0 +1,24 @@
+"""``/``: the sign-in page for visitors, the home page for members."""
+from keitai.admin import rules as admin
+from keitai.communities import rules as communities
+from keitai.diary import rules as diaries
+from keitai.friends import rules as friends
+from keitai.pages import notices as notifications
+from keitai.platform.web import RouteTable, params, render, safe_next, viewer
+
+routes = RouteTable()
+
+
+@routes.get("/")
+def home():
+    me = viewer()
+    if me is None:
+        return render("accounts/login.html", error=None, next=safe_next(params().get("next")), mail="")
+    return render(
+        "home/index.html",
+        site_notice=admin.site_notice(),
+        notices=notifications.home_notices(me.id),
+        diary=diaries.home_section(me.id),
+        community_updates=communities.home_updates(me.id),
+        members_home=friends.home_summary(me.id),
+    )

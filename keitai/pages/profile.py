@@ -1,0 +1,115 @@
+"""Profiles and what one does from them: ``/member/<id>`` (with the owner's "as others see it"
+preview), ``/member/<id>/friends``, ``/member/<id>/request``, ``/member/<id>/unfriend``,
+``/member/<id>/block``."""
+import bottle
+
+from keitai.friends import blocks
+from keitai.footprints import rules as footprints
+from keitai.friends import rules as friends
+from keitai.introductions import rules as introductions
+from keitai.profiles import rules as profiles
+from keitai.platform.web import RouteTable, current_device, login_required, params, redirect, render, viewer, int_param
+
+routes = RouteTable()
+
+
+def page_size() -> int:
+    """Items per list page: about ten on a handset, more on a PC."""
+    return 10 if current_device().is_handset else 30
+
+
+@routes.get("/member/<member_id:int>")
+@login_required
+def profile(member_id):
+    me = viewer()
+    preview = params().get("as") if member_id == me.id else None
+    as_relation = profiles.preview_relation(member_id, preview) if preview else None
+    found = profiles.profile_for(me.id, member_id, as_relation)
+    if found is None:
+        raise bottle.HTTPError(404)
+    ties = None
+    if as_relation is None:
+        ties = friends.ties(me.id, found)
+        footprints.record(me.id, member_id)  # no-op for one's own profile
+    return render("profiles/member.html", profile=found, preview=preview if as_relation else None, ties=ties,
+                  intros=introductions.for_profile(me.id, found))
+
+
+def visible_member(member_id: int) -> profiles.Profile:
+    """The member as the viewer may see them; 404 for unknown, inactive or blocked either way."""
+    found = profiles.profile_for(viewer().id, member_id)
+    if found is None:
+        raise bottle.HTTPError(404)
+    return found
+
+
+@routes.get("/member/<member_id:int>/friends")
+@login_required
+def member_friends(member_id):
+    owner = visible_member(member_id)
+    if not friends.may_see_list(owner.relation, owner.member.aud_friends):
+        raise bottle.HTTPError(404)
+    size = page_size()
+    rows = friends.friend_list(viewer().id, member_id, int_param("before"), size + 1)
+    more = rows[size - 1][0] if len(rows) > size else None
+    return render("friends/of_member.html", owner=owner, friends=rows[:size], more=more)
+
+
+@routes.get("/member/<member_id:int>/request")
+@login_required
+def request_form(member_id):
+    other = visible_member(member_id)
+    if other.relation.is_self:
+        redirect(f"/member/{member_id}")
+    state, _request_id = friends.standing(viewer().id, member_id)
+    return render("friends/request.html", other=other, state=state, error=None, message="")
+
+
+@routes.post("/member/<member_id:int>/request")
+@login_required
+def send_request(member_id):
+    other = visible_member(member_id)
+    message = params().get("message", "")
+    try:
+        outcome = friends.request(viewer().id, member_id, message)
+    except friends.FriendError as exc:
+        state, _request_id = friends.standing(viewer().id, member_id)
+        return render("friends/request.html", other=other, state=state, error=str(exc), message=message)
+    redirect(f"/member/{member_id}", msg=outcome)
+
+
+@routes.get("/member/<member_id:int>/unfriend")
+@login_required
+def unfriend_confirm(member_id):
+    other = visible_member(member_id)
+    if not other.relation.is_friend:
+        redirect(f"/member/{member_id}")
+    return render("profiles/confirm.html", other=other, action="unfriend")
+
+
+@routes.post("/member/<member_id:int>/unfriend")
+@login_required
+def unfriend(member_id):
+    visible_member(member_id)
+    friends.unfriend(viewer().id, member_id)
+    redirect(f"/member/{member_id}", msg="unfriended")
+
+
+@routes.get("/member/<member_id:int>/block")
+@login_required
+def block_confirm(member_id):
+    other = visible_member(member_id)
+    if other.relation.is_self:
+        redirect(f"/member/{member_id}")
+    return render("profiles/confirm.html", other=other, action="block")
+
+
+@routes.post("/member/<member_id:int>/block")
+@login_required
+def block(member_id):
+    other = visible_member(member_id)
+    if other.relation.is_self:
+        redirect(f"/member/{member_id}")
+    blocks.block(viewer().id, member_id)
+    redirect("/settings/blocks", msg="blocked")
+

@@ -1,0 +1,243 @@
+"""``/settings``: a menu of sub-pages: profile and audiences, password, mail address (re-verified),
+handset for かんたんログイン, blocked members.  Other features add their own sub-pages to MENU."""
+import bottle
+
+from keitai import words as messages
+from keitai.platform import text
+from keitai.models.members import Member
+from keitai.accounts import rules as accounts
+from keitai import privacy as audience
+from keitai.friends import blocks
+from keitai.accounts import easylogin
+from keitai.photos import rules as photos
+from keitai.profiles import rules as profiles
+from keitai.signup import rules as signup
+from keitai.platform.web import (
+    RouteTable, absolute, current_device, files, login_required, params, redirect, render, sign_in, viewer,
+)
+from keitai.platform.web import sessions
+
+routes = RouteTable()
+
+#: The settings menu: (path, label).  Each feature's settings page is one line here.
+MENU = [
+    ("/settings/profile", "プロフィールと公開範囲"),
+    ("/settings/photo", "プロフィール写真"),
+    ("/settings/handset", "かんたんログイン（携帯電話の登録）"),
+    ("/settings/password", "パスワードの変更"),
+    ("/settings/mail", "メールアドレスの変更"),
+    ("/friends/groups", "友人グループ"),
+    ("/settings/blocks", "ブロックしたメンバー"),
+    ("/settings/footprints", "足あと"),
+    ("/settings/messages", "メッセージのお知らせメール"),
+    ("/settings/feed", "ブログの取り込み"),
+]
+
+
+@routes.get("/settings")
+@login_required
+def menu():
+    dev = current_device()
+    # Handset pages spell UI words in half-width katakana (fewer bytes on a 5 KB page).
+    entries = [(path, text.hankaku_kana(label) if dev.is_handset else label) for path, label in MENU]
+    return render("settings/index.html", menu=entries, docomo=dev.carrier == "docomo")
+
+
+# --- profile ----------------------------------------------------------------------------
+
+#: Handset pages edit one field each: the values it edits and the audiences it sets.
+FIELD_PAGES = {
+    "nickname": (("nickname",), ()),
+    "gender": (("gender",), ("gender",)),
+    "birthday": (("birthday",), ("birthday", "age")),
+    "prefecture": (("prefecture",), ("prefecture",)),
+    "hobbies": (("hobbies",), ("hobbies",)),
+    "about": (("about",), ("about",)),
+    "real_name": (("real_name",), ("real_name",)),
+    "photo": ((), ("photo",)),
+    "friends": ((), ("friends",)),
+}
+
+
+def _me() -> Member:
+    return Member.get_by_id(viewer().id)
+
+
+def _profile_page(values: dict, errors: list[str], field: str | None = None):
+    context = dict(values=values, errors=errors, prefectures=profiles.PREFECTURES, genders=messages.GENDERS,
+                   field_audiences=audience.FIELD_AUDIENCES, short_audiences=messages.AUDIENCES_SHORT)
+    if field:
+        fields, audiences = FIELD_PAGES[field]
+        return render("profiles/field.html", field=field, fields=fields, field_auds=audiences, **context)
+    return render("profiles/edit.html", **context)
+
+
+@routes.get("/settings/profile")
+@login_required
+def profile_page():
+    return _profile_page(profiles.edit_values(_me()), [])
+
+
+@routes.get("/settings/profile/<field>")
+@login_required
+def field_page(field):
+    if field not in FIELD_PAGES:
+        raise bottle.HTTPError(404)
+    return _profile_page(profiles.edit_values(_me()), [], field)
+
+
+@routes.post("/settings/profile")
+@login_required
+def save_profile():
+    form = params()
+    names = ["nickname", "gender", "prefecture", "hobbies", "about", "real_name", "birth_year", "birth_month", "birth_day"]
+    names += [f"aud_{name}" for name in profiles.FIELDS]
+    sent = {name: form.get(name) for name in names if form.get(name) is not None}
+    field = form.get("field")
+    field = field if field in FIELD_PAGES else None
+    errors = profiles.update(viewer().id, sent)
+    if errors:
+        values = profiles.edit_values(_me())
+        values.update(sent)
+        return _profile_page(values, errors, field)
+    redirect("/settings/profile", msg="saved")
+
+
+# --- profile photo ----------------------------------------------------------------------
+
+def _photo_page(errors: list[str]):
+    me = _me()
+    return render("profiles/photo.html", photo_id=me.photo_id, aud_photo=me.aud_photo, errors=errors,
+                  can_upload=photos.can_upload(current_device()), audiences=messages.AUDIENCES_SHORT)
+
+
+@routes.get("/settings/photo")
+@login_required
+def photo_page():
+    return _photo_page([])
+
+
+@routes.post("/settings/photo")
+@login_required
+def save_photo():
+    me = viewer()
+    if params().get("remove"):
+        profiles.remove_photo(me.id)
+        redirect("/settings/photo", msg="photo_removed")
+    if not photos.can_upload(current_device()):
+        return _photo_page([])  # the page says why this handset cannot send one
+    upload = files().get("photo")
+    if upload is None:
+        return _photo_page([messages.PHOTO_REQUIRED])
+    try:
+        prepared = photos.prepare(upload)
+    except photos.PhotoError as exc:
+        return _photo_page([exc.message])
+    profiles.set_photo(me.id, prepared)
+    redirect("/settings/photo", msg="photo_saved")
+
+
+# --- password ---------------------------------------------------------------------------
+
+@routes.get("/settings/password")
+@login_required
+def password_page():
+    return render("accounts/password.html", errors=[], minimum=signup.PASSWORD_MIN)
+
+
+@routes.post("/settings/password")
+@login_required
+def change_password():
+    me = viewer()
+    form = params()
+    errors = []
+    if not accounts.password_ok(me.id, form.get("current", "")[:1024]):
+        errors.append(messages.PASSWORD_WRONG)
+    else:
+        errors = signup.password_errors(form.get("password", ""), form.get("password2", ""))
+    if errors:
+        return render("accounts/password.html", errors=errors, minimum=signup.PASSWORD_MIN)
+    accounts.set_password(me.id, form.get("password"))
+    sessions.end_all(me.id)  # whoever knew the old password is signed out everywhere
+    sign_in(me.id)
+    redirect("/settings", msg="password_changed")
+
+
+# --- mail address -----------------------------------------------------------------------
+
+@routes.get("/settings/mail")
+@login_required
+def mail_page():
+    return render("signup/mail.html", errors=[], mail="", current=_me().mail)
+
+
+@routes.post("/settings/mail")
+@login_required
+def change_mail():
+    form = params()
+    new_mail = form.get("mail", "").strip()
+    errors = signup.request_mail_change(viewer().id, new_mail, form.get("password", "")[:1024], absolute(""))
+    if errors:
+        return render("signup/mail.html", errors=errors, mail=new_mail, current=_me().mail)
+    redirect("/settings", msg="mail_change_sent")
+
+
+# --- handset (かんたんログイン) ------------------------------------------------------------
+
+def _guid() -> str | None:
+    """docomo handsets send their subscriber id only to URLs with guid=ON."""
+    return "ON" if current_device().carrier == "docomo" else None
+
+
+def _handset_page(error: str | None = None):
+    dev = current_device()
+    reg = easylogin.registration(viewer().id)
+    can_register = dev.is_handset and dev.from_gateway and bool(dev.subscriber_id)
+    return render(
+        "accounts/handset.html", enabled=easylogin.enabled(), registration=reg, error=error,
+        can_register=can_register, this_one=easylogin.is_this_handset(reg, dev.carrier, dev.subscriber_id),
+        handset=dev.is_handset, docomo=dev.carrier == "docomo",
+    )
+
+
+@routes.get("/settings/handset")
+@login_required
+def handset_page():
+    return _handset_page()
+
+
+@routes.post("/settings/handset")
+@login_required
+def register_handset():
+    dev = current_device()
+    if not easylogin.enabled():
+        return _handset_page(messages.EASY_LOGIN_OFF)
+    if not (dev.is_handset and dev.from_gateway):
+        return _handset_page(messages.EASY_LOGIN_NOT_HANDSET)
+    if not dev.subscriber_id:
+        return _handset_page(messages.EASY_LOGIN_NO_ID)
+    easylogin.register(viewer().id, dev.carrier, dev.subscriber_id, dev.model)
+    redirect("/settings/handset", msg="handset_registered", guid=_guid())
+
+
+@routes.post("/settings/handset/delete")
+@login_required
+def remove_handset():
+    easylogin.unregister(viewer().id)
+    redirect("/settings/handset", msg="handset_removed", guid=_guid())
+
+
+# --- blocks -----------------------------------------------------------------------------
+
+@routes.get("/settings/blocks")
+@login_required
+def blocks_page():
+    return render("friends/blocks.html", blocked=blocks.blocked_by(viewer().id))
+
+
+@routes.post("/settings/blocks/<member_id:int>/delete")
+@login_required
+def unblock(member_id):
+    if not blocks.unblock(viewer().id, member_id):
+        raise bottle.HTTPError(404)
+    redirect("/settings/blocks", msg="unblocked")

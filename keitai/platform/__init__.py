@@ -1,0 +1,1 @@
+"""The platform: device, text, web, db, mail.  It knows no member, friend or diary."""

@@ -1,0 +1,1 @@
+"""The database: one connection binding for the process (SQLite or PostgreSQL) and migrations."""

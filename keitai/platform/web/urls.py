@@ -1,0 +1,116 @@
+"""The one place internal URLs are made.
+
+A handset without cookies keeps its session only because every link, form and
+redirect carries ``sid``; :func:`url`, :func:`form` and :func:`redirect` add it,
+so templates and views never write a session id (or a query string) by hand.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from urllib.parse import quote, urlencode
+
+import bottle
+from markupsafe import Markup, escape
+
+from keitai import config
+from keitai.config import PROJECT_ROOT
+
+SID = "sid"
+#: Stylesheets and images of the PC and smartphone pages (served by keitai/pages/static.py).
+STATIC_DIR = PROJECT_ROOT / "static"
+
+
+def _context():
+    env = bottle.request.environ
+    return env.get("keitai.url_sid"), env.get("keitai.device")
+
+
+def _quote(value, charset: str) -> str:
+    if not isinstance(value, str):
+        value = str(value)
+    return quote(value.encode(charset, "replace"), safe="")
+
+
+def url(path: str, /, _anchor: str | None = None, _session: bool = True, **query) -> str:
+    """``path`` with ``query`` (values in the device's charset) and the sid when needed.
+
+    ``None`` values are left out, so ``url('/feed', before=cursor)`` works for the first page.
+    ``_session=False`` leaves the sid out: for pages whose URL may reach another site.
+    """
+    env = bottle.request.environ
+    sid = env.get("keitai.url_sid") if _session else None
+    qs = ""
+    if query:
+        device = env.get("keitai.device")
+        charset = device.charset if device is not None else "utf-8"
+        qs = "&".join(f"{k}={_quote(v, charset)}" for k, v in query.items() if v is not None)
+    if sid:  # a live session's id: token_urlsafe, nothing to quote (a page has dozens of links)
+        qs = f"{qs}&{SID}={sid}" if qs else f"{SID}={sid}"
+    if qs:
+        path = f"{path}{'&' if '?' in path else '?'}{qs}"
+    if _anchor:
+        path += "#" + _anchor
+    return path
+
+
+@functools.lru_cache(maxsize=64)
+def static(name: str) -> str:
+    """The URL of a file in static/, with a hash of its content so browsers may keep it for long."""
+    digest = hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
+    return f"/static/{name}?v={digest}"
+
+
+def here() -> str:
+    """This GET request's path and query without sid (to come back to, or to show elsewhere)."""
+    request = bottle.request
+    if request.method != "GET":
+        return "/"
+    values = request.environ.get("keitai.input")
+    query = [(k, v) for k, v in values.allitems() if k not in (SID, "csrf", "guid")] if values else []
+    return request.path + ("?" + urlencode(query) if query else "")
+
+
+def absolute(path: str) -> str:
+    """An absolute URL for ``path`` (docomo handsets need absolute Location headers)."""
+    base = config.get().base_url.rstrip("/")
+    if not base:
+        parts = bottle.request.urlparts
+        base = f"{parts.scheme}://{parts.netloc}"
+    return base + path
+
+
+def redirect(path: str, /, _anchor: str | None = None, **query):
+    """Answer with 303 See Other to an internal page, keeping the session."""
+    response = bottle.HTTPResponse(status=303)
+    response.set_header("Location", absolute(url(path, _anchor, **query)))
+    response.set_header("Cache-Control", "no-store, private")  # the Location may carry a sid
+    # Headers set on the global response (a new cookie at sign-in) go along.
+    for name, value in bottle.response.headerlist:
+        if name.lower() == "set-cookie":
+            response.add_header(name, value)
+    raise response
+
+
+def form(action: str, method: str = "post", multipart: bool = False, **attrs) -> Markup:
+    """The opening ``<form>`` tag with the hidden fields this request needs.
+
+    POST forms carry the sid in the action URL (docomo sends ``guid`` only for
+    ids in the URL) and a CSRF token; GET forms drop the action's query string,
+    so the sid goes in a hidden field instead.
+    """
+    sid, _device = _context()
+    method = method.lower()
+    hidden = []
+    if method == "post":
+        target = url(action)
+        hidden.append(("csrf", bottle.request.environ.get("keitai.csrf", "")))
+    else:
+        target = action
+        if sid:
+            hidden.append((SID, sid))
+    extra = "".join(f' {k.rstrip("_")}="{escape(v)}"' for k, v in attrs.items())
+    enctype = ' enctype="multipart/form-data"' if multipart else ""
+    tag = f'<form action="{escape(target)}" method="{method}"{enctype}{extra}>'
+    fields = "".join(f'<input type="hidden" name="{k}" value="{escape(v)}">' for k, v in hidden)
+    return Markup(tag + fields)

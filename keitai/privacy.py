@@ -1,0 +1,186 @@
+"""The audience rule: may viewer V see item I of owner O?
+
+Every page, list, feed, search result, count and photo URL goes through
+:func:`may_see` (one item) or :func:`visible_clause` (lists, in SQL); they are
+the same rule written twice, and tests hold them to each other.
+
+Audiences: ``everyone`` (every signed-in member), ``friends_of_friends``,
+``friends``, ``group`` (a friend list of the owner's), ``private`` (only the
+owner).  A block either way hides everything; a signed-out visitor sees nothing.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from keitai.platform.db.connection import fetchone
+
+EVERYONE = "everyone"
+FRIENDS_OF_FRIENDS = "friends_of_friends"
+FRIENDS = "friends"
+GROUP = "group"
+PRIVATE = "private"
+
+#: For diaries and other writing.
+ITEM_AUDIENCES = (EVERYONE, FRIENDS_OF_FRIENDS, FRIENDS, GROUP, PRIVATE)
+#: For profile fields (no groups there).
+FIELD_AUDIENCES = (EVERYONE, FRIENDS_OF_FRIENDS, FRIENDS, PRIVATE)
+
+
+class Relation(NamedTuple):
+    """How a viewer stands to an owner; ``viewer_id`` None is a signed-out visitor."""
+
+    viewer_id: int | None
+    owner_id: int
+    is_self: bool
+    is_friend: bool
+    is_friend_of_friend: bool  # not a friend, but sharing one
+    blocked: bool  # either has blocked the other
+
+    @property
+    def name(self) -> str:
+        if self.is_self:
+            return "self"
+        if self.viewer_id is None:
+            return "visitor"
+        if self.blocked:
+            return "blocked"
+        if self.is_friend:
+            return "friend"
+        if self.is_friend_of_friend:
+            return "friend_of_friend"
+        return "stranger"
+
+
+# The three facts the rule needs, as columns any query can select (the profile page reads
+# them with the member in one query).  The shared-friend probe walks the viewer's friends
+# and looks each up among the owner's: the most viewed members have thousands of friends.
+RELATION_COLUMNS = (
+    "EXISTS(SELECT 1 FROM blocks WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)),"
+    " EXISTS(SELECT 1 FROM friendships WHERE member_id = ? AND friend_id = ?),"
+    " EXISTS(SELECT 1 FROM friendships a JOIN friendships b ON b.member_id = ? AND b.friend_id = a.friend_id"
+    " WHERE a.member_id = ?)"
+)
+_RELATION = "SELECT " + RELATION_COLUMNS
+
+
+def relation_params(viewer_id: int, owner_id: int) -> tuple:
+    """The parameters of :data:`RELATION_COLUMNS`, in order."""
+    v, o = viewer_id, owner_id
+    return (v, o, o, v, o, v, o, v)
+
+
+def relation_from(viewer_id: int | None, owner_id: int, blocked, friend, shared) -> Relation:
+    """The Relation from the three columns (or for a visitor or oneself, whatever they say)."""
+    if viewer_id is None:
+        return Relation(None, owner_id, False, False, False, False)
+    if viewer_id == owner_id:
+        return Relation(viewer_id, owner_id, True, False, False, False)
+    return Relation(viewer_id, owner_id, False, bool(friend), bool(shared) and not friend, bool(blocked))
+
+
+def relation(viewer_id: int | None, owner_id: int) -> Relation:
+    """One query for everything the rule needs to know about two members."""
+    if viewer_id is None or viewer_id == owner_id:
+        return relation_from(viewer_id, owner_id, False, False, False)
+    return relation_from(viewer_id, owner_id, *fetchone(_RELATION, relation_params(viewer_id, owner_id)))
+
+
+def blocked_between(a: int, b: int) -> bool:
+    """Has either member blocked the other?"""
+    return fetchone(
+        "SELECT 1 FROM blocks WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)",
+        (a, b, b, a),
+    ) is not None
+
+
+def in_group(group_id: int | None, viewer_id: int, owner_id: int | None = None) -> bool:
+    """Is the viewer in this group (and, given ``owner_id``, is the group that owner's)?"""
+    if group_id is None:
+        return False
+    if owner_id is None:
+        return fetchone(
+            "SELECT 1 FROM friend_group_members WHERE group_id = ? AND member_id = ?", (group_id, viewer_id)
+        ) is not None
+    return fetchone(
+        "SELECT 1 FROM friend_group_members gm JOIN friend_groups g ON g.id = gm.group_id"
+        " WHERE gm.group_id = ? AND gm.member_id = ? AND g.owner_id = ?",
+        (group_id, viewer_id, owner_id),
+    ) is not None
+
+
+def may_see(rel: Relation, audience: str, group_id: int | None = None) -> bool:
+    """The rule, for one item whose owner and viewer stand as ``rel`` says."""
+    if rel.is_self:
+        return True
+    if rel.viewer_id is None or rel.blocked:
+        return False
+    if audience == EVERYONE:
+        return True
+    if audience == FRIENDS_OF_FRIENDS:
+        return rel.is_friend or rel.is_friend_of_friend
+    if audience == FRIENDS:
+        return rel.is_friend
+    if audience == GROUP:
+        # A group is a list of the owner's friends: leaving the friendship leaves the group's
+        # audience, and someone else's group never opens the owner's writing.
+        return rel.is_friend and in_group(group_id, rel.viewer_id, rel.owner_id)
+    return False  # private, or anything unknown
+
+
+def can_see(viewer_id: int | None, owner_id: int, audience: str, group_id: int | None = None) -> bool:
+    return may_see(relation(viewer_id, owner_id), audience, group_id)
+
+
+def visible_clause(viewer_id: int | None, owner: str, audience: str, group: str | None = None) -> tuple[str, tuple]:
+    """The rule as an SQL condition over columns named ``owner``/``audience``/``group``.
+
+    Returns ``(sql, params)`` with ``?`` placeholders, to AND into a list query.
+    """
+    if viewer_id is None:
+        return "1 = 0", ()
+    v = viewer_id
+    friend = f"EXISTS(SELECT 1 FROM friendships fa WHERE fa.member_id = {owner} AND fa.friend_id = ?)"
+    shared = (
+        f"EXISTS(SELECT 1 FROM friendships fo JOIN friendships fv ON fv.member_id = ? AND fv.friend_id = fo.friend_id"
+        f" WHERE fo.member_id = {owner})"
+    )
+    blocked = (
+        f"EXISTS(SELECT 1 FROM blocks bl WHERE (bl.blocker_id = {owner} AND bl.blocked_id = ?)"
+        f" OR (bl.blocker_id = ? AND bl.blocked_id = {owner}))"
+    )
+    group_rule = "1 = 0"
+    group_params: tuple = ()
+    if group is not None:
+        group_rule = (
+            f"({audience} = 'group' AND {friend} AND EXISTS(SELECT 1 FROM friend_group_members gm"
+            f" JOIN friend_groups gg ON gg.id = gm.group_id"
+            f" WHERE gm.group_id = {group} AND gm.member_id = ? AND gg.owner_id = {owner}))"
+        )
+        group_params = (v, v)
+    sql = (
+        f"({owner} = ? OR (NOT {blocked} AND ("
+        f"{audience} = 'everyone'"
+        f" OR ({audience} = 'friends' AND {friend})"
+        f" OR ({audience} = 'friends_of_friends' AND ({friend} OR {shared}))"
+        f" OR {group_rule})))"
+    )
+    return sql, (v, v, v, v, v, v) + group_params
+
+
+def not_blocked_sql(member: str) -> str:
+    """SQL condition (two ``?`` for the viewer's id): no block either way with column ``member``."""
+    return (
+        f"NOT EXISTS(SELECT 1 FROM blocks nb WHERE (nb.blocker_id = ? AND nb.blocked_id = {member})"
+        f" OR (nb.blocker_id = {member} AND nb.blocked_id = ?))"
+    )
+
+
+def not_blocked_clause(viewer_id: int | None, member: str) -> tuple[str, tuple]:
+    """SQL condition: no block either way between the viewer and the member in column ``member``.
+
+    For lists of members (friend lists, search results, footprints, members of a community):
+    AND it into the query so blocked members never appear to each other.
+    """
+    if viewer_id is None:
+        return "1 = 1", ()
+    return not_blocked_sql(member), (viewer_id, viewer_id)

@@ -1,0 +1,48 @@
+"""``/search``: members, communities and diary entries, by text or kana/romaji reading, in tabs."""
+from keitai.search import rules as search
+from keitai.platform.web import RouteTable, current_device, login_required, params, render, viewer, int_param
+
+routes = RouteTable()
+
+#: Where a result of each kind leads.
+PATHS = {search.MEMBER: "/member/%d", search.COMMUNITY: "/community/%d", search.DIARY: "/diary/%d"}
+PER_PAGE = 10
+
+
+@routes.get("/search")
+@login_required
+def search_page():
+    form = params()
+    query = form.get("q", "")
+    kind = form.get("kind", "")
+    me = viewer().id
+    error, hits, counts = None, [], {}
+    try:
+        found = search.check_query(query)
+    except search.QueryError as exc:
+        error, found = str(exc), []
+    if found:
+        kind, hits, counts = _tabs(me, query, kind, int_param("before"),
+                                   30 if current_device().is_handset else 80)
+    elif kind not in search.KINDS:
+        kind = search.KINDS[0]
+    return render("search/index.html", q=query, kind=kind, kinds=search.KINDS, hits=hits, counts=counts,
+                  searched=bool(found), error=error, paths=PATHS, per_page=PER_PAGE,
+                  count_limit=search.COUNT_LIMIT, max_query=search.MAX_QUERY)
+
+
+def _tabs(me: int, query: str, kind: str, before: int | None, snippet_chars: int) -> tuple[str, list, dict]:
+    """(the tab shown, its page of hits, every tab's count).  Without a tab asked for (from
+    the home page), the first tab with something in it.  The shown tab's page and count
+    come from one search; the other tabs are counted."""
+    counts: dict[str, int] = {}
+    hits: list = []
+    for k in search.KINDS:
+        choosing = kind not in search.KINDS and not any(counts.values())
+        if k == kind or choosing:
+            hits, counts[k] = search.search(me, k, query, before=before, limit=PER_PAGE, snippet_chars=snippet_chars)
+            if choosing and counts[k]:
+                kind = k
+        else:
+            counts[k] = search.count(me, k, query)
+    return (kind if kind in search.KINDS else search.KINDS[0]), hits, counts

@@ -1,0 +1,156 @@
+"""Invitations: a member (or the operator, from ``run.py invite``) invites someone by mail.
+
+Each invitation has one random token, mailed as ``/join/<token>``; only its SHA-256
+is stored.  A token works once, for 14 days, unless its inviter cancels it.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+
+from keitai.platform import mail
+from keitai import words as messages
+from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
+from keitai.models.signup import Invitation
+
+from keitai.accounts import rules as accounts
+from keitai.signup import addresses as mobile_mail
+
+log = logging.getLogger("keitai.invitations")
+
+INVITATION_DAYS = 14
+#: A member may send this many invitations per 24 hours (the operator is not limited) ...
+DAILY_LIMIT = 10
+#: ... and have this many waiting for an answer.
+PENDING_LIMIT = 30
+MESSAGE_LIMIT = 500
+
+
+class InviteError(Exception):
+    """An invitation that was not made; the message says why, in Japanese."""
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+@dataclass(frozen=True)
+class PendingInvitation:
+    id: int
+    mail: str
+    message: str
+    created_at: int
+    expires_at: int
+
+
+def invite(inviter_id: int | None, address: str, message: str = "") -> tuple[Invitation, str]:
+    """Record an invitation and return it with its token (to be mailed; never stored)."""
+    address = accounts.normalize_mail(address)
+    message = message.strip()
+    error = mobile_mail.address_error(address)
+    if error:
+        raise InviteError(error)
+    if len(message) > MESSAGE_LIMIT:
+        raise InviteError(messages.FIELD_TOO_LONG.format(limit=MESSAGE_LIMIT))
+    if scalar("SELECT 1 FROM members WHERE mail = ? AND status <> 'pending'", (address,)):
+        raise InviteError(messages.INVITE_ALREADY_MEMBER)
+    t = now()
+    live = "used_at IS NULL AND cancelled_at IS NULL AND expires_at > ?"
+    if inviter_id is not None:
+        if scalar(f"SELECT 1 FROM invitations WHERE inviter_id = ? AND mail = ? AND {live}", (inviter_id, address, t)):
+            raise InviteError(messages.INVITE_PENDING)
+        if scalar("SELECT COUNT(*) FROM invitations WHERE inviter_id = ? AND created_at > ?", (inviter_id, t - 86400)) >= DAILY_LIMIT:
+            raise InviteError(messages.INVITE_DAILY_LIMIT.format(limit=DAILY_LIMIT))
+        if scalar(f"SELECT COUNT(*) FROM invitations WHERE inviter_id = ? AND {live}", (inviter_id, t)) >= PENDING_LIMIT:
+            raise InviteError(messages.INVITE_PENDING_LIMIT.format(limit=PENDING_LIMIT))
+    token = new_token()
+    with db.atomic():
+        invitation = Invitation.create(
+            inviter=inviter_id, mail=address, message=message, token_hash=token_hash(token),
+            created_at=t, expires_at=t + INVITATION_DAYS * 86400,
+        )
+    return invitation, token
+
+
+def join_link(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/join/{token}"
+
+
+def send_invitation(invitation: Invitation, token: str, base_url: str) -> str | None:
+    """Mail the invitation; returns the outbox path when there is no SMTP server."""
+    inviter = "keitai"
+    if invitation.inviter_id is not None:
+        inviter = scalar("SELECT nickname FROM members WHERE id = ?", (invitation.inviter_id,)) or inviter
+    note = f"「{invitation.message}」\n" if invitation.message else ""
+    body = messages.MAIL_INVITATION_BODY.format(
+        inviter=inviter, message=note, days=INVITATION_DAYS, link=join_link(base_url, token),
+    )
+    return mail.send(invitation.mail, messages.MAIL_INVITATION_SUBJECT.format(inviter=inviter), body)
+
+
+def invite_and_send(inviter_id: int | None, address: str, message: str, base_url: str) -> tuple[Invitation, str]:
+    """Make an invitation and mail it (returning it and its token); if the mail cannot go out, nothing is kept."""
+    invitation, token = invite(inviter_id, address, message)
+    try:
+        send_invitation(invitation, token, base_url)
+    except Exception:
+        log.exception("invitation mail to %s failed", invitation.mail)
+        execute("DELETE FROM invitations WHERE id = ?", (invitation.id,))
+        raise InviteError(messages.MAIL_SEND_FAILED) from None
+    return invitation, token
+
+
+def pending(inviter_id: int) -> list[PendingInvitation]:
+    """Invitations of this member still waiting for an answer, newest first."""
+    rows = fetchall(
+        "SELECT id, mail, message, created_at, expires_at FROM invitations"
+        " WHERE inviter_id = ? AND used_at IS NULL AND cancelled_at IS NULL AND expires_at > ?"
+        " ORDER BY created_at DESC, id DESC",
+        (inviter_id, now()),
+    )
+    return [PendingInvitation(*row) for row in rows]
+
+
+def cancel(inviter_id: int, invitation_id: int) -> bool:
+    """Cancel one's own unused invitation; its token stops working at once."""
+    return execute(
+        "UPDATE invitations SET cancelled_at = ? WHERE id = ? AND inviter_id = ? AND used_at IS NULL AND cancelled_at IS NULL",
+        (now(), invitation_id, inviter_id),
+    ).rowcount == 1
+
+
+def check(token: str) -> tuple[Invitation | None, str | None]:
+    """The invitation for ``token`` if it can still be used, else None and why not."""
+    if not token or len(token) > 128:
+        return None, messages.INVITATION_UNKNOWN
+    invitation = Invitation.get_or_none(Invitation.token_hash == token_hash(token))
+    if invitation is None:
+        return None, messages.INVITATION_UNKNOWN
+    if invitation.used_at is not None:
+        return None, messages.INVITATION_USED
+    if invitation.cancelled_at is not None:
+        return None, messages.INVITATION_CANCELLED
+    if invitation.expires_at <= now():
+        return None, messages.INVITATION_EXPIRED
+    return invitation, None
+
+
+def use(invitation_id: int, member_id: int) -> bool:
+    """Mark the invitation used by ``member_id``; False if another request used it first."""
+    return execute(
+        "UPDATE invitations SET used_at = ?, used_by = ?"
+        " WHERE id = ? AND used_at IS NULL AND cancelled_at IS NULL AND expires_at > ?",
+        (now(), member_id, invitation_id, now()),
+    ).rowcount == 1
+
+
+def inviter_of(member_id: int) -> int | None:
+    """Who invited this member (None for the operator's invitations and open sign-up)."""
+    row = fetchone("SELECT inviter_id FROM invitations WHERE used_by = ? ORDER BY used_at LIMIT 1", (member_id,))
+    return row[0] if row else None

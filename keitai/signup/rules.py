@@ -1,0 +1,251 @@
+"""Sign-up and mail verification: join by invitation (or openly, when the operator allows),
+prove a mobile mail address, change it later.
+
+A new member is ``pending`` until they open the link mailed to their address; only then
+can they sign in, and only then do they and their inviter become friends.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import peewee
+
+from keitai import config
+from keitai.platform import mail
+from keitai import words as messages
+from keitai.platform.db.connection import db, execute, fetchone, now, scalar
+from keitai.models.members import Member
+from keitai.models.signup import MailToken
+
+from keitai.accounts import rules as accounts
+from keitai import privacy as audience
+from keitai.friends import rules as friends
+from keitai.signup import invitations
+from keitai.signup import addresses as mobile_mail
+from keitai.search import rules as search
+from keitai.admin import site
+from keitai.profiles.rules import clean_text, parse_birthday
+
+log = logging.getLogger("keitai.signup")
+
+SIGNUP_HOURS = 72
+MAIL_CHANGE_HOURS = 24
+#: A pending member's sign-in sends a fresh verification mail at most this often.
+RESEND_AFTER = 10 * 60
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+
+SIGNUP = "signup"
+MAIL_CHANGE = "mail_change"
+
+
+class SignupError(Exception):
+    """Sign-up refused; ``errors`` are the Japanese messages to show, nothing was stored."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def open_signup() -> bool:
+    """May people join without an invitation?  (The operator's site switch.)"""
+    return not site.get_bool("invitation_only", config.get().invitation_only)
+
+
+def password_errors(password: str, again: str) -> list[str]:
+    if len(password) < PASSWORD_MIN:
+        return [messages.PASSWORD_TOO_SHORT.format(min=PASSWORD_MIN)]
+    if len(password) > PASSWORD_MAX:
+        return [messages.FIELD_NAMES["password"] + ": " + messages.FIELD_TOO_LONG.format(limit=PASSWORD_MAX)]
+    if password != again:
+        return [messages.PASSWORD_MISMATCH]
+    return []
+
+
+@dataclass
+class SignupForm:
+    """What a new member typed; everything but the passwords goes back into the form on errors."""
+
+    nickname: str = ""
+    mail: str = ""
+    password: str = ""
+    password2: str = ""
+    birth_year: str = ""
+    birth_month: str = ""
+    birth_day: str = ""
+    real_name: str = ""
+
+
+def validate(form: SignupForm) -> tuple[dict, list[str]]:
+    """Cleaned values for a new member, and every problem with the form."""
+    errors: list[str] = []
+    values: dict = {}
+    values["nickname"] = clean_text("nickname", form.nickname, errors)
+    if not values["nickname"] and not errors:
+        errors.append(messages.NICKNAME_REQUIRED)
+    address = accounts.normalize_mail(form.mail)
+    error = mobile_mail.mobile_mail_error(address)
+    if error:
+        errors.append(error)
+    values["mail"] = address
+    errors += password_errors(form.password, form.password2)
+    birthday, error = parse_birthday(form.birth_year, form.birth_month, form.birth_day)
+    if error:
+        errors.append(error)
+    values["birthday"] = birthday.isoformat() if birthday else ""
+    values["real_name"] = clean_text("real_name", form.real_name, errors)
+    return values, errors
+
+
+def _release_stale_pending(address: str) -> None:
+    """A never-verified account whose link has expired does not keep holding its address."""
+    row = fetchone("SELECT id FROM members WHERE mail = ? AND status = 'pending'", (address,))
+    if row and not scalar(
+        "SELECT 1 FROM mail_tokens WHERE member_id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
+        (row[0], SIGNUP, now()),
+    ):
+        execute("DELETE FROM members WHERE id = ?", (row[0],))
+
+
+def join(form: SignupForm, token: str | None, base_url: str) -> tuple[Member, bool]:
+    """Create a pending member from an invitation (or openly) and mail the verification link.
+
+    Returns the member and whether the mail went out.  Raises SignupError, having
+    changed nothing, when the form or the invitation is not good.
+    """
+    invitation = None
+    if token is not None:
+        invitation, problem = invitations.check(token)
+        if problem:
+            raise SignupError([problem])
+    elif not open_signup():
+        raise SignupError([messages.INVITATION_ONLY])
+    values, errors = validate(form)
+    if errors:
+        raise SignupError(errors)
+    try:
+        with db.atomic():
+            _release_stale_pending(values["mail"])
+            if scalar("SELECT 1 FROM members WHERE mail = ?", (values["mail"],)):
+                raise SignupError([messages.MAIL_TAKEN])
+            member = accounts.create_member(
+                values["nickname"], values["mail"], form.password, values["birthday"], real_name=values["real_name"],
+            )
+            if invitation is not None and not invitations.use(invitation.id, member.id):
+                raise SignupError([invitations.check(token)[1] or messages.INVITATION_USED])
+            token_text = _new_mail_token(member.id, SIGNUP, member.mail, SIGNUP_HOURS)
+    except peewee.IntegrityError:  # the same address joined in a parallel request
+        raise SignupError([messages.MAIL_TAKEN]) from None
+    return member, _send_verification(member.nickname, member.mail, token_text, base_url, SIGNUP)
+
+
+def _new_mail_token(member_id: int, purpose: str, address: str, hours: int) -> str:
+    token = invitations.new_token()
+    t = now()
+    MailToken.create(
+        member=member_id, purpose=purpose, mail=address, token_hash=invitations.token_hash(token),
+        created_at=t, expires_at=t + hours * 3600,
+    )
+    return token
+
+
+def verify_link(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/verify/{token}"
+
+
+def _send_verification(nickname: str, address: str, token: str, base_url: str, purpose: str) -> bool:
+    if purpose == SIGNUP:
+        subject, body, hours = messages.MAIL_VERIFY_SUBJECT, messages.MAIL_VERIFY_BODY, SIGNUP_HOURS
+    else:
+        subject, body, hours = messages.MAIL_CHANGE_SUBJECT, messages.MAIL_CHANGE_BODY, MAIL_CHANGE_HOURS
+    try:
+        mail.send(address, subject, body.format(nickname=nickname, hours=hours, link=verify_link(base_url, token)))
+        return True
+    except Exception:
+        # The member can sign in later to get a fresh link; the sign-up itself stands.
+        log.exception("verification mail to %s failed", address)
+        return False
+
+
+def resend_signup(member_id: int, base_url: str) -> bool:
+    """Send a pending member a fresh link, unless one went out in the last few minutes."""
+    row = fetchone("SELECT nickname, mail, status FROM members WHERE id = ?", (member_id,))
+    if row is None or row[2] != "pending":
+        return False
+    t = now()
+    if scalar("SELECT 1 FROM mail_tokens WHERE member_id = ? AND purpose = ? AND created_at > ? AND expires_at > ?"
+              " AND used_at IS NULL", (member_id, SIGNUP, t - RESEND_AFTER, t)):
+        return False
+    token = _new_mail_token(member_id, SIGNUP, row[1], SIGNUP_HOURS)
+    return _send_verification(row[0], row[1], token, base_url, SIGNUP)
+
+
+@dataclass(frozen=True)
+class Verified:
+    ok: bool
+    message: str
+    purpose: str | None = None
+    member_id: int | None = None
+    mail: str | None = None
+
+
+def verify(token: str) -> Verified:
+    """Use a mailed link: activate the account (and befriend the inviter), or move the address."""
+    if not token or len(token) > 128:
+        return Verified(False, messages.VERIFY_UNKNOWN)
+    row = fetchone(
+        "SELECT id, member_id, purpose, mail, expires_at, used_at FROM mail_tokens WHERE token_hash = ?",
+        (invitations.token_hash(token),),
+    )
+    if row is None:
+        return Verified(False, messages.VERIFY_UNKNOWN)
+    token_id, member_id, purpose, address, expires_at, used_at = row
+    if used_at is not None:
+        return Verified(False, messages.VERIFY_USED, purpose, member_id)
+    if expires_at <= now():
+        return Verified(False, messages.VERIFY_EXPIRED, purpose, member_id)
+    with db.atomic():
+        if purpose == MAIL_CHANGE and scalar("SELECT 1 FROM members WHERE mail = ? AND id <> ?", (address, member_id)):
+            return Verified(False, messages.VERIFY_MAIL_TAKEN, purpose, member_id)
+        claimed = execute("UPDATE mail_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL", (now(), token_id)).rowcount
+        if not claimed:
+            return Verified(False, messages.VERIFY_USED, purpose, member_id)
+        if purpose == SIGNUP:
+            activated = execute(
+                "UPDATE members SET status = 'active' WHERE id = ? AND status = 'pending'", (member_id,)
+            ).rowcount
+            search.index_member(member_id)  # findable from now on
+            inviter = invitations.inviter_of(member_id)
+            if activated and inviter is not None and _active(inviter) and not audience.blocked_between(inviter, member_id):
+                friends.befriend(inviter, member_id)  # the inviter vouched for them: mixi made them friends
+            return Verified(True, messages.VERIFY_DONE, purpose, member_id, address)
+        execute("UPDATE members SET mail = ? WHERE id = ?", (address, member_id))
+        return Verified(True, messages.VERIFY_MAIL_CHANGED, purpose, member_id, address)
+
+
+def _active(member_id: int) -> bool:
+    return scalar("SELECT 1 FROM members WHERE id = ? AND status = 'active'", (member_id,)) is not None
+
+
+def request_mail_change(member_id: int, new_mail: str, password: str, base_url: str) -> list[str]:
+    """Mail a link to the new address (the change happens when it is opened); errors if refused."""
+    address = accounts.normalize_mail(new_mail)
+    error = mobile_mail.mobile_mail_error(address)
+    if error:
+        return [error]
+    if not accounts.password_ok(member_id, password):
+        return [messages.PASSWORD_WRONG]
+    if scalar("SELECT 1 FROM members WHERE mail = ?", (address,)):
+        return [messages.MAIL_TAKEN]
+    nickname, old = fetchone("SELECT nickname, mail FROM members WHERE id = ?", (member_id,))
+    with db.atomic():
+        token = _new_mail_token(member_id, MAIL_CHANGE, address, MAIL_CHANGE_HOURS)
+    if not _send_verification(nickname, address, token, base_url, MAIL_CHANGE):
+        execute("DELETE FROM mail_tokens WHERE token_hash = ?", (invitations.token_hash(token),))
+        return [messages.MAIL_SEND_FAILED]
+    try:
+        mail.send(old, messages.MAIL_CHANGE_NOTICE_SUBJECT, messages.MAIL_CHANGE_NOTICE_BODY.format(nickname=nickname))
+    except Exception:
+        log.exception("mail-change notice to the old address failed")
+    return []

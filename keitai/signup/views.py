@@ -1,0 +1,100 @@
+"""Joining: ``/invite`` (members invite by mail), ``/join/<token>`` (sign-up from an invitation),
+``/join`` (open sign-up, when the operator allows it), ``/verify/<token>`` (the mailed link)."""
+import bottle
+
+from keitai import words as messages
+from keitai.signup import invitations
+from keitai.signup import addresses as mobile_mail
+from keitai.signup import rules as signup
+from keitai.platform.web import RouteTable, absolute, login_required, params, redirect, render, viewer
+
+routes = RouteTable()
+
+
+@routes.get("/invite")
+@login_required
+def invite_page():
+    return render("signup/invite.html", pending=invitations.pending(viewer().id), errors=[], mail="", message="",
+                  days=invitations.INVITATION_DAYS)
+
+
+@routes.post("/invite")
+@login_required
+def invite():
+    form = params()
+    mail, message = form.get("mail", "").strip(), form.get("message", "")
+    try:
+        invitations.invite_and_send(viewer().id, mail, message, absolute(""))
+    except invitations.InviteError as exc:
+        return render("signup/invite.html", pending=invitations.pending(viewer().id), errors=[str(exc)], mail=mail,
+                      message=message, days=invitations.INVITATION_DAYS)
+    redirect("/invite", msg="invited")
+
+
+@routes.post("/invite/<invitation_id:int>/cancel")
+@login_required
+def cancel_invitation(invitation_id):
+    if not invitations.cancel(viewer().id, invitation_id):
+        raise bottle.HTTPError(404)
+    redirect("/invite", msg="invite_cancelled")
+
+
+def _form_from_request() -> signup.SignupForm:
+    form = params()
+    return signup.SignupForm(**{name: form.get(name, "") for name in signup.SignupForm.__dataclass_fields__})
+
+
+def _refused(problem: str):
+    """The page for an invitation that cannot be used: says why, changes nothing."""
+    bottle.response.status = 404 if problem == messages.INVITATION_UNKNOWN else 410
+    return render("signup/join.html", problem=problem, token=None, entry=signup.SignupForm(), errors=[])
+
+
+@routes.get("/join/<token>")
+def join_form(token):
+    invitation, problem = invitations.check(token)
+    if problem:
+        return _refused(problem)
+    # Prefill the invited address when it is a handset's (it usually is).
+    prefill = invitation.mail if mobile_mail.carrier_of(invitation.mail) else ""
+    return render("signup/join.html", problem=None, token=token, entry=signup.SignupForm(mail=prefill), errors=[])
+
+
+@routes.get("/join")
+def open_join_form():
+    if not signup.open_signup():
+        return render("signup/join.html", problem=messages.INVITATION_ONLY, token=None, entry=signup.SignupForm(), errors=[])
+    return render("signup/join.html", problem=None, token=None, entry=signup.SignupForm(), errors=[])
+
+
+def _join(token):
+    form = _form_from_request()
+    try:
+        member, mail_sent = signup.join(form, token, absolute(""))
+    except signup.SignupError as exc:
+        if token is not None and invitations.check(token)[1]:
+            return _refused(exc.errors[0])
+        if token is None and not signup.open_signup():
+            return render("signup/join.html", problem=messages.INVITATION_ONLY, token=None, entry=signup.SignupForm(), errors=[])
+        form.password = form.password2 = ""  # never sent back into a page
+        return render("signup/join.html", problem=None, token=token, entry=form, errors=exc.errors)
+    return render("signup/join_sent.html", mail=member.mail, mail_sent=mail_sent, hours=signup.SIGNUP_HOURS)
+
+
+@routes.post("/join/<token>")
+def join(token):
+    return _join(token)
+
+
+@routes.post("/join")
+def open_join():
+    return _join(None)
+
+
+@routes.get("/verify/<token>")
+def verify(token):
+    result = signup.verify(token)
+    if not result.ok:
+        bottle.response.status = 404 if result.message == messages.VERIFY_UNKNOWN else 410
+    welcome = "/?msg=welcome" if result.ok and result.purpose == signup.SIGNUP else "/"
+    return render("signup/verify.html", result=result, next=welcome, mail=result.mail or "")

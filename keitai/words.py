@@ -1,0 +1,333 @@
+"""Words the code says to members (templates hold the rest), in Japanese.
+
+Kept in one module so another language can be added later.
+"""
+
+# Error pages, by HTTP status.
+ERRORS = {
+    400: "送信された内容を読み取れませんでした。文字化けしている可能性があります。もう一度入力してください。",
+    403: "このページを見る権限がありません。",
+    404: "ページが見つかりません。削除されたか、公開範囲の外にあります。",
+    405: "この操作はできません。",
+    413: "送信された内容が大きすぎます。",
+    429: "操作が多すぎます。しばらく待ってからもう一度お試しください。",
+    500: "エラーが発生しました。時間をおいてもう一度お試しください。",
+}
+BAD_ENCODING = "送信された文字を読み取れませんでした（文字コードが正しくありません）。何も保存していません。もう一度入力してください。"
+BAD_CSRF = "フォームの有効期限が切れたか、正しくない送信です。何も保存していません。もう一度ページを開いてからやり直してください。"
+FIELD_TOO_LONG = "入力が長すぎます（{limit}文字まで）。"
+LOGIN_REQUIRED = "ログインしてください。"
+LOGIN_FAILED = "メールアドレスまたはパスワードが違います。"
+ADMIN_ONLY = "このページは管理者だけが使えます。"
+ADMIN_REASON_REQUIRED = "停止の理由を書いてください（会員とのやりとりや他の管理者のために残ります）。"
+ADMIN_NOT_YOURSELF = "自分自身は停止できません。"
+ADMIN_ALREADY_SUSPENDED = "この会員はすでに停止されています。"
+ADMIN_NOT_SUSPENDED = "この会員は停止されていません。"
+HANDSET_VIEW_BAD_PATH = "このサイトのページのアドレス（/ で始まるもの）を入れてください。"
+HANDSET_VIEW_ON_PC = "この機能はPCかスマートフォンでお使いください。"
+SEARCH_TOO_LONG = "検索語が長すぎます（{limit}文字まで）。"
+SEARCH_TOO_MANY_WORDS = "検索語は{limit}つまでにしてください。"
+SESSION_ENDED = "ログインの有効期限が切れました。もう一度ログインしてください。"
+CHOOSE_ONE = "どれかひとつを選んでください。"
+FIELD_TOO_LONG_NAMED = "{field}が長すぎます（{limit}文字まで）。"
+
+# One-line notices shown after a redirect (?msg=code), so they work without cookies.
+NOTICES = {
+    "saved": "保存しました。",
+    "deleted": "削除しました。",
+    "sent": "送信しました。",
+    "logged_out": "ログアウトしました。",
+    "welcome": "ようこそ！",
+    "message_sent": "メッセージを送信しました。",
+    "message_deleted": "メッセージを削除しました。",
+    "introduction_saved": "紹介文を送りました。相手が承認すると、プロフィールに表示されます。",
+    "introduction_approved": "紹介文を承認しました。プロフィールに表示されます。",
+    "introduction_removed": "紹介文を削除しました。",
+    "posted": "日記を書きました。",
+    "commented": "コメントを書きました。",
+    "feed_saved": "ブログの設定を保存しました。次の取り込みで日記になります。",
+    "feed_removed": "ブログの取り込みをやめました。取り込んだ日記はそのまま残ります。",
+    "invited": "招待メールを送りました。",
+    "invite_cancelled": "招待を取り消しました。",
+    "requested": "友人申請を送りました。相手が承認すると友人になります。",
+    "request_cancelled": "友人申請を取り消しました。",
+    "accepted": "友人になりました。",
+    "declined": "友人申請をお断りしました。",
+    "unfriended": "友人から外しました。",
+    "blocked": "ブロックしました。お互いのページや書き込みは見えなくなります。",
+    "unblocked": "ブロックを解除しました。",
+    "handset_registered": "この携帯電話をかんたんログインに登録しました。",
+    "handset_removed": "かんたんログインの登録を解除しました。",
+    "password_changed": "パスワードを変更しました。ほかの端末はログアウトしました。",
+    "mail_change_sent": "新しいアドレスに確認メールを送りました。メールのURLを開くと変更が完了します。",
+    "group_created": "グループを作りました。",
+    "group_deleted": "グループを削除しました。",
+    "suspended": "会員を停止しました。その会員のログインはすべて終了しました。",
+    "unsuspended": "会員の停止を解除しました。",
+}
+
+AUDIENCES = {
+    "everyone": "全体に公開",
+    "friends_of_friends": "友人の友人まで公開",
+    "friends": "友人まで公開",
+    "group": "グループに公開",
+    "private": "非公開（自分のみ）",
+}
+
+# Messages.
+MESSAGE_NO_SUBJECT = "（件名なし）"
+MESSAGE_BODY_EMPTY = "本文を入力してください。"
+MESSAGE_CANNOT_SEND = "この相手にはメッセージを送れません。"
+MESSAGE_DAILY_LIMIT = "メッセージは1日に{limit}通までしか送れません。時間をおいてから送ってください。"
+MESSAGE_MAIL_SUBJECT = "メッセージが届きました"
+MESSAGE_MAIL_BODY = (
+    "keitaiにあなた宛てのメッセージが届きました。\n"
+    "内容はサイトにログインしてご覧ください。\n\n"
+    "{link}\n\n"
+    "このお知らせは、未読のメッセージがないときに届いた最初の1通についてだけ送ります。\n"
+    "お知らせが不要なときは、設定の「メッセージのお知らせメール」で止められます。\n"
+)
+
+# Introductions.
+INTRODUCTION_EMPTY = "紹介文を入力してください。"
+INTRODUCTION_FRIENDS_ONLY = "紹介文は友人だけが書けます。"
+
+# The home page's first lines (keitai.pages.notices), each followed by a count.
+HOME_NOTICES = {
+    "friend_requests": "友人申請",
+    "messages": "未読メッセージ",
+    "diary_comments": "日記への新しいコメント",
+    "footprints": "新しい足あと",
+    "introductions": "承認待ちの紹介文",
+    "community_requests": "コミュニティへの参加申請",
+}
+# Communities (keitai/communities/rules.py raises CommunityError with these).
+COMMUNITY = {
+    "name_required": "コミュニティ名を入力してください。",
+    "bad_category": "カテゴリを選んでください。",
+    "bad_policy": "参加・閲覧・トピック作成の設定を選び直してください。",
+    "title_required": "タイトルを入力してください。",
+    "body_required": "本文を入力してください。",
+    "comment_required": "コメントを入力してください。",
+    "members_only": "このコミュニティはメンバーだけが読めます。参加すると読めるようになります。",
+    "not_member": "コミュニティに参加すると書き込めます。",
+    "admins_only_topics": "このコミュニティでトピックを作れるのは管理人と副管理人だけです。",
+    "not_admin": "管理人・副管理人だけができる操作です。",
+    "not_owner": "管理人だけができる操作です。",
+    "not_yours": "自分の書き込みか、管理人・副管理人だけが操作できます。",
+    "closed": "このトピックは締め切られているため、コメントできません。",
+    "topic_full": "このトピックはコメントが{limit}件に達したため、これ以上書き込めません。新しいトピックを作ってください。",
+    "topic_deleted": "このトピックは削除されました。",
+    "comment_deleted": "このコメントは削除されました。",
+    "cannot_join": "このコミュニティには参加できません。",
+    "too_many": "参加できるコミュニティは{limit}個までです。どれかを退会してから参加してください。",
+    "their_too_many": "この人は参加できるコミュニティの上限（{limit}個）に達しています。",
+    "owner_cannot_leave": "管理人は退会できません。先に管理人を他のメンバーに交代してください。",
+    "already_member": "すでに参加しています。",
+    "not_joined": "このコミュニティには参加していません。",
+    "already_requested": "参加を申請済みです。管理人の承認をお待ちください。",
+    "no_request": "この参加申請は見つかりません。取り消されたか、処理済みです。",
+    "too_many_subadmins": "副管理人は{limit}人までです。",
+    "not_a_member": "この人はこのコミュニティのメンバーではありません。",
+    "cannot_remove_admin": "管理人・副管理人は退会させられません。",
+    "cannot_delete": "管理人のほかにメンバーがいるコミュニティは削除できません。管理人を交代するか、メンバーが退会してから削除してください。",
+    "bad_reason": "報告の理由を選んでください。",
+    "already_reported": "この書き込みはすでに報告済みです。管理人が確認します。",
+    "no_report": "この報告は見つかりません。すでに処理済みです。",
+}
+# Community confirmation pages: (title, question, button); {name} is what is acted on.
+COMMUNITY_CONFIRM = {
+    "delete": ("コミュニティの削除", "「{name}」を削除しますか？トピックとコメントもすべて消え、元に戻せません。", "削除する"),
+    "cancel": ("参加申請の取り消し", "「{name}」への参加申請を取り消しますか？", "取り消す"),
+    "leave": ("コミュニティの退会", "「{name}」を退会しますか？", "退会する"),
+    "handover": ("管理人の交代", "{name}さんを管理人にしますか？あなたは一般のメンバーになります。", "交代する"),
+    "remove": ("メンバーの退会", "{name}さんをこのコミュニティから退会させますか？再び参加することはできなくなります。", "退会させる"),
+    "delete_topic": ("トピックの削除", "トピック「{name}」を削除しますか？コメントもすべて消えます。", "削除する"),
+    "delete_comment": ("コメントの削除", "「{name}」のコメント{number}を削除しますか？", "削除する"),
+}
+COMMUNITY_LISTS = {
+    "mine": "参加コミュニティ",
+    "newest": "新着コミュニティ",
+    "active": "最近盛り上がっているコミュニティ",
+}
+NOTICES.update({
+    "community_created": "コミュニティを作成しました。",
+    "joined": "コミュニティに参加しました。",
+    "join_requested": "参加を申請しました。管理人の承認をお待ちください。",
+    "join_request_cancelled": "参加申請を取り消しました。",
+    "left": "コミュニティを退会しました。",
+    "approved": "参加を承認しました。",
+    "rejected": "参加申請をお断りしました。",
+    "topic_created": "トピックを作成しました。",
+    "closed": "トピックを締め切りました。",
+    "reopened": "トピックを再開しました。",
+    "reported": "報告しました。管理人が確認します。",
+    "removed": "書き込みを削除しました。",
+    "dismissed": "報告を処理済みにしました。",
+    "subadmin_added": "副管理人にしました。",
+    "subadmin_removed": "副管理人を外しました。",
+    "handed_over": "管理人を交代しました。",
+    "member_removed": "メンバーを退会させました。",
+    "unbanned": "参加の制限を解除しました。",
+    "community_deleted": "コミュニティを削除しました。",
+})
+# Diaries, comments, photos.
+DIARY_TITLE_REQUIRED = "タイトルを入力してください。"
+DIARY_BODY_REQUIRED = "本文を入力してください。"
+DIARY_AUDIENCE_INVALID = "公開範囲を選んでください。"
+DIARY_GROUP_INVALID = "公開するグループを選んでください（グループは自分で作ったものだけ選べます）。"
+DIARY_UNTITLED = "（無題）"
+COMMENT_REQUIRED = "コメントを入力してください。"
+PHOTO_TOO_MANY = "写真は1つの日記に{limit}枚までです。"
+PHOTO_RESELECT = "写真はもう一度選んでください。"
+PHOTO_REQUIRED = "写真のファイルを選んでください。"
+NOTICES.update({
+    "photo_saved": "写真を載せました。",
+    "photo_removed": "写真を外しました。",
+})
+PHOTO_ERRORS = {
+    "too_large": "写真のファイルが大きすぎます（{mb}MBまで）。",
+    "not_image": "写真として読み取れないファイルです。JPEG・PNG・GIFの写真を選んでください。",
+    "too_many_pixels": "写真の画素数が大きすぎます。小さくしてから送ってください。",
+}
+
+# External blog import (/settings/feed); FEED_ERRORS are shown in the member's settings.
+FEED_URL_INVALID = "ブログのRSS・AtomのURLを、http:// か https:// で始まる形で入力してください。"
+FEED_ERRORS = {
+    "bad_url": "URLが正しくありません。",
+    "refused_address": "このアドレスには接続できません（内部のネットワーク宛てです）。",
+    "unreachable": "ブログのサーバーに接続できませんでした。",
+    "timeout": "ブログのサーバーが時間内に応答しませんでした。",
+    "http": "ブログのサーバーがエラーを返しました（{detail}）。",
+    "redirects": "転送（リダイレクト）が多すぎるか、正しくない転送先です。",
+    "too_large": "フィードが大きすぎます（{detail}KBまで）。",
+    "not_feed": "RSS・Atomとして読み取れませんでした。URLがフィードのものか確かめてください。",
+}
+# Sign-up, invitations, verification (members).
+MAIL_REQUIRED = "メールアドレスを入力してください。"
+MAIL_INVALID = "メールアドレスの形が正しくありません。もう一度確かめてください。"
+MAIL_NOT_MOBILE = (
+    "「{domain}」のアドレスでは登録できません。keitai は信頼できる場であるために、"
+    "携帯電話会社のメールアドレス（docomo.ne.jp、ezweb.ne.jp、au.com、softbank.ne.jp、i.softbank.jp など）"
+    "でだけ登録を受け付けています。パソコンやフリーメールのアドレスは使えません。"
+)
+MAIL_TAKEN = "このメールアドレスはすでに登録されています。ログインするか、別のアドレスを使ってください。"
+NICKNAME_REQUIRED = "ニックネームを入力してください。"
+PASSWORD_TOO_SHORT = "パスワードは{min}文字以上にしてください。"
+PASSWORD_MISMATCH = "確認用のパスワードが一致しません。"
+PASSWORD_WRONG = "現在のパスワードが違います。"
+BIRTHDAY_INVALID = "生年月日を正しく入力してください（例: 1990年4月1日）。"
+UNDER_18 = (
+    "ごめんなさい。keitai は18歳以上の方のためのサービスです。"
+    "18歳のお誕生日を迎えたら、ぜひまた来てくださいね。何も登録していません。"
+)
+TEXT_INVALID = "{field}に使えない文字が含まれています。"
+INVITE_ALREADY_MEMBER = "このアドレスの方はすでに keitai のメンバーです。"
+INVITE_PENDING = "このアドレスにはすでに招待を送っています（期限内）。取り消してから送り直すこともできます。"
+INVITE_DAILY_LIMIT = "招待は24時間に{limit}通までです。時間をおいてからお試しください。"
+INVITE_PENDING_LIMIT = "返事を待っている招待が{limit}件あります。取り消すか、参加を待ってから送ってください。"
+INVITATION_UNKNOWN = "この招待URLは正しくありません。メールのURLを途中で切らずに開いたか確かめてください。何も登録していません。"
+INVITATION_USED = "この招待はすでに使われています（招待は1回だけ使えます）。登録済みの方はログインしてください。"
+INVITATION_EXPIRED = "この招待の有効期限（14日間）が切れています。招待してくれた方に、もう一度招待を送ってもらってください。"
+INVITATION_CANCELLED = "この招待は取り消されています。招待してくれた方に確かめてください。"
+INVITATION_ONLY = "keitai は招待制です。メンバーから届いた招待メールのURLから登録してください。"
+VERIFY_UNKNOWN = "この確認URLは正しくありません。メールのURLを途中で切らずに開いたか確かめてください。何も変更していません。"
+VERIFY_USED = "この確認URLはすでに使われています。登録済みの方はログインしてください。"
+VERIFY_EXPIRED = "この確認URLの有効期限が切れています。ログインすると、新しい確認メールを送ります。"
+VERIFY_MAIL_TAKEN = "このアドレスは、ほかのメンバーがすでに使っています。何も変更していません。"
+MAIL_SEND_FAILED = "メールを送れませんでした。しばらくしてから、もう一度お試しください。"
+VERIFY_DONE = "メールアドレスを確認しました。登録が完了しました。ログインしてください。"
+VERIFY_MAIL_CHANGED = "メールアドレスを変更しました。次回から新しいアドレスでログインしてください。"
+LOGIN_PENDING = "メールアドレスの確認がまだ済んでいません。確認メールのURLを開いてください。"
+LOGIN_PENDING_RESENT = "メールアドレスの確認がまだ済んでいません。確認メールを送り直しました。メールのURLを開いてください。"
+LOGIN_SUSPENDED = "このアカウントは利用を停止しています。"
+LOGIN_RATE_LIMITED = (
+    "ログインの失敗が続いたため、しばらくログインを受け付けていません。"
+    "{minutes}分ほど待ってからもう一度お試しください。"
+)
+
+# かんたんログイン.
+EASY_LOGIN_OFF = "かんたんログインは現在停止しています。メールアドレスとパスワードでログインしてください。"
+EASY_LOGIN_NOT_HANDSET = (
+    "かんたんログインは、携帯電話会社のネットワークから接続した携帯電話でだけ使えます。"
+    "メールアドレスとパスワードでログインしてください。"
+)
+EASY_LOGIN_NO_ID = (
+    "携帯電話の契約者固有ID（iモードIDなど）が送られていません。"
+    "端末の設定で固有IDを「送信する」にしてから、もう一度お試しください。"
+)
+EASY_LOGIN_UNKNOWN = (
+    "この携帯電話はまだ登録されていません。メールアドレスとパスワードでログインしてから、"
+    "「設定」→「かんたんログイン」で登録してください。"
+)
+
+# Profiles, friends, groups.
+AUDIENCE_INVALID = "公開範囲の選択が正しくありません。"
+CHOICE_INVALID = "{field}の選択が正しくありません。"
+FRIEND_ALREADY = "すでに友人です。"
+FRIEND_REQUEST_PENDING = "すでに友人申請を送っています。相手の承認を待ってください。"
+FRIEND_REQUEST_LIMIT = "友人申請は24時間に{limit}件までです。時間をおいてからお試しください。"
+FRIEND_REQUEST_GONE = "この友人申請はもうありません（取り消されたか、すでに処理されています）。"
+GROUP_NAME_REQUIRED = "グループ名を入力してください。"
+GROUP_LIMIT = "グループは{limit}個まで作れます。"
+GROUP_NOT_FRIENDS = "グループに入れられるのは友人だけです。"
+
+#: Field names the code says in messages.
+FIELD_NAMES = {
+    "nickname": "ニックネーム",
+    "mail": "メールアドレス",
+    "password": "パスワード",
+    "real_name": "名前（本名）",
+    "gender": "性別",
+    "prefecture": "住所（都道府県）",
+    "hobbies": "趣味",
+    "about": "自己紹介",
+    "message": "メッセージ",
+    "name": "グループ名",
+    "birthday": "誕生日",
+}
+
+GENDERS = {"female": "女性", "male": "男性", "other": "その他"}
+
+#: Short audience names for handset selects.
+AUDIENCES_SHORT = {
+    "everyone": "全体",
+    "friends_of_friends": "友人の友人",
+    "friends": "友人",
+    "group": "ｸﾞﾙｰﾌﾟ",
+    "private": "自分のみ",
+}
+
+#: Mail texts: {link} is an absolute URL, mailed to handsets (keep lines short).
+MAIL_INVITATION_SUBJECT = "{inviter}さんから keitai への招待が届きました"
+MAIL_INVITATION_BODY = """{inviter}さんから、招待制ソーシャルネットワーク keitai への招待が届きました。
+
+{message}
+下のURLから登録できます（{days}日間有効・1回限り）。
+{link}
+
+登録には携帯電話のメールアドレスが必要です（18歳以上の方に限ります）。
+心当たりがない場合は、このメールを削除してください。
+"""
+MAIL_VERIFY_SUBJECT = "keitai メールアドレスの確認"
+MAIL_VERIFY_BODY = """{nickname}さん、keitai への登録ありがとうございます。
+
+下のURLを開くと登録が完了します（{hours}時間有効）。
+{link}
+
+心当たりがない場合は、このメールを削除してください。登録は完了しません。
+"""
+MAIL_CHANGE_SUBJECT = "keitai メールアドレス変更の確認"
+MAIL_CHANGE_BODY = """{nickname}さん、keitai のメールアドレスをこのアドレスに変更する手続きがありました。
+
+下のURLを開くと変更が完了します（{hours}時間有効）。
+{link}
+
+心当たりがない場合は、このメールを削除してください。変更はされません。
+"""
+MAIL_CHANGE_NOTICE_SUBJECT = "keitai メールアドレス変更の手続きがありました"
+MAIL_CHANGE_NOTICE_BODY = """{nickname}さん、keitai のメールアドレスを別のアドレスに変更する手続きがありました。
+新しいアドレスで確認が済むと、このアドレスではログインできなくなります。
+
+心当たりがない場合は、すぐにログインしてパスワードを変更してください。
+"""

@@ -1,0 +1,128 @@
+"""run.py backup / restore: an online backup is one consistent snapshot, a restore brings it
+back exactly (or changes nothing), on SQLite and PostgreSQL alike."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from keitai.config import PROJECT_ROOT
+from keitai.platform.db import connection as base
+from keitai.platform.db.connection import fetchall, scalar
+from keitai.friends import rules as friends
+from sitewalk import cheap_passwords, quick_member  # noqa: F401
+
+
+def run_py(settings, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, KEITAI_DATABASE_URL=settings.database_url, KEITAI_SECRET_KEY=settings.secret_key,
+               KEITAI_MEDIA_DIR=settings.media_dir, KEITAI_OUTBOX_DIR=settings.outbox_dir, KEITAI_ACCESS_LOG="off")
+    return subprocess.run([sys.executable, str(PROJECT_ROOT / "run.py"), *args], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def consistent() -> None:
+    """Invariants a torn copy would break: friendships in both directions, counters equal to rows."""
+    rows = set(fetchall("SELECT member_id, friend_id FROM friendships"))
+    assert all((b, a) in rows for a, b in rows)
+    for member_id, count in fetchall("SELECT id, friend_count FROM members"):
+        assert count == scalar("SELECT COUNT(*) FROM friendships WHERE member_id = ?", (member_id,))
+
+
+@pytest.fixture
+def site(app, settings, cheap_passwords):  # noqa: F811
+    members = [quick_member(f"会員{i}", f"m{i}@docomo.ne.jp", hobbies=f"趣味{i}") for i in range(12)]
+    for a, b in zip(members, members[1:]):
+        friends.befriend(a, b)
+    photo = Path(settings.media_dir) / "photos" / "1" / "original.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    return members, photo
+
+
+def test_backup_while_writing_then_restore_round_trip(site, settings, tmp_path):
+    members, photo = site
+    stop = threading.Event()
+    writes = []
+
+    def befriend_and_unfriend():  # friendships are two rows and two counters, written in one transaction
+        a, b = members[0], members[5]
+        try:
+            while not stop.is_set():
+                writes.append(friends.befriend(a, b) or friends.unfriend(a, b))
+        finally:
+            base.db.close()
+
+    writer = threading.Thread(target=befriend_and_unfriend)
+    writer.start()
+    try:
+        done = run_py(settings, "backup", str(tmp_path / "backup"))
+    finally:
+        stop.set()
+        writer.join()
+    assert done.returncode == 0, done.stderr
+    assert len(writes) > 3, "the backup ran while the site was writing"
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert manifest["tables"]["members"] == 12 and manifest["media_files"] == 1
+    assert "0001_core" in manifest["migrations"]
+    assert "backup:" in done.stdout and str(tmp_path / "backup") in done.stdout
+
+    # Life goes on after the backup: a member leaves, another joins, a photo is lost.
+    base.execute("DELETE FROM members WHERE id = ?", (members[3],))
+    quick_member("新人", "new@docomo.ne.jp")
+    photo.unlink()
+    after = scalar("SELECT COUNT(*) FROM members")
+
+    refused = run_py(settings, "restore", str(tmp_path / "backup"))
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    assert scalar("SELECT COUNT(*) FROM members") == after
+
+    base.db.close()
+    restored = run_py(settings, "restore", "--force", str(tmp_path / "backup"))
+    assert restored.returncode == 0, restored.stderr
+    assert scalar("SELECT COUNT(*) FROM members") == 12
+    assert scalar("SELECT hobbies FROM members WHERE id = ?", (members[3],)) == "趣味3"
+    assert scalar("SELECT COUNT(*) FROM members WHERE mail = 'new@docomo.ne.jp'") == 0
+    consistent()  # the copy was one snapshot, not torn by the writer
+    assert photo.read_bytes().startswith(b"\xff\xd8")
+    counts = {t: scalar(f'SELECT COUNT(*) FROM "{t}"') for t in manifest["tables"]}
+    assert counts == manifest["tables"]
+
+
+def test_backup_never_overwrites(site, settings, tmp_path):
+    (tmp_path / "taken").mkdir()
+    done = run_py(settings, "backup", str(tmp_path / "taken"))
+    assert done.returncode == 1 and "already exists" in done.stderr
+    assert list((tmp_path / "taken").iterdir()) == []
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".taken.partial")]
+
+
+def test_a_damaged_backup_is_refused_and_changes_nothing(site, settings, tmp_path):
+    members, _photo = site
+    assert run_py(settings, "backup", str(tmp_path / "backup")).returncode == 0
+    dump = next(p for p in (tmp_path / "backup").iterdir() if p.name.startswith("database."))
+    data = bytearray(dump.read_bytes())
+    if dump.suffix == ".sqlite3":
+        data[len(data) // 2:len(data) // 2 + 4096] = b"\x00\x13" * 2048  # a torn page inside the file
+    else:
+        data = data[:-30]  # the table of contents reads, the load fails near its end
+    dump.write_bytes(bytes(data))
+    base.execute("UPDATE members SET hobbies = 'いまの趣味' WHERE id = ?", (members[0],))
+
+    base.db.close()
+    refused = run_py(settings, "restore", "--force", str(tmp_path / "backup"))
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert ("integrity check failed" if dump.suffix == ".sqlite3" else "nothing was changed") in refused.stderr
+    assert scalar("SELECT hobbies FROM members WHERE id = ?", (members[0],)) == "いまの趣味"
+    assert scalar("SELECT COUNT(*) FROM members") == 12
+    consistent()
+
+
+def test_restore_refuses_a_directory_that_is_not_a_backup(site, settings, tmp_path):
+    refused = run_py(settings, "restore", "--force", str(tmp_path))
+    assert refused.returncode == 1 and "not a keitai backup" in refused.stderr
