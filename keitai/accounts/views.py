@@ -14,7 +14,7 @@ from keitai.platform.web import (
     RouteTable, absolute, current_device, params, redirect, render, safe_next, sign_in, sign_out, viewer,
 )
 
-routes = RouteTable()
+routes = RouteTable("accounts")
 log = logging.getLogger("keitai.auth")
 
 

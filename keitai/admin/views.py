@@ -16,7 +16,7 @@ from keitai.admin import rules as admin
 from keitai.platform.web import RouteTable, current_device, int_param, login_required, params, redirect, render, viewer
 from keitai.platform.web import sessions
 
-routes = RouteTable()
+routes = RouteTable("admin")
 
 
 def admin_required(callback):

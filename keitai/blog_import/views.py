@@ -3,7 +3,7 @@ from keitai.diary import rules as diaries
 from keitai.blog_import import rules as feeds
 from keitai.platform.web import RouteTable, login_required, params, redirect, render, viewer
 
-routes = RouteTable()
+routes = RouteTable("blog_import")
 
 
 def _page(url: str, audience: str, group_id: int | None, errors: list[str]):

@@ -12,7 +12,7 @@ from keitai.photos import rules as photos
 from keitai.communities.rules import CommunityError
 from keitai.platform.web import RouteTable, current_device, files, login_required, params, redirect, render, viewer, int_param
 
-routes = RouteTable()
+routes = RouteTable("communities")
 
 
 def _per_page(handset: int, pc: int) -> int:

@@ -8,7 +8,7 @@ from keitai.footprints import rules as footprints
 from keitai.photos import rules as photos
 from keitai.platform.web import RouteTable, current_device, files, login_required, params, redirect, render, viewer, int_param
 
-routes = RouteTable()
+routes = RouteTable("diary")
 
 PHOTO_FIELDS = ("photo1", "photo2", "photo3")
 

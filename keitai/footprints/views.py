@@ -3,7 +3,7 @@ from keitai import words as messages
 from keitai.footprints import rules as footprints
 from keitai.platform.web import RouteTable, current_device, login_required, params, redirect, render, viewer
 
-routes = RouteTable()
+routes = RouteTable("footprints")
 
 
 @routes.get("/footprints")

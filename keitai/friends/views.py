@@ -9,7 +9,7 @@ from keitai.platform.web import RouteTable, login_required, params, redirect, re
 
 from keitai.pages.profile import page_size
 
-routes = RouteTable()
+routes = RouteTable("friends")
 
 
 def _ids(name: str) -> list[int]:

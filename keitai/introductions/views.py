@@ -8,7 +8,7 @@ from keitai.platform.web import RouteTable, current_device, login_required, para
 
 from keitai.pages.profile import visible_member
 
-routes = RouteTable()
+routes = RouteTable("introductions")
 
 
 @routes.get("/member/<member_id:int>/introductions")

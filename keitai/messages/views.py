@@ -6,7 +6,7 @@ from keitai import words
 from keitai.messages import rules as messages
 from keitai.platform.web import RouteTable, absolute, current_device, login_required, params, redirect, render, viewer, int_param
 
-routes = RouteTable()
+routes = RouteTable("messages")
 
 
 def _page_size() -> int:

@@ -13,7 +13,7 @@ from keitai.platform.db import connection as base
 from keitai.platform.db import migrations
 from keitai.platform.web import RouteTable
 
-routes = RouteTable()
+routes = RouteTable("health")
 log = logging.getLogger("keitai.health")
 
 

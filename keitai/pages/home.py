@@ -6,7 +6,7 @@ from keitai.friends import rules as friends
 from keitai.pages import notices as notifications
 from keitai.platform.web import RouteTable, params, render, safe_next, viewer
 
-routes = RouteTable()
+routes = RouteTable("home")
 
 
 @routes.get("/")

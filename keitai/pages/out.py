@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from keitai.platform.web import RouteTable, params, render
 
-routes = RouteTable()
+routes = RouteTable("out")
 
 
 def external_target(value: str | None) -> str | None:

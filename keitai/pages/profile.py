@@ -10,7 +10,7 @@ from keitai.introductions import rules as introductions
 from keitai.profiles import rules as profiles
 from keitai.platform.web import RouteTable, current_device, login_required, params, redirect, render, viewer, int_param
 
-routes = RouteTable()
+routes = RouteTable("profile")
 
 
 def page_size() -> int:

@@ -17,7 +17,7 @@ from keitai.platform.web import (
 )
 from keitai.platform.web import sessions
 
-routes = RouteTable()
+routes = RouteTable("settings")
 
 #: The settings menu: (path, label).  Each feature's settings page is one line here.
 MENU = [

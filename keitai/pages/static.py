@@ -12,7 +12,7 @@ import bottle
 from keitai.platform.web import RouteTable
 from keitai.platform.web.urls import STATIC_DIR
 
-routes = RouteTable()
+routes = RouteTable("static")
 
 #: With the content hash in the URL the file at that URL never changes.
 LONG = "public, max-age=31536000, immutable"

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from keitai import words as messages
 from keitai.platform.web import RouteTable, current_device, login_required, params, preview, render, safe_next
 
-routes = RouteTable()
+routes = RouteTable("tools")
 
 
 @routes.get("/tools/handset")

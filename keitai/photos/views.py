@@ -7,7 +7,7 @@ import bottle
 from keitai.photos import rules as photos
 from keitai.platform.web import RouteTable, current_device, login_required, params, render, viewer
 
-routes = RouteTable()
+routes = RouteTable("photos")
 log = logging.getLogger("keitai.photos")
 
 

@@ -2,7 +2,7 @@
 from keitai.search import rules as search
 from keitai.platform.web import RouteTable, current_device, login_required, params, render, viewer, int_param
 
-routes = RouteTable()
+routes = RouteTable("search")
 
 #: Where a result of each kind leads.
 PATHS = {search.MEMBER: "/member/%d", search.COMMUNITY: "/community/%d", search.DIARY: "/diary/%d"}

@@ -8,7 +8,7 @@ from keitai.signup import addresses as mobile_mail
 from keitai.signup import rules as signup
 from keitai.platform.web import RouteTable, absolute, login_required, params, redirect, render, viewer
 
-routes = RouteTable()
+routes = RouteTable("signup")
 
 
 @routes.get("/invite")

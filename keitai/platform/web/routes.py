@@ -1,18 +1,34 @@
-"""Route tables: each views module fills one; ``create_app`` installs them all."""
+"""Route tables with named routes: each feature's views fill one; its ``install(app)`` adds it.
+
+Every route has a name, ``<feature>.<function>`` (the view function's name, or ``name=``).
+Pages and code build internal URLs from names with :func:`keitai.platform.web.urls.url`
+(``url("diary.entry", diary_id=5)``), so a path is written once, here in the route table.
+"""
 from __future__ import annotations
 
+import re
 from typing import Callable
+
+#: Every route's name -> its path pattern (``/diary/<diary_id:int>``), filled as views are imported.
+PATHS: dict[str, str] = {}
+
+_WILDCARD = re.compile(r"<([a-zA-Z_][a-zA-Z_0-9]*)(?::[^>]*)?>")
 
 
 class RouteTable:
-    """Collects routes at import time so several apps (tests) can install them."""
+    """A feature's routes; ``feature`` is the first part of each route's name."""
 
-    def __init__(self) -> None:
+    def __init__(self, feature: str) -> None:
+        self.feature = feature
         self.routes: list[tuple[str, str, Callable, dict]] = []
 
-    def route(self, path: str, method: str | list[str] = "GET", **options):
+    def route(self, path: str, method: str | list[str] = "GET", *, name: str | None = None, **options):
         def decorator(callback: Callable) -> Callable:
-            self.routes.append((path, method, callback, options))
+            full = f"{self.feature}.{name or callback.__name__}"
+            known = PATHS.setdefault(full, path)
+            if known != path:
+                raise ValueError(f"route name {full} names both {known} and {path}")
+            self.routes.append((path, method, callback, {**options, "name": full}))
             return callback
 
         return decorator
@@ -26,3 +42,20 @@ class RouteTable:
     def install(self, app) -> None:
         for path, method, callback, options in self.routes:
             app.route(path, method, callback, **options)
+
+
+def path_for(name: str, values: dict) -> tuple[str, dict]:
+    """The path of route ``name`` with its wildcards filled from ``values``; the values left over."""
+    try:
+        pattern = PATHS[name]
+    except KeyError:
+        raise LookupError(f"no route named {name!r}") from None
+    rest = dict(values)
+
+    def fill(m):
+        try:
+            return str(rest.pop(m.group(1)))
+        except KeyError:
+            raise LookupError(f"route {name} needs {m.group(1)}") from None
+
+    return _WILDCARD.sub(fill, pattern), rest

@@ -16,6 +16,8 @@ from markupsafe import Markup, escape
 from keitai import config
 from keitai.config import PROJECT_ROOT
 
+from . import routes
+
 SID = "sid"
 #: Stylesheets and images of the PC and smartphone pages (served by keitai/pages/static.py).
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -32,12 +34,17 @@ def _quote(value, charset: str) -> str:
     return quote(value.encode(charset, "replace"), safe="")
 
 
-def url(path: str, /, _anchor: str | None = None, _session: bool = True, **query) -> str:
-    """``path`` with ``query`` (values in the device's charset) and the sid when needed.
+def url(target: str, /, _anchor: str | None = None, _session: bool = True, **query) -> str:
+    """The URL of route ``target`` (``url("diary.entry", diary_id=5)``: its wildcards are filled
+    from ``query``) or of a path, with the rest of ``query`` (values in the device's charset)
+    and the sid when needed.
 
-    ``None`` values are left out, so ``url('/feed', before=cursor)`` works for the first page.
+    ``None`` values are left out, so ``url('diary.feed', before=cursor)`` works for the first page.
     ``_session=False`` leaves the sid out: for pages whose URL may reach another site.
     """
+    path = target
+    if not target.startswith("/"):
+        path, query = routes.path_for(target, query)
     env = bottle.request.environ
     sid = env.get("keitai.url_sid") if _session else None
     qs = ""
@@ -80,10 +87,10 @@ def absolute(path: str) -> str:
     return base + path
 
 
-def redirect(path: str, /, _anchor: str | None = None, **query):
-    """Answer with 303 See Other to an internal page, keeping the session."""
+def redirect(target: str, /, _anchor: str | None = None, **query):
+    """Answer with 303 See Other to an internal page (a route name or a path), keeping the session."""
     response = bottle.HTTPResponse(status=303)
-    response.set_header("Location", absolute(url(path, _anchor, **query)))
+    response.set_header("Location", absolute(url(target, _anchor, **query)))
     response.set_header("Cache-Control", "no-store, private")  # the Location may carry a sid
     # Headers set on the global response (a new cookie at sign-in) go along.
     for name, value in bottle.response.headerlist:
@@ -95,10 +102,13 @@ def redirect(path: str, /, _anchor: str | None = None, **query):
 def form(action: str, method: str = "post", multipart: bool = False, **attrs) -> Markup:
     """The opening ``<form>`` tag with the hidden fields this request needs.
 
-    POST forms carry the sid in the action URL (docomo sends ``guid`` only for
+    ``action`` is a route name (its wildcards taken from ``attrs``: ``form("diary.comment",
+    diary_id=5)``) or a path; the other ``attrs`` become the tag's attributes.  POST forms carry the sid in the action URL (docomo sends ``guid`` only for
     ids in the URL) and a CSRF token; GET forms drop the action's query string,
     so the sid goes in a hidden field instead.
     """
+    if not action.startswith("/"):
+        action, attrs = routes.path_for(action, attrs)
     sid, _device = _context()
     method = method.lower()
     hidden = []
