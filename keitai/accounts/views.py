@@ -25,7 +25,7 @@ def client_address() -> str:
 @routes.get("/login")
 def login_form():
     if viewer():
-        redirect("/")
+        redirect('home.home')
     return render("accounts/login.html", error=None, next=safe_next(params().get("next")), mail="")
 
 
@@ -94,11 +94,11 @@ def easy_login():
 @routes.get("/logout")
 def logout_confirm():
     if viewer() is None:
-        redirect("/")
+        redirect('home.home')
     return render("accounts/logout.html")
 
 
 @routes.post("/logout")
 def logout():
     sign_out()
-    redirect("/", msg="logged_out")
+    redirect('home.home', msg="logged_out")

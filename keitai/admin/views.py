@@ -84,7 +84,7 @@ def suspend(member_id):
     if error:
         return _member_page(member_id, error, reason)
     sessions.end_all(member_id)  # signed out everywhere at once, not only at their next request
-    redirect(f"/admin/member/{member_id}", msg="suspended")
+    redirect('admin.member', member_id=member_id, msg="suspended")
 
 
 @routes.post("/admin/member/<member_id:int>/unsuspend")
@@ -93,7 +93,7 @@ def unsuspend(member_id):
     error = admin.unsuspend(viewer().id, member_id)
     if error:
         return _member_page(member_id, error)
-    redirect(f"/admin/member/{member_id}", msg="unsuspended")
+    redirect('admin.member', member_id=member_id, msg="unsuspended")
 
 
 def _site_page(error: str | None = None, notice_text: str | None = None):
@@ -122,7 +122,7 @@ def invitation_only():
     if value not in ("1", "0"):
         return _site_page(messages.ERRORS[400])
     admin.set_invitation_only(viewer().id, value == "1")
-    redirect("/admin/site", msg="saved")
+    redirect('admin.site_page', msg="saved")
 
 
 @routes.post("/admin/site/notice")
@@ -132,7 +132,7 @@ def notice():
     error = admin.set_site_notice(viewer().id, text)
     if error:
         return _site_page(error, text)
-    redirect("/admin/site", msg="saved")
+    redirect('admin.site_page', msg="saved")
 
 
 @routes.get("/admin/gateways")

@@ -31,4 +31,4 @@ def save_feed_settings():
     errors = feeds.save_setting(viewer().id, url, chosen, form.get("group_id"))
     if errors:
         return _page(url, chosen, diaries.parse_id(form.get("group_id")), errors)
-    redirect("/settings/feed", msg="feed_saved" if url else "feed_removed")
+    redirect('blog_import.feed_settings', msg="feed_saved" if url else "feed_removed")

@@ -139,7 +139,7 @@ def create():
         return _settings_form(values, exc.message + (messages.PHOTO_RESELECT if photo else ""))
     if photo is not None:
         communities.set_photo(communities.standing(community_id, viewer().id), photo)
-    redirect(f"/community/{community_id}", msg="community_created")
+    redirect('communities.community', community_id=community_id, msg="community_created")
 
 
 @routes.get("/community/<community_id:int>/edit")
@@ -169,7 +169,7 @@ def edit(community_id):
             communities.remove_photo(st)
     except CommunityError as exc:
         return _settings_form(values, exc.message + (messages.PHOTO_RESELECT if photo else ""), st.community)
-    redirect(f"/community/{community_id}", msg="saved")
+    redirect('communities.community', community_id=community_id, msg="saved")
 
 
 @routes.get("/community/<community_id:int>/delete")
@@ -187,7 +187,7 @@ def delete(community_id):
         communities.delete_community(_standing(community_id))
     except CommunityError as exc:
         _refuse(exc)
-    redirect("/communities", msg="community_deleted")
+    redirect('communities.hub', msg="community_deleted")
 
 
 # ---------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def join(community_id):
         outcome = communities.join(st, message)
     except CommunityError as exc:
         return render("communities/join.html", st=st, c=st.community, message=message, error=exc.message)
-    redirect(f"/community/{community_id}", msg=outcome)
+    redirect('communities.community', community_id=community_id, msg=outcome)
 
 
 @routes.get("/community/<community_id:int>/cancel")
@@ -254,7 +254,7 @@ def cancel(community_id):
         communities.cancel_request(_standing(community_id))
     except CommunityError as exc:
         _refuse(exc)
-    redirect(f"/community/{community_id}", msg="join_request_cancelled")
+    redirect('communities.community', community_id=community_id, msg="join_request_cancelled")
 
 
 @routes.get("/community/<community_id:int>/leave")
@@ -273,7 +273,7 @@ def leave(community_id):
         communities.leave(_standing(community_id))
     except CommunityError as exc:
         _refuse(exc)
-    redirect(f"/community/{community_id}", msg="left")
+    redirect('communities.community', community_id=community_id, msg="left")
 
 
 # ---------------------------------------------------------------------------
@@ -314,7 +314,7 @@ def answer(community_id, member_id):
         communities.answer_request(_standing(community_id), member_id, approve)
     except CommunityError as exc:
         _refuse(exc)
-    redirect(f"/community/{community_id}/requests", msg="approved" if approve else "rejected")
+    redirect('communities.requests', community_id=community_id, msg="approved" if approve else "rejected")
 
 
 @routes.get("/community/<community_id:int>/reports")
@@ -337,7 +337,7 @@ def resolve(community_id, report_id):
         communities.resolve_report(_standing(community_id), report_id, remove)
     except CommunityError as exc:
         _refuse(exc)
-    redirect(f"/community/{community_id}/reports", msg="removed" if remove else "dismissed")
+    redirect('communities.reports', community_id=community_id, msg="removed" if remove else "dismissed")
 
 
 def _person(st, member_id):
@@ -408,7 +408,7 @@ def create_topic(community_id):
         topic_id = communities.create_topic(st, title, body)
     except CommunityError as exc:
         return render("communities/topic_form.html", st=st, c=st.community, title=title, body=body, error=exc.message)
-    redirect(f"/topic/{topic_id}", msg="topic_created")
+    redirect('communities.topic', topic_id=topic_id, msg="topic_created")
 
 
 def _topic(topic_id: int):
@@ -445,7 +445,7 @@ def comment(topic_id):
         number = communities.add_comment(st, found, body)
     except CommunityError as exc:
         return _topic_page(found, st, body=body, error=exc.message)
-    redirect(f"/topic/{topic_id}", _anchor=f"c{number}", msg="commented")
+    redirect('communities.topic', topic_id=topic_id, _anchor=f"c{number}", msg="commented")
 
 
 @routes.post("/topic/<topic_id:int>/close")
@@ -457,7 +457,7 @@ def close(topic_id):
         communities.set_closed(st, found, closed)
     except CommunityError as exc:
         _refuse(exc)
-    redirect(f"/topic/{topic_id}", msg="closed" if closed else "reopened")
+    redirect('communities.topic', topic_id=topic_id, msg="closed" if closed else "reopened")
 
 
 @routes.get("/topic/<topic_id:int>/delete")
@@ -476,7 +476,7 @@ def topic_delete(topic_id):
         communities.delete_topic(st, found)
     except CommunityError as exc:
         _refuse(exc)
-    redirect(f"/community/{st.community.id}", msg="removed")
+    redirect('communities.community', community_id=st.community.id, msg="removed")
 
 
 def _comment(comment_id: int):
@@ -504,7 +504,7 @@ def comment_delete(comment_id):
         communities.delete_comment(st, item)
     except CommunityError as exc:
         _refuse(exc)
-    redirect(f"/topic/{found.id}", after=max(item.number - 1, 0), msg="removed")
+    redirect('communities.topic', topic_id=found.id, after=max(item.number - 1, 0), msg="removed")
 
 
 def _report_form(topic, st, item=None, reason: str = "", note: str = "", error: str | None = None):
@@ -519,7 +519,7 @@ def _report(topic, st, item=None):
         communities.report(st, topic, item, reason, note)
     except CommunityError as exc:
         return _report_form(topic, st, item, reason, note, exc.message)
-    redirect(f"/topic/{topic.id}", msg="reported")
+    redirect('communities.topic', topic_id=topic.id, msg="reported")
 
 
 @routes.get("/topic/<topic_id:int>/report")

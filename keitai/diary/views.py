@@ -59,7 +59,7 @@ def _own_entry(diary_id: int) -> diaries.Entry:
 @routes.get("/diary")
 @login_required
 def my_diary():
-    redirect(f"/member/{viewer().id}/diary")
+    redirect('diary.member_diary', member_id=viewer().id)
 
 
 @routes.get("/diary/new")
@@ -78,7 +78,7 @@ def create():
             photo_errors.append(messages.PHOTO_RESELECT)  # a browser cannot be given its file back
         return _form(None, draft, errors + photo_errors)
     diary_id = diaries.create_entry(viewer().id, draft, new_photos)
-    redirect(f"/diary/{diary_id}", msg="posted")
+    redirect('diary.entry', diary_id=diary_id, msg="posted")
 
 
 def _entry_page(entry: diaries.Entry, comment_body: str = "", errors: list[str] = ()):
@@ -123,7 +123,7 @@ def edit(diary_id):
             photo_errors.append(messages.PHOTO_RESELECT)
         return _form(found, draft, errors + photo_errors)
     diaries.update_entry(diary_id, viewer().id, draft, sorted(removing), new_photos)
-    redirect(f"/diary/{diary_id}", msg="saved")
+    redirect('diary.entry', diary_id=diary_id, msg="saved")
 
 
 @routes.get("/diary/<diary_id:int>/delete")
@@ -138,7 +138,7 @@ def delete(diary_id):
     me = viewer()
     if not diaries.delete_entry(diary_id, me.id):
         raise bottle.HTTPError(404)
-    redirect(f"/member/{me.id}/diary", msg="deleted")
+    redirect('diary.member_diary', member_id=me.id, msg="deleted")
 
 
 @routes.post("/diary/<diary_id:int>/comment")
@@ -154,7 +154,7 @@ def comment(diary_id):
     comment_id = diaries.add_comment(me.id, diary_id, body)
     if comment_id is None:
         raise bottle.HTTPError(404)
-    redirect(f"/diary/{diary_id}", f"c{comment_id}", msg="commented")
+    redirect('diary.entry', f"c{comment_id}", diary_id=diary_id, msg="commented")
 
 
 def _deletable_comment(diary_id: int, comment_id: int):
@@ -181,8 +181,8 @@ def comment_delete(diary_id, comment_id):
     if not diaries.delete_comment(me.id, diary_id, comment_id):
         raise bottle.HTTPError(404)
     if diaries.can_read(me.id, diary_id):
-        redirect(f"/diary/{diary_id}", msg="deleted")
-    redirect("/", msg="deleted")
+        redirect('diary.entry', diary_id=diary_id, msg="deleted")
+    redirect('home.home', msg="deleted")
 
 
 @routes.get("/member/<member_id:int>/diary")

@@ -28,4 +28,4 @@ def settings_save():
         leaves = footprints.settings_of(viewer().id).leaves_footprints
         return render("footprints/settings.html", leaves=leaves, error=messages.CHOOSE_ONE)
     footprints.set_leaves_footprints(viewer().id, choice == "1")
-    redirect("/settings/footprints", msg="saved")
+    redirect('footprints.settings_form', msg="saved")

@@ -41,7 +41,7 @@ def answer_request(request_id, answer):
     if not done:
         raise bottle.HTTPError(404, messages.FRIEND_REQUEST_GONE)
     notice = {"accept": "accepted", "decline": "declined", "cancel": "request_cancelled"}[answer]
-    redirect("/friends/requests", msg=notice)
+    redirect('friends.requests_page', msg=notice)
 
 
 # --- groups -----------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def create_group():
         group_id = groups.create(me.id, name)
     except groups.GroupError as exc:
         return render("friends/groups.html", groups=groups.groups_of(me.id), error=str(exc), group_name=name, limit=groups.GROUP_LIMIT)
-    redirect(f"/friends/groups/{group_id}", msg="group_created")
+    redirect('friends.group_page', group_id=group_id, msg="group_created")
 
 
 def _my_group(group_id: int) -> groups.Group:
@@ -91,7 +91,7 @@ def rename_group(group_id):
         groups.rename(viewer().id, group_id, name)
     except groups.GroupError as exc:
         return group_page(group_id, error=str(exc), name=name)
-    redirect(f"/friends/groups/{group_id}", msg="saved")
+    redirect('friends.group_page', group_id=group_id, msg="saved")
 
 
 @routes.post("/friends/groups/<group_id:int>/remove")
@@ -99,7 +99,7 @@ def rename_group(group_id):
 def remove_from_group(group_id):
     _my_group(group_id)
     groups.remove(viewer().id, group_id, _ids("member"))
-    redirect(f"/friends/groups/{group_id}", msg="saved")
+    redirect('friends.group_page', group_id=group_id, msg="saved")
 
 
 @routes.get("/friends/groups/<group_id:int>/add")
@@ -123,7 +123,7 @@ def add_to_group(group_id):
         rows = groups.candidates(viewer().id, group_id, None, size + 1)
         more = rows[size - 1][0] if len(rows) > size else None
         return render("friends/group_add.html", group=group, candidates=rows[:size], more=more, error=str(exc))
-    redirect(f"/friends/groups/{group_id}", msg="saved")
+    redirect('friends.group_page', group_id=group_id, msg="saved")
 
 
 @routes.get("/friends/groups/<group_id:int>/delete")
@@ -137,4 +137,4 @@ def delete_confirm(group_id):
 def delete_group(group_id):
     if not groups.delete(viewer().id, group_id):
         raise bottle.HTTPError(404)
-    redirect("/friends/groups", msg="group_deleted")
+    redirect('friends.groups_page', msg="group_deleted")

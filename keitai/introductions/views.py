@@ -64,7 +64,7 @@ def write(member_id):
         introductions.write(viewer().id, member_id, body)
     except introductions.IntroductionError as exc:
         raise bottle.HTTPError(403, str(exc)) from None
-    redirect(f"/member/{member_id}/introductions", msg="introduction_saved")
+    redirect('introductions.listing', member_id=member_id, msg="introduction_saved")
 
 
 def _own(introduction_id: int) -> introductions.Introduction:
@@ -88,7 +88,7 @@ def approve(introduction_id):
     if intro.member_id != viewer().id:
         raise bottle.HTTPError(403)
     introductions.approve(viewer().id, introduction_id)
-    redirect(f"/member/{intro.member_id}/introductions", msg="introduction_approved")
+    redirect('introductions.listing', member_id=intro.member_id, msg="introduction_approved")
 
 
 @routes.post("/introduction/<introduction_id:int>/delete")
@@ -96,4 +96,4 @@ def approve(introduction_id):
 def remove(introduction_id):
     intro = _own(introduction_id)
     introductions.remove(viewer().id, introduction_id)
-    redirect(f"/member/{intro.member_id}/introductions", msg="introduction_removed")
+    redirect('introductions.listing', member_id=intro.member_id, msg="introduction_removed")

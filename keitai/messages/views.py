@@ -99,7 +99,7 @@ def send():
                       inbox_link=absolute("/messages"))
     except messages.SendError as exc:
         return _compose(recipient, original, form.get("subject", ""), form.get("body", ""), [str(exc)])
-    redirect("/messages/sent", msg="message_sent")
+    redirect('messages.sent', msg="message_sent")
 
 
 @routes.get("/settings/messages")
@@ -115,4 +115,4 @@ def settings_save():
     if choice not in ("1", "0"):
         return render("messages/settings.html", on=messages.wants_mail(viewer().id), error=words.CHOOSE_ONE)
     messages.set_wants_mail(viewer().id, choice == "1")
-    redirect("/settings/messages", msg="saved")
+    redirect('messages.settings_form', msg="saved")

@@ -60,7 +60,7 @@ def member_friends(member_id):
 def request_form(member_id):
     other = visible_member(member_id)
     if other.relation.is_self:
-        redirect(f"/member/{member_id}")
+        redirect('profile.profile', member_id=member_id)
     state, _request_id = friends.standing(viewer().id, member_id)
     return render("friends/request.html", other=other, state=state, error=None, message="")
 
@@ -75,7 +75,7 @@ def send_request(member_id):
     except friends.FriendError as exc:
         state, _request_id = friends.standing(viewer().id, member_id)
         return render("friends/request.html", other=other, state=state, error=str(exc), message=message)
-    redirect(f"/member/{member_id}", msg=outcome)
+    redirect('profile.profile', member_id=member_id, msg=outcome)
 
 
 @routes.get("/member/<member_id:int>/unfriend")
@@ -83,7 +83,7 @@ def send_request(member_id):
 def unfriend_confirm(member_id):
     other = visible_member(member_id)
     if not other.relation.is_friend:
-        redirect(f"/member/{member_id}")
+        redirect('profile.profile', member_id=member_id)
     return render("profiles/confirm.html", other=other, action="unfriend")
 
 
@@ -92,7 +92,7 @@ def unfriend_confirm(member_id):
 def unfriend(member_id):
     visible_member(member_id)
     friends.unfriend(viewer().id, member_id)
-    redirect(f"/member/{member_id}", msg="unfriended")
+    redirect('profile.profile', member_id=member_id, msg="unfriended")
 
 
 @routes.get("/member/<member_id:int>/block")
@@ -100,7 +100,7 @@ def unfriend(member_id):
 def block_confirm(member_id):
     other = visible_member(member_id)
     if other.relation.is_self:
-        redirect(f"/member/{member_id}")
+        redirect('profile.profile', member_id=member_id)
     return render("profiles/confirm.html", other=other, action="block")
 
 
@@ -109,7 +109,7 @@ def block_confirm(member_id):
 def block(member_id):
     other = visible_member(member_id)
     if other.relation.is_self:
-        redirect(f"/member/{member_id}")
+        redirect('profile.profile', member_id=member_id)
     blocks.block(viewer().id, member_id)
-    redirect("/settings/blocks", msg="blocked")
+    redirect('settings.blocks_page', msg="blocked")
 

@@ -100,7 +100,7 @@ def save_profile():
         values = profiles.edit_values(_me())
         values.update(sent)
         return _profile_page(values, errors, field)
-    redirect("/settings/profile", msg="saved")
+    redirect('settings.profile_page', msg="saved")
 
 
 # --- profile photo ----------------------------------------------------------------------
@@ -123,7 +123,7 @@ def save_photo():
     me = viewer()
     if params().get("remove"):
         profiles.remove_photo(me.id)
-        redirect("/settings/photo", msg="photo_removed")
+        redirect('settings.photo_page', msg="photo_removed")
     if not photos.can_upload(current_device()):
         return _photo_page([])  # the page says why this handset cannot send one
     upload = files().get("photo")
@@ -134,7 +134,7 @@ def save_photo():
     except photos.PhotoError as exc:
         return _photo_page([exc.message])
     profiles.set_photo(me.id, prepared)
-    redirect("/settings/photo", msg="photo_saved")
+    redirect('settings.photo_page', msg="photo_saved")
 
 
 # --- password ---------------------------------------------------------------------------
@@ -160,7 +160,7 @@ def change_password():
     accounts.set_password(me.id, form.get("password"))
     sessions.end_all(me.id)  # whoever knew the old password is signed out everywhere
     sign_in(me.id)
-    redirect("/settings", msg="password_changed")
+    redirect('settings.menu', msg="password_changed")
 
 
 # --- mail address -----------------------------------------------------------------------
@@ -179,7 +179,7 @@ def change_mail():
     errors = signup.request_mail_change(viewer().id, new_mail, form.get("password", "")[:1024], absolute(""))
     if errors:
         return render("signup/mail.html", errors=errors, mail=new_mail, current=_me().mail)
-    redirect("/settings", msg="mail_change_sent")
+    redirect('settings.menu', msg="mail_change_sent")
 
 
 # --- handset (かんたんログイン) ------------------------------------------------------------
@@ -217,14 +217,14 @@ def register_handset():
     if not dev.subscriber_id:
         return _handset_page(messages.EASY_LOGIN_NO_ID)
     easylogin.register(viewer().id, dev.carrier, dev.subscriber_id, dev.model)
-    redirect("/settings/handset", msg="handset_registered", guid=_guid())
+    redirect('settings.handset_page', msg="handset_registered", guid=_guid())
 
 
 @routes.post("/settings/handset/delete")
 @login_required
 def remove_handset():
     easylogin.unregister(viewer().id)
-    redirect("/settings/handset", msg="handset_removed", guid=_guid())
+    redirect('settings.handset_page', msg="handset_removed", guid=_guid())
 
 
 # --- blocks -----------------------------------------------------------------------------
@@ -240,4 +240,4 @@ def blocks_page():
 def unblock(member_id):
     if not blocks.unblock(viewer().id, member_id):
         raise bottle.HTTPError(404)
-    redirect("/settings/blocks", msg="unblocked")
+    redirect('settings.blocks_page', msg="unblocked")

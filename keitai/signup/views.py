@@ -28,7 +28,7 @@ def invite():
     except invitations.InviteError as exc:
         return render("signup/invite.html", pending=invitations.pending(viewer().id), errors=[str(exc)], mail=mail,
                       message=message, days=invitations.INVITATION_DAYS)
-    redirect("/invite", msg="invited")
+    redirect('signup.invite_page', msg="invited")
 
 
 @routes.post("/invite/<invitation_id:int>/cancel")
@@ -36,7 +36,7 @@ def invite():
 def cancel_invitation(invitation_id):
     if not invitations.cancel(viewer().id, invitation_id):
         raise bottle.HTTPError(404)
-    redirect("/invite", msg="invite_cancelled")
+    redirect('signup.invite_page', msg="invite_cancelled")
 
 
 def _form_from_request() -> signup.SignupForm:
