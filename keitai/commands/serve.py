@@ -206,7 +206,10 @@ def _serve(app, sock: socket.socket, threads: int, ident: str) -> None:
     import waitress
     from waitress import wasyncore
 
-    server = waitress.create_server(app, sockets=[sock], threads=threads, ident=ident, asyncore_use_poll=True)
+    # X-Forwarded-For/-Proto reach the app untouched: keitai.web.forwarded believes them from
+    # KEITAI_TRUSTED_PROXIES only (waitress would drop them, or trust one exact address).
+    server = waitress.create_server(app, sockets=[sock], threads=threads, ident=ident, asyncore_use_poll=True,
+                                    clear_untrusted_proxy_headers=False)
     stopping: list[int] = []
 
     def on_signal(signum, _frame):

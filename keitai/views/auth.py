@@ -3,7 +3,7 @@ import logging
 
 import bottle
 
-from keitai import config, device as devices, messages
+from keitai import device as devices, messages
 from keitai.social import accounts, easylogin, ratelimit, signup
 from keitai.web import (
     RouteTable, absolute, current_device, params, redirect, render, safe_next, sign_in, sign_out, viewer,
@@ -14,7 +14,8 @@ log = logging.getLogger("keitai.auth")
 
 
 def client_address() -> str:
-    return devices.client_ip(bottle.request.environ, config.get().trusted_proxies)
+    """The member's own address, also behind a proxy (keitai.web.forwarded)."""
+    return bottle.request.environ.get("REMOTE_ADDR") or ""
 
 
 @routes.get("/login")

@@ -37,7 +37,7 @@ def current_device():
     dev = env.get("keitai.device")
     if dev is None:
         settings = config.get()
-        dev = devices.detect(env, trusted_proxies=settings.trusted_proxies, check_gateway=settings.gateway_check)
+        dev = devices.detect(env, check_gateway=settings.gateway_check)
         env["keitai.device"] = dev
     return dev
 
