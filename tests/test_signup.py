@@ -323,6 +323,9 @@ def test_run_py_invite_makes_an_invitation_from_no_one(monkeypatch, settings, ap
     assert "http://keitai.example/join/" in printed
     [sent] = outbox(settings)
     assert "http://keitai.example/join/" in body(sent) and "ようこそ" in body(sent)
+    # The operator is no member: the invitation comes from the site.
+    assert sent["Subject"] == "keitai への招待"
+    assert body(sent).startswith("招待制ソーシャルネットワーク keitai にご招待します。\n") and "さん" not in body(sent)
     assert scalar("SELECT inviter_id FROM invitations") is None
 
     with pytest.raises(SystemExit):
