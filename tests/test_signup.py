@@ -13,7 +13,7 @@ from keitai import mail as mailer
 from keitai.app import create_app
 from keitai.models.base import execute, fetchone, scalar
 from keitai.social import friends, invitations, mobile_mail, site
-from members_helpers import Inbox, body, fill_join, free_port, link_path, outbox
+from members_helpers import body, fill_join, free_port, link_path, outbox, smtp  # noqa: F401  (smtp: fixture)
 from members_helpers import fast_passwords  # noqa: F401  (autouse: cheap argon2 here)
 
 
@@ -323,6 +323,9 @@ def test_run_py_invite_makes_an_invitation_from_no_one(monkeypatch, settings, ap
     assert "http://keitai.example/join/" in printed
     [sent] = outbox(settings)
     assert "http://keitai.example/join/" in body(sent) and "ようこそ" in body(sent)
+    # The operator is no member: the invitation comes from the site.
+    assert sent["Subject"] == "keitai への招待"
+    assert body(sent).startswith("招待制ソーシャルネットワーク keitai にご招待します。\r\n") and "さん" not in body(sent)
     assert scalar("SELECT inviter_id FROM invitations") is None
 
     with pytest.raises(SystemExit):
@@ -331,18 +334,6 @@ def test_run_py_invite_makes_an_invitation_from_no_one(monkeypatch, settings, ap
 
 
 # --- the whole path through a real SMTP server ----------------------------------------
-
-@pytest.fixture
-def smtp(settings, app):
-    """A real SMTP server on loopback, and an app whose settings send mail to it."""
-    inbox = Inbox()
-    port = free_port()
-    controller = inbox.controller(port)
-    controller.start()
-    smtp_app = create_app(dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=port), connect=False)
-    yield inbox, smtp_app
-    controller.stop()
-
 
 def test_sign_up_end_to_end_through_smtp_to_first_sign_in_on_a_docomo_handset(smtp, make_member, settings):
     inbox, smtp_app = smtp
@@ -355,7 +346,7 @@ def test_sign_up_end_to_end_through_smtp_to_first_sign_in_on_a_docomo_handset(sm
     assert inbox.rcpt_lines[0] == 'TO:<"taro..x."@docomo.ne.jp>'  # quoted on the wire
     assert inbox.envelopes[0].rcpt_tos == ["taro..x.@docomo.ne.jp"]
     assert b'To: "taro..x."@docomo.ne.jp' in inbox.envelopes[0].content
-    assert invitation_mail.get_content_charset() == "iso-2022-jp"
+    assert invitation_mail.get_content_charset() == "shift_jis"  # what docomo handsets read
     assert "日記を書こう" in body(invitation_mail)
     assert outbox(settings) == []  # SMTP was used, not the outbox
 

@@ -186,10 +186,6 @@ def test_stray_pua():
     assert text.emoji_for('\ue63e', PC) == '\ue63e'
 
 
-def test_strip_emoji():
-    assert text.strip_emoji('晴れ\u2600\ufe0f 霧\U0001f301 \U000fe35c ok') == '晴れ〓 霧[霧] B-) ok'
-
-
 # ---- charsets ------------------------------------------------------------
 
 @pytest.mark.parametrize('device,raw', [

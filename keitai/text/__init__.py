@@ -7,11 +7,11 @@ emoji_for take it back out per device. A device is any object with `carrier`,
 """
 from .charset import (InputDecodeError, charset_label, decode_input, encode_output,
                       encoded_length, from_device_text, to_crlf)
-from .emoji import GETA, emoji_for, strip_emoji
+from .emoji import GETA, emoji_for
 from .kana import hankaku_html, hankaku_kana, normalize_for_search, zenkaku_kana
 
 __all__ = [
     'InputDecodeError', 'decode_input', 'from_device_text', 'encode_output', 'emoji_for',
-    'charset_label', 'strip_emoji', 'normalize_for_search', 'encoded_length', 'to_crlf',
+    'charset_label', 'normalize_for_search', 'encoded_length', 'to_crlf',
     'hankaku_html', 'hankaku_kana', 'zenkaku_kana', 'GETA',
 ]
