@@ -237,7 +237,7 @@ def test_astral_characters_survive_utf8():
 
 def test_wave_dash_and_friends():
     assert text.decode_input(b'\x81\x60', DOCOMO) == '\u301c'        # FF5E -> WAVE DASH
-    assert text.decode_input('\uff5e'.encode(), PC) == '\u301c'
+    assert text.decode_input('\uff5e'.encode(), PC) == '\uff5e'        # a UTF-8 device's ～ as typed
     cases = {'\u301c': b'\x81\x60', '\u2016': b'\x81\x61', '\u2212': b'\x81\x7c',
              '\u00a2': b'\x81\x91', '\u00a3': b'\x81\x92', '\u00ac': b'\x81\xca',
              '\u203e': b'\x81\x50', '\u2014': b'\x81\x5c', '\u2015': b'\x81\x5c'}
