@@ -79,3 +79,13 @@ def test_a_python_that_cannot_make_a_venv_is_told_which_package_to_install(proje
     assert done.returncode != 0
     assert "sudo apt-get install python3-venv" in done.stderr
     assert not (project / ".venv").exists()
+
+
+def test_ci_runs_the_readmes_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Two commands", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    demo, test = [line.split("#")[0].strip() for line in block.splitlines()]
+    assert (demo, test) == ("python3 run.py demo", "python3 run.py test")
+    ci = [line.split("#")[0].strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+          if line.endswith("# the README's test command")]
+    assert ci == [test, test]  # on SQLite, then on PostgreSQL
