@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import yaml
 
 from conftest import DOCOMO_1, PASSWORD, PC, Client
 from keitai import mail as mailer
@@ -26,6 +28,15 @@ from members_helpers import fast_passwords  # noqa: F401  (autouse: cheap argon2
 ])
 def test_carrier_addresses_are_accepted_with_the_local_parts_carriers_issued(address):
     assert mobile_mail.mobile_mail_error(address) is None
+
+
+def test_every_published_carrier_mail_domain_is_accepted():
+    """The carrier domains OpenPNE 3 kept (a copy in tests/data) are all accepted at sign-up."""
+    published = Path(__file__).parent / "data" / "carrier-mail-domains.yml"
+    domains = yaml.safe_load(published.read_text(encoding="utf-8"))
+    assert len(domains) == 19
+    for domain in domains:
+        assert mobile_mail.mobile_mail_error(f"taro@{domain}") is None, domain
 
 
 @pytest.mark.parametrize("address", ["taro@gmail.com", "taro@example.co.jp", "taro@docomo.ne.jp.evil.com", "x@yahoo.co.jp"])

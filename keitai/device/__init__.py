@@ -44,7 +44,7 @@ class Device:
         return f"{self.carrier or 'web'}:{self.subscriber_id or ''}"
 
 
-# WILLCOM sends no subscriber id (KEITAI.md §4).
+# The header each carrier's gateway puts the subscriber id in; WILLCOM sends none.
 SUBSCRIBER_HEADERS = {
     "docomo": "HTTP_X_DCMGUID",
     "au": "HTTP_X_UP_SUBNO",

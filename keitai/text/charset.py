@@ -15,8 +15,9 @@ class InputDecodeError(ValueError):
         super().__init__(reason + where)
 
 
-# CP932 pitfalls (KEITAI.md §6). Python's cp932 already encodes 〜‖−¢£¬ to the
-# Shift_JIS codes; this handler catches the rest, and anything else becomes one '?'.
+# CP932 pitfalls: Shift_JIS has these characters only under another code point than the
+# one text usually carries (ARCHITECTURE.md, carrier facts). Python's cp932 already encodes
+# 〜‖−¢£¬ to the Shift_JIS codes; this handler catches the rest, anything else becomes one '?'.
 _CP932_SUBST = {
     '\u301c': '\uff5e', '\u2016': '\u2225', '\u2212': '\uff0d', '\u00a2': '\uffe0',
     '\u00a3': '\uffe1', '\u00ac': '\uffe2', '\u203e': '\uffe3', '\u2014': '\u2015',
