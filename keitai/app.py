@@ -6,7 +6,7 @@ import bottle
 from keitai import (accounts, admin, blog_import, communities, config, diary, footprints, friends, introductions,
                     messages, pages, photos, search, signup)
 from keitai.platform.db import connection as base
-from keitai.platform.web import KeitaiPlugin, accesslog, error_page
+from keitai.platform.web import KeitaiPlugin, accesslog, error_page, forwarded
 
 #: Ids in URLs: digits that fit a 64-bit column.  Anything else (negative, 30 digits) is a
 #: 404 at the router, not an overflow deep in the database driver.
@@ -34,6 +34,7 @@ def create_app(settings: config.Settings | None = None, *, connect: bool = True)
     app.router.add_filter("int", _id_filter)
     for feature in FEATURES:
         feature.install(app)
-    if settings.access_log != "off":
-        app.wsgi = accesslog.AccessLog(app.wsgi, settings.trusted_proxies)  # Bottle.__call__ calls self.wsgi
+    wsgi = app.wsgi if settings.access_log == "off" else accesslog.AccessLog(app.wsgi)
+    # The client's address and scheme are settled before anything reads them.
+    app.wsgi = forwarded.Forwarded(wsgi, settings.trusted_proxies)  # Bottle.__call__ calls self.wsgi
     return app

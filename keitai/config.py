@@ -30,7 +30,8 @@ class Settings:
     database_url: str = f"sqlite:///{DB_DIR / 'keitai.sqlite3'}"
     #: Keys session CSRF tokens and subscriber-id hashes.  Unset: kept in ``db/secret_key``.
     secret_key: str = ""
-    #: Addresses (or CIDRs) of reverse proxies whose X-Forwarded-For we believe.
+    #: Addresses (or CIDRs) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto we
+    #: believe (keitai.platform.web.forwarded); with none, those headers are ignored.
     trusted_proxies: tuple[str, ...] = ()
     #: Off only in development: then any carrier user agent counts as coming from its gateway.
     gateway_check: bool = True

@@ -300,7 +300,11 @@ AUDIENCES_SHORT = {
 
 #: Mail texts: {link} is an absolute URL, mailed to handsets (keep lines short).
 MAIL_INVITATION_SUBJECT = "{inviter}さんから keitai への招待が届きました"
-MAIL_INVITATION_BODY = """{inviter}さんから、招待制ソーシャルネットワーク keitai への招待が届きました。
+MAIL_INVITATION_OPENING = "{inviter}さんから、招待制ソーシャルネットワーク keitai への招待が届きました。"
+#: The operator's invitations (``run.py invite``) come from the site, not from a member.
+MAIL_SITE_INVITATION_SUBJECT = "keitai への招待"
+MAIL_SITE_INVITATION_OPENING = "招待制ソーシャルネットワーク keitai にご招待します。"
+MAIL_INVITATION_BODY = """{opening}
 
 {message}
 下のURLから登録できます（{days}日間有効・1回限り）。

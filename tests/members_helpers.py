@@ -1,6 +1,7 @@
 """Helpers for the members tests: reading mail (outbox or a real SMTP server) and links in it."""
 from __future__ import annotations
 
+import dataclasses
 import email
 import re
 import socket
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from argon2 import PasswordHasher
 
+from keitai.app import create_app
 from keitai.accounts import rules as accounts
 
 #: The production hasher (argon2id, 64 MB): what members' passwords really get.
@@ -86,6 +88,18 @@ class Inbox:
             time.sleep(0.02)
         assert len(self.envelopes) >= count, f"{len(self.envelopes)} mails arrived, expected {count}"
         return [email.message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]
+
+
+@pytest.fixture
+def smtp(settings, app):
+    """A real SMTP server on loopback, and an app whose settings send mail to it."""
+    inbox = Inbox()
+    port = free_port()
+    controller = inbox.controller(port)
+    controller.start()
+    smtp_app = create_app(dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=port), connect=False)
+    yield inbox, smtp_app
+    controller.stop()
 
 
 def fill_join(form, nickname="はなこ", mail="hanako@docomo.ne.jp", password="hanako-pass-1",

@@ -38,8 +38,7 @@ def member(nickname: str | None = None, mail: str | None = None, **fields) -> in
 def sign_in(client, member_id: int):
     """Sign ``client`` in as ``member_id``; returns the client."""
     settings = config.get()
-    dev = device.detect(client.extra_environ, trusted_proxies=settings.trusted_proxies,
-                        check_gateway=settings.gateway_check)
+    dev = device.detect(client.extra_environ, check_gateway=settings.gateway_check)
     sid = sessions.start(member_id, dev, settings)
     if dev.cookies:
         client.set_cookie("sid", sid)

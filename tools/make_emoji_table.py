@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Generate keitai/platform/text/emoji_table.py from the shared reference data.
+"""Generate keitai/platform/text/emoji_table.py from the carriers' emoji tables.
 
 Usage: python tools/make_emoji_table.py [DATA_DIR] [OUTPUT]
-  DATA_DIR defaults to /work/shared/data (emoji4unicode.xml, emoji-sjis.tsv);
+  DATA_DIR defaults to tests/data (emoji4unicode.xml, emoji-sjis.tsv; sources and
+  licences in tests/data/README.md);
   OUTPUT defaults to keitai/platform/text/emoji_table.py beside this tool.
 """
 import csv
@@ -16,9 +17,9 @@ CARRIERS = {'docomo': 'docomo', 'au': 'kddi', 'softbank': 'softbank'}
 
 HEADER = '''\
 """Emoji conversion table. GENERATED -- do not edit; regenerate with
-    python tools/make_emoji_table.py [DATA_DIR]   (default /work/shared/data)
+    python tools/make_emoji_table.py [DATA_DIR]   (default tests/data)
 
-Sources (read at generation time, not shipped):
+Sources (read at generation time from tests/data, not by the site):
   emoji4unicode.xml  Google emoji4unicode (via jpmobile tools/), Apache License 2.0
   emoji-sjis.tsv     carrier Shift_JIS <-> PUA tables of jpmobile
                      (lib/jpmobile/emoticon/*.rb), MIT License
@@ -93,7 +94,7 @@ def esc(s):
 
 
 def main(argv):
-    data = Path(argv[1]) if len(argv) > 1 else Path('/work/shared/data')
+    data = Path(argv[1]) if len(argv) > 1 else ROOT / 'tests' / 'data'
     out = Path(argv[2]) if len(argv) > 2 else ROOT / 'keitai' / 'platform' / 'text' / 'emoji_table.py'
     notes = []
     sjis = read_sjis(data / 'emoji-sjis.tsv', notes)

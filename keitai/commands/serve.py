@@ -8,7 +8,7 @@ first take a whole burst of connections, and with a few keep-alive clients one c
 then does all the work.  A restarted worker takes over its slot's socket, so no
 connection waiting in it is lost.  On a 2-core machine a single Python process whose threads move
 between cores loses most of its speed to the GIL hand-off, and pinned processes are
-2-3x faster (../shared/PERFORMANCE.md).  A supervisor restarts a worker that dies
+2-3x faster (ARCHITECTURE.md, measurements).  A supervisor restarts a worker that dies
 and stops them all cleanly on SIGTERM or SIGINT (Ctrl-C).
 """
 from __future__ import annotations
@@ -207,7 +207,10 @@ def _serve(app, sock: socket.socket, threads: int, ident: str) -> None:
     import waitress
     from waitress import wasyncore
 
-    server = waitress.create_server(app, sockets=[sock], threads=threads, ident=ident, asyncore_use_poll=True)
+    # X-Forwarded-For/-Proto reach the app untouched: keitai.platform.web.forwarded believes them from
+    # KEITAI_TRUSTED_PROXIES only (waitress would drop them, or trust one exact address).
+    server = waitress.create_server(app, sockets=[sock], threads=threads, ident=ident, asyncore_use_poll=True,
+                                    clear_untrusted_proxy_headers=False)
     stopping: list[int] = []
 
     def on_signal(signum, _frame):

@@ -84,14 +84,17 @@ def join_link(base_url: str, token: str) -> str:
 
 def send_invitation(invitation: Invitation, token: str, base_url: str) -> str | None:
     """Mail the invitation; returns the outbox path when there is no SMTP server."""
-    inviter = "keitai"
-    if invitation.inviter_id is not None:
-        inviter = scalar("SELECT nickname FROM members WHERE id = ?", (invitation.inviter_id,)) or inviter
+    inviter = invitation.inviter_id and scalar("SELECT nickname FROM members WHERE id = ?", (invitation.inviter_id,))
+    if inviter:
+        subject = messages.MAIL_INVITATION_SUBJECT.format(inviter=inviter)
+        opening = messages.MAIL_INVITATION_OPENING.format(inviter=inviter)
+    else:
+        subject, opening = messages.MAIL_SITE_INVITATION_SUBJECT, messages.MAIL_SITE_INVITATION_OPENING
     note = f"「{invitation.message}」\n" if invitation.message else ""
     body = messages.MAIL_INVITATION_BODY.format(
-        inviter=inviter, message=note, days=INVITATION_DAYS, link=join_link(base_url, token),
+        opening=opening, message=note, days=INVITATION_DAYS, link=join_link(base_url, token),
     )
-    return mail.send(invitation.mail, messages.MAIL_INVITATION_SUBJECT.format(inviter=inviter), body)
+    return mail.send(invitation.mail, subject, body)
 
 
 def invite_and_send(inviter_id: int | None, address: str, message: str, base_url: str) -> tuple[Invitation, str]:

@@ -6,11 +6,14 @@ seen on the other.  Runs on the database the suite runs on (SQLite file or Postg
 """
 from __future__ import annotations
 
+import functools
+import http.client
 import http.cookiejar
 import os
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -34,15 +37,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_processes(count: int, database_url: str, tmp_path):
-    """``count`` processes of ``run.py serve`` sharing one database, media and secret key."""
+def serve_processes(count: int, database_url: str, tmp_path, **settings: str):
+    """``count`` processes of ``run.py serve`` sharing one database, media and secret key.
+
+    ``settings``: more ``KEITAI_*`` variables.  Each process writes its output (the access
+    log among it) to ``tmp_path / f"serve-{n}.log"``.
+    """
+    outer = {name: value for name, value in os.environ.items() if not name.startswith("KEITAI_")}
     env = dict(
-        os.environ,
+        outer,
         KEITAI_DATABASE_URL=database_url,
         KEITAI_SECRET_KEY="two-processes-one-key",
         KEITAI_MEDIA_DIR=str(tmp_path / "media"),
         KEITAI_OUTBOX_DIR=str(tmp_path / "outbox"),
         PYTHONUNBUFFERED="1",
+        **settings,
     )
     processes, bases = [], []
     try:
@@ -88,19 +97,41 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class Browser:
-    """A PC browser (cookies, shared by host like a real one) or a cookie-less handset."""
+class _FromAddress(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
+    """Connects from ``source`` (any 127.x address is this machine's own on Linux), and
+    trusts ``cafile`` for https."""
 
-    def __init__(self, user_agent: str, cookies: bool):
-        self.user_agent = user_agent
-        handlers = [NoRedirect()]
+    def __init__(self, source: str | None, cafile: str | None):
+        self.source = (source, 0) if source else None
+        urllib.request.HTTPHandler.__init__(self)
+        urllib.request.HTTPSHandler.__init__(self, context=ssl.create_default_context(cafile=cafile))
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=self.source), req)
+
+    def https_open(self, req):
+        return self.do_open(functools.partial(http.client.HTTPSConnection, source_address=self.source),
+                            req, context=self._context)
+
+
+class Browser:
+    """A PC browser (cookies, shared by host like a real one) or a cookie-less handset.
+
+    ``headers`` go with every request (a carrier gateway's, for a handset behind one);
+    ``source`` is the address it connects from; ``cafile`` the certificate it trusts.
+    """
+
+    def __init__(self, user_agent: str, cookies: bool, headers: dict | None = None,
+                 source: str | None = None, cafile: str | None = None):
+        self.headers = {"User-Agent": user_agent, **(headers or {})}
+        handlers = [NoRedirect(), _FromAddress(source, cafile)]
         if cookies:
             handlers.append(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         self.opener = urllib.request.build_opener(*handlers)
 
     def request(self, url: str, form: dict | None = None, charset: str = "utf-8") -> tuple[int, dict, str]:
         data = urllib.parse.urlencode(form, encoding=charset).encode() if form is not None else None
-        request = urllib.request.Request(url, data=data, headers={"User-Agent": self.user_agent})
+        request = urllib.request.Request(url, data=data, headers=self.headers_for(url))
         try:
             response = self.opener.open(request, timeout=10)
         except urllib.error.HTTPError as error:  # 3xx and 4xx come here with NoRedirect
@@ -110,6 +141,9 @@ class Browser:
             content_type = response.headers.get("Content-Type", "")
             text = body.decode("cp932" if "Shift_JIS" in content_type else "utf-8")
             return response.status, dict(response.headers), text
+
+    def headers_for(self, url: str) -> dict:
+        return self.headers
 
     def sign_in(self, base: str, mail: str) -> str:
         """Sign in through ``base``; returns the Location it sends the browser to."""
@@ -182,75 +216,3 @@ def test_an_operators_change_on_one_process_shows_on_the_other(two_servers, make
     member.sign_in(second, "yuki@softbank.ne.jp")
     _, _, home = member.request(second + "/")
     assert "今夜メンテナンスします" in home
-
-
-# --- Behind nginx, with deploy/nginx.conf as shipped -------------------------------------
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-SAMPLE = PROJECT_ROOT / "deploy" / "nginx.conf"
-
-
-@pytest.fixture(scope="module")
-def nginx(servers, tmp_path_factory):
-    """deploy/nginx.conf in front of the two processes; yields (base URL, access log path)."""
-    if not os.path.exists(NGINX):
-        if os.environ.get("CI"):
-            pytest.fail("nginx is missing (.ci/run installs it)")
-        pytest.skip("nginx is not installed: apt-get install nginx-light")
-    folder = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    ports = [urllib.parse.urlsplit(base).port for base in servers]
-    sample = SAMPLE.read_text()
-    replacements = {
-        "server 127.0.0.1:8081": f"server 127.0.0.1:{ports[0]}",
-        "server 127.0.0.1:8082": f"server 127.0.0.1:{ports[1]}",
-        "listen 80;": f"listen 127.0.0.1:{port};",
-        "/srv/keitai/static/": f"{PROJECT_ROOT / 'static'}/",
-        "/var/log/nginx/keitai.access.log": str(folder / "access.log"),
-    }
-    for old, new in replacements.items():
-        assert old in sample, f"deploy/nginx.conf no longer has {old!r}: update this test"
-        sample = sample.replace(old, new)
-    (folder / "keitai.conf").write_text(sample)
-    temp = "".join(f"{name}_temp_path {folder / name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (folder / "nginx.conf").write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"pid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\nevents {{}}\n"
-        f"http {{\n{temp}access_log off;\ninclude /etc/nginx/mime.types;\ninclude {folder / 'keitai.conf'};\n}}\n"
-    )
-    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-                               stdout=subprocess.DEVNULL, stderr=open(folder / "stderr.log", "wb"))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, process, folder)
-        yield base, folder / "access.log"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def test_through_nginx_sessions_span_both_processes_and_sids_stay_out_of_its_log(nginx, app, make_member):
-    base, access_log = nginx
-    member = make_member("さくら", "sakura@docomo.ne.jp", hobbies="カフェ巡り")
-    pc = Browser(PC, cookies=True)
-    pc.sign_in(base, "sakura@docomo.ne.jp")
-    for _ in range(4):
-        status, _, home = pc.request(base + "/")
-        assert status == 200 and "さくら さんのホーム" in home
-
-    phone = Browser(DOCOMO_1, cookies=False)
-    location = phone.sign_in(base, "sakura@docomo.ne.jp")
-    sid = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)["sid"][0]
-    for _ in range(2):
-        status, _, profile = phone.request(f"{base}/member/{member}?sid={sid}")
-        assert status == 200 and "カフェ巡り" in profile
-
-    css = re.search(r'href="(/static/site\.css\?v=\w+)"', home).group(1)
-    status, headers, _ = pc.request(base + css)
-    assert status == 200 and "immutable" in headers["Cache-Control"]
-
-    time.sleep(0.2)  # nginx writes its log as each request ends
-    log = access_log.read_text()
-    assert sid not in log and "sid=***" in log
-    upstreams = set(re.findall(r"127\.0\.0\.1:(\d+)\s*$", log, re.M))
-    assert len(upstreams) == 2, log  # both processes served this member

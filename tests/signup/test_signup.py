@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import yaml
 
 from conftest import DOCOMO_1, PASSWORD, PC, Client
 from keitai.platform import mail as mailer
@@ -16,7 +18,7 @@ from keitai.friends import rules as friends
 from keitai.signup import invitations
 from keitai.signup import addresses as mobile_mail
 from keitai.admin import site
-from members_helpers import Inbox, body, fill_join, free_port, link_path, outbox
+from members_helpers import body, fill_join, free_port, link_path, outbox, smtp  # noqa: F401  (smtp: fixture)
 from members_helpers import fast_passwords  # noqa: F401  (autouse: cheap argon2 here)
 
 
@@ -29,6 +31,15 @@ from members_helpers import fast_passwords  # noqa: F401  (autouse: cheap argon2
 ])
 def test_carrier_addresses_are_accepted_with_the_local_parts_carriers_issued(address):
     assert mobile_mail.mobile_mail_error(address) is None
+
+
+def test_every_published_carrier_mail_domain_is_accepted():
+    """The carrier domains OpenPNE 3 kept (a copy in tests/data) are all accepted at sign-up."""
+    published = Path(__file__).resolve().parents[1] / "data" / "carrier-mail-domains.yml"
+    domains = yaml.safe_load(published.read_text(encoding="utf-8"))
+    assert len(domains) == 19
+    for domain in domains:
+        assert mobile_mail.mobile_mail_error(f"taro@{domain}") is None, domain
 
 
 @pytest.mark.parametrize("address", ["taro@gmail.com", "taro@example.co.jp", "taro@docomo.ne.jp.evil.com", "x@yahoo.co.jp"])
@@ -326,6 +337,9 @@ def test_run_py_invite_makes_an_invitation_from_no_one(monkeypatch, settings, ap
     assert "http://keitai.example/join/" in printed
     [sent] = outbox(settings)
     assert "http://keitai.example/join/" in body(sent) and "ようこそ" in body(sent)
+    # The operator is no member: the invitation comes from the site.
+    assert sent["Subject"] == "keitai への招待"
+    assert body(sent).startswith("招待制ソーシャルネットワーク keitai にご招待します。\r\n") and "さん" not in body(sent)
     assert scalar("SELECT inviter_id FROM invitations") is None
 
     with pytest.raises(SystemExit):
@@ -334,18 +348,6 @@ def test_run_py_invite_makes_an_invitation_from_no_one(monkeypatch, settings, ap
 
 
 # --- the whole path through a real SMTP server ----------------------------------------
-
-@pytest.fixture
-def smtp(settings, app):
-    """A real SMTP server on loopback, and an app whose settings send mail to it."""
-    inbox = Inbox()
-    port = free_port()
-    controller = inbox.controller(port)
-    controller.start()
-    smtp_app = create_app(dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=port), connect=False)
-    yield inbox, smtp_app
-    controller.stop()
-
 
 def test_sign_up_end_to_end_through_smtp_to_first_sign_in_on_a_docomo_handset(smtp, make_member, settings):
     inbox, smtp_app = smtp
@@ -358,7 +360,7 @@ def test_sign_up_end_to_end_through_smtp_to_first_sign_in_on_a_docomo_handset(sm
     assert inbox.rcpt_lines[0] == 'TO:<"taro..x."@docomo.ne.jp>'  # quoted on the wire
     assert inbox.envelopes[0].rcpt_tos == ["taro..x.@docomo.ne.jp"]
     assert b'To: "taro..x."@docomo.ne.jp' in inbox.envelopes[0].content
-    assert invitation_mail.get_content_charset() == "iso-2022-jp"
+    assert invitation_mail.get_content_charset() == "shift_jis"  # what docomo handsets read
     assert "日記を書こう" in body(invitation_mail)
     assert outbox(settings) == []  # SMTP was used, not the outbox
 

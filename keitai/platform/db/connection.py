@@ -5,7 +5,8 @@ named by a URL.  Connections stay open per thread (peewee keeps one per thread),
 because connecting per request costs a fifth of the throughput on SQLite.
 
 Hot read paths use :func:`fetchall` / :func:`fetchone` with SQL written once, with
-``?`` placeholders whatever the database; see ../shared/PERFORMANCE.md.
+``?`` placeholders whatever the database: building a query with peewee costs 10-25 times
+what running it costs (ARCHITECTURE.md, measurements).
 """
 from __future__ import annotations
 

@@ -6,8 +6,6 @@ is a bisect over integer ranges, so it costs a few microseconds.
 
 from __future__ import annotations
 
-import functools
-import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -16,7 +14,7 @@ from keitai.platform.device.gateways import GatewayTable, carrier_of, load as lo
 from keitai.platform.device.useragent import ParsedUA, parse as parse_user_agent
 
 __all__ = [
-    "Device", "detect", "client_ip", "parse_user_agent", "ParsedUA",
+    "Device", "detect", "parse_user_agent", "ParsedUA",
     "GatewayTable", "carrier_of", "load_gateways", "replace_from_yaml", "SUBSCRIBER_HEADERS",
 ]
 
@@ -46,7 +44,7 @@ class Device:
         return f"{self.carrier or 'web'}:{self.subscriber_id or ''}"
 
 
-# WILLCOM sends no subscriber id (KEITAI.md §4).
+# The header each carrier's gateway puts the subscriber id in; WILLCOM sends none.
 SUBSCRIBER_HEADERS = {
     "docomo": "HTTP_X_DCMGUID",
     "au": "HTTP_X_UP_SUBNO",
@@ -60,37 +58,6 @@ _NO_ID = frozenset({"NULLGWDOCOMO"})
 _MODEL = re.compile(r"[0-9A-Za-z._-]{1,32}")
 
 
-@functools.lru_cache(maxsize=32)
-def _proxy_networks(trusted: tuple | frozenset) -> tuple:
-    return tuple(ipaddress.ip_network(t.strip(), strict=False) for t in trusted)
-
-
-@functools.lru_cache(maxsize=4096)  # every request asks it of its client's address (ipaddress is slow)
-def _in(ip: str, networks: tuple) -> bool:
-    try:
-        addr = ipaddress.ip_address(ip.strip())
-    except ValueError:
-        return False
-    return any(addr in net for net in networks)
-
-
-def client_ip(environ: dict, trusted_proxies: tuple | frozenset = ()) -> str:
-    """REMOTE_ADDR; behind a trusted proxy, the right-most X-Forwarded-For entry it did not add."""
-    remote = environ.get("REMOTE_ADDR") or ""
-    if not trusted_proxies:
-        return remote
-    if not isinstance(trusted_proxies, (tuple, frozenset)):
-        trusted_proxies = tuple(trusted_proxies)
-    networks = _proxy_networks(trusted_proxies)
-    if not _in(remote, networks):
-        return remote  # X-Forwarded-For from anyone else is whatever the client wrote
-    for entry in reversed((environ.get("HTTP_X_FORWARDED_FOR") or "").split(",")):
-        entry = entry.strip()
-        if entry and not _in(entry, networks):
-            return entry
-    return remote
-
-
 def _int_prefix(value: str | None, sep: str = ",", limit: int = 10_000) -> int | None:
     """The leading integer of a header like "240,320" or "240*320", if sane."""
     if not value:
@@ -99,10 +66,12 @@ def _int_prefix(value: str | None, sep: str = ",", limit: int = 10_000) -> int |
     return int(head) if head.isdecimal() and 0 < len(head) < 10 and 0 < int(head) < limit else None
 
 
-def detect(environ: dict, *, trusted_proxies: frozenset[str] | tuple = (), check_gateway: bool = True,
-           https: bool | None = None) -> Device:
+def detect(environ: dict, *, check_gateway: bool = True, https: bool | None = None) -> Device:
     """Describe the requesting device.  check_gateway=False (development only) trusts any
-    carrier handset UA as if it came through the carrier's gateway."""
+    carrier handset UA as if it came through the carrier's gateway.
+
+    REMOTE_ADDR and wsgi.url_scheme are the client's own: behind a proxy,
+    keitai.platform.web.forwarded has already put them there."""
     ua = environ.get("HTTP_USER_AGENT") or ""
     p = parse_user_agent(ua)
     carrier, kind, model, cookies, page, width = p.carrier, p.kind, p.model, p.cookies, p.page_bytes, p.screen_width
@@ -137,7 +106,7 @@ def detect(environ: dict, *, trusted_proxies: frozenset[str] | tuple = (), check
     subscriber_id = None
     if carrier is not None and kind == "handset" and not p.is_crawler:
         if check_gateway:
-            from_gateway = gateways.carrier_of(client_ip(environ, trusted_proxies)) == carrier
+            from_gateway = gateways.carrier_of(environ.get("REMOTE_ADDR") or "") == carrier
         else:
             from_gateway = True
         if from_gateway and (header := SUBSCRIBER_HEADERS.get(carrier)):

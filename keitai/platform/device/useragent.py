@@ -1,4 +1,4 @@
-"""User-Agent parsing per family (KEITAI.md §2): carrier, kind, model, browser and budgets.
+"""User-Agent parsing per family: carrier, kind, model, browser and budgets.
 
 parse() depends on the UA string only, so it is cached; header-dependent facts (https, screen
 headers, X-JPHONE-MSNAME, Client Hints, gateway) are applied by keitai.platform.device.detect().

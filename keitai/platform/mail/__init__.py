@@ -2,8 +2,7 @@
 
 Carrier addresses issued before 2009 may break RFC 5322 (``taro..x.@docomo.ne.jp``);
 they are sent with the local part quoted, which carriers' servers accept.
-Bodies go out as ISO-2022-JP, what every handset reads, unless they hold
-characters it cannot carry (then UTF-8).  Emoji become their text fallbacks.
+Each mail is written in the charset and emoji its reader's handset reads (charsets.py).
 """
 from __future__ import annotations
 
@@ -13,12 +12,12 @@ import re
 import secrets
 import smtplib
 import time
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from keitai import config
-from keitai.platform import text
+
+from . import charsets
 
 log = logging.getLogger("keitai.mail")
 
@@ -34,26 +33,27 @@ def quote_address(address: str) -> str:
     return f'"{escaped}"@{domain}'
 
 
-def _charset(body: str) -> str:
-    try:
-        body.encode("iso-2022-jp")
-        return "iso-2022-jp"
-    except UnicodeEncodeError:
-        return "utf-8"
+def _sender(mail_from: str, reader: charsets.Reader) -> str:
+    name, address = parseaddr(mail_from)
+    return f"{charsets.header(name, reader)} <{address}>" if name else address
 
 
-def build(to: str, subject: str, body: str, settings=None) -> EmailMessage:
+def build(to: str, subject: str, body: str, settings=None) -> bytes:
+    """The whole message as it goes on the wire, written for the reader of ``to``."""
     settings = settings or config.get()
-    subject, body = text.strip_emoji(subject), text.strip_emoji(body)
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = quote_address(to)
-    message["Subject"] = subject
-    message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain="keitai.invalid")
-    charset = _charset(body)
-    message.set_content(body, charset=charset, cte="7bit" if charset == "iso-2022-jp" else "base64")
-    return message
+    reader = charsets.reader_of(to)
+    charset, transfer_encoding, content = charsets.body(body, reader)
+    head = [
+        ("From", _sender(settings.mail_from, reader)),
+        ("To", quote_address(to)),
+        ("Subject", charsets.header(subject, reader)),
+        ("Date", formatdate(localtime=True)),
+        ("Message-ID", make_msgid(domain="keitai.invalid")),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", f"text/plain; charset={charset}"),
+        ("Content-Transfer-Encoding", transfer_encoding),
+    ]
+    return "".join(f"{name}: {value}\r\n" for name, value in head).encode("ascii") + b"\r\n" + content
 
 
 def send(to: str, subject: str, body: str) -> str | None:
@@ -66,14 +66,17 @@ def send(to: str, subject: str, body: str) -> str | None:
                 smtp.starttls()
             if settings.smtp_user:
                 smtp.login(settings.smtp_user, settings.smtp_password)
-            smtp.send_message(message, from_addr=None, to_addrs=[quote_address(to)])
+            # Shift_JIS bodies are 8bit: say so where the server can take it (RFC 6152).
+            smtp.ehlo_or_helo_if_needed()
+            options = ["BODY=8BITMIME"] if not message.isascii() and smtp.has_extn("8bitmime") else []
+            smtp.sendmail(parseaddr(settings.mail_from)[1], [quote_address(to)], message, mail_options=options)
         log.info("mail sent to %s", to)
         return None
     outbox = Path(settings.outbox_dir)
     outbox.mkdir(parents=True, exist_ok=True)
     path = outbox / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}.eml"
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(bytes(message))
+    tmp.write_bytes(message)
     os.replace(tmp, path)
     print(f"mail to {to}: {path}", flush=True)
     return str(path)

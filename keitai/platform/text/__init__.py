@@ -5,13 +5,13 @@ decode_input/from_device_text bring device input into it, encode_output and
 emoji_for take it back out per device. A device is any object with `carrier`,
 `kind` and `charset` attributes.
 """
-from keitai.platform.text.charset import (InputDecodeError, charset_label, decode_input, encode_output,
+from .charset import (InputDecodeError, charset_label, decode_input, encode_output,
                       encoded_length, from_device_text, to_crlf)
-from keitai.platform.text.emoji import GETA, emoji_for, strip_emoji
-from keitai.platform.text.kana import hankaku_html, hankaku_kana, normalize_for_search, zenkaku_kana
+from .emoji import GETA, emoji_for
+from .kana import hankaku_html, hankaku_kana, normalize_for_search, zenkaku_kana
 
 __all__ = [
     'InputDecodeError', 'decode_input', 'from_device_text', 'encode_output', 'emoji_for',
-    'charset_label', 'strip_emoji', 'normalize_for_search', 'encoded_length', 'to_crlf',
+    'charset_label', 'normalize_for_search', 'encoded_length', 'to_crlf',
     'hankaku_html', 'hankaku_kana', 'zenkaku_kana', 'GETA',
 ]

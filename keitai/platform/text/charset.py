@@ -15,8 +15,9 @@ class InputDecodeError(ValueError):
         super().__init__(reason + where)
 
 
-# CP932 pitfalls (KEITAI.md §6). Python's cp932 already encodes 〜‖−¢£¬ to the
-# Shift_JIS codes; this handler catches the rest, and anything else becomes one '?'.
+# CP932 pitfalls: Shift_JIS has these characters only under another code point than the
+# one text usually carries (ARCHITECTURE.md, carrier facts). Python's cp932 already encodes
+# 〜‖−¢£¬ to the Shift_JIS codes; this handler catches the rest, anything else becomes one '?'.
 _CP932_SUBST = {
     '\u301c': '\uff5e', '\u2016': '\u2225', '\u2212': '\uff0d', '\u00a2': '\uffe0',
     '\u00a3': '\uffe1', '\u00ac': '\uffe2', '\u203e': '\uffe3', '\u2014': '\u2015',
@@ -84,6 +85,10 @@ def decode_input(raw, device, *, field=None):
         raise InputDecodeError('invalid cp932 byte 0x%02X' % raw[offset], field, offset)
     if cp932 and getattr(device, 'carrier', None) == 'softbank':
         s = emoji.softbank_sjis_to_webcode(raw).decode('cp932')
+    if cp932:
+        # 0x8160 is JIS X 0208's WAVE DASH: what the handset draws and its member typed.
+        # cp932 calls it FULLWIDTH TILDE, which PCs draw as a different, flat mark.
+        s = s.replace('\uff5e', '\u301c')
     return from_device_text(s, device, field=field)
 
 
@@ -91,9 +96,9 @@ def from_device_text(s, device, *, field=None):
     """Already-decoded text from this device -> internal str.
 
     Newlines -> LF, carrier emoji (PUA, or for cp932 devices the chars cp932 gave
-    their Shift_JIS codes; SoftBank webcode) -> internal form, FF5E -> 301C,
-    half-width katakana -> full width. Rejects lone surrogates and control
-    characters other than TAB/LF/CR.
+    their Shift_JIS codes; SoftBank webcode) -> internal form, half-width katakana
+    -> full width; everything else as sent (a UTF-8 device's ～ stays ～).
+    Rejects lone surrogates and control characters other than TAB/LF/CR.
     """
     if (m := _SURROGATE.search(s)):
         raise InputDecodeError('lone surrogate', field, m.start(), 'character')
@@ -107,6 +112,4 @@ def from_device_text(s, device, *, field=None):
                                 'character')
     s = emoji.to_internal(s, carrier, sjis=emoji.is_cp932(device),
                           handset=getattr(device, 'kind', None) == 'handset')
-    if '\uff5e' in s:
-        s = s.replace('\uff5e', '\u301c')
     return kana.zenkaku_kana(s)

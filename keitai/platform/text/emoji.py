@@ -2,7 +2,9 @@
 import functools
 import re
 
-from keitai.platform.text import emoji_table
+import emoji as cldr_emoji
+
+from . import emoji_table
 
 GETA = '\u3013'
 CARRIERS = ('docomo', 'au', 'softbank')
@@ -275,13 +277,63 @@ def emoji_for(text, device):
     return converter(profile_of(device))(text)
 
 
+# ---- mail ----------------------------------------------------------------
+
+# Rows with neither a Unicode character nor a text fallback (carrier logos and one face):
+# Japanese names from their emoji4unicode descriptions.
+_NAMES = {
+    '337': 'にこにこ', 'E1C': '映画', 'E70': 'J-SKY', 'E71': 'J-SKY', 'E72': 'Vodafone',
+    'E73': 'Vodafone', 'E77': 'J-PHONEショップ', 'E78': 'スカイウェブ', 'E79': 'スカイウォーカー',
+    'E7A': 'スカイメロディ', 'E7B': 'J-PHONE', 'E7C': 'J-PHONE', 'E7D': 'J-PHONE', '4C5': 'SHIBUYA109',
+}
+
+
+def unicode_emoji_name(chars):
+    """'[太陽]' for a Unicode emoji (its CLDR Japanese short name), or None if it is none."""
+    name = cldr_emoji.demojize(chars, language='ja', delimiters=('[', ']'))
+    if name == chars or not re.fullmatch(r'\[[^\[\]]+\]', name):
+        return None
+    return name.replace('_', '・')
+
+
+def text_for(row):
+    """An emoji as text: its emoji4unicode text fallback, else its Japanese name; never 〓."""
+    if row.fallback:
+        return row.fallback
+    if row.id in _NAMES:
+        return f'[{_NAMES[row.id]}]'
+    return unicode_emoji_name(row.internal)
+
+
+def _mail_str(row, carrier):
+    codes = row.codes[carrier]
+    usable = codes and (codes[0] or (APPROXIMATE and not row.fallback))
+    # A mail carries only the emoji that have a Shift_JIS code (au's mail codes derive from it).
+    if usable and all(cp in emoji_table.SJIS[carrier] for cp in codes[1]):
+        return ''.join(map(chr, codes[1]))
+    return text_for(row)
+
+
 @functools.lru_cache(maxsize=None)
-def _stripper():
-    table = {f: _fallback(r) for f, r in BY_INTERNAL.items()}
-    table.update((g, _fallback(r)) for g, r in _GOOGLE_ALL.items())
-    return _Converter(table, _FORM_BRANCHES, lambda c: c)
+def mail_converter(reader, missing):
+    """Internal text -> text for a mail, per reader: a carrier in CARRIERS gets its own
+    emoji as its PUA characters (those its mail charsets carry), None gets every emoji as
+    text, 'unicode' keeps Unicode emoji.  Characters that are nothing readable (invisible
+    joiners and selectors on handsets, stray private-use characters) become ``missing``
+    or disappear; other characters stay for the charset to deal with."""
+    if reader == 'unicode':
+        table = {g: text_for(r) if r.internal == g else r.internal for g, r in _GOOGLE_ALL.items()}
+        return _Converter(table, [(set(), '\U000fe000-\U000fefff', '')], lambda c: missing)
+    if reader in CARRIERS:
+        table = {f: _mail_str(r, reader) for f, r in BY_INTERNAL.items()}
+    else:
+        table = {f: text_for(r) for f, r in BY_INTERNAL.items()}
+    for g, r in _GOOGLE_ALL.items():
+        table.setdefault(g, table[r.internal])
 
-
-def strip_emoji(s):
-    """Internal emoji -> their text fallback (or 〓), e.g. for mail subjects."""
-    return _stripper()(s)
+    def default(c):
+        if c in _INVISIBLE:
+            return ''
+        return missing if '\ue000' <= c <= '\uf8ff' or '\U000fe000' <= c <= '\U000fefff' else c
+    branches = _FORM_BRANCHES + [(set(_INVISIBLE), _BMP_PUA + _ASTRAL, '')]
+    return _Converter(table, branches, default)

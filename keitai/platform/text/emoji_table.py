@@ -1,7 +1,7 @@
 """Emoji conversion table. GENERATED -- do not edit; regenerate with
-    python tools/make_emoji_table.py [DATA_DIR]   (default /work/shared/data)
+    python tools/make_emoji_table.py [DATA_DIR]   (default tests/data)
 
-Sources (read at generation time, not shipped):
+Sources (read at generation time from tests/data, not by the site):
   emoji4unicode.xml  Google emoji4unicode (via jpmobile tools/), Apache License 2.0
   emoji-sjis.tsv     carrier Shift_JIS <-> PUA tables of jpmobile
                      (lib/jpmobile/emoticon/*.rb), MIT License

@@ -45,12 +45,24 @@ def _decode(raw: bytes, device, what: str) -> str:
         raise InputError(400, f"{what}: {exc}") from None
 
 
+def _query_pairs(environ: dict):
+    return _pairs(environ.get("QUERY_STRING", "").encode("latin-1", "replace"))
+
+
+def raw_query_value(environ: dict, name: str) -> str | None:
+    """The last ``name`` in the query string as ASCII, whatever the other values hold."""
+    found = None
+    for key, value in _query_pairs(environ):
+        if key == name.encode():
+            found = value.decode("ascii", "replace")
+    return found
+
+
 def parse(environ: dict, device) -> tuple[bottle.MultiDict, dict]:
     """Decoded query + body values, and uploaded files by field name."""
     values = bottle.MultiDict()
     files: dict[str, bottle.FileUpload] = {}
-    query = environ.get("QUERY_STRING", "").encode("latin-1", "replace")
-    for key, value in _pairs(query):
+    for key, value in _query_pairs(environ):
         values.append(key.decode("latin-1"), _decode(value, device, key.decode("latin-1")))
     if environ.get("REQUEST_METHOD") not in ("POST", "PUT"):
         return values, files

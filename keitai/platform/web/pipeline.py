@@ -39,7 +39,7 @@ def current_device():
     dev = env.get("keitai.device")
     if dev is None:
         settings = config.get()
-        dev = devices.detect(env, trusted_proxies=settings.trusted_proxies, check_gateway=settings.gateway_check)
+        dev = devices.detect(env, check_gateway=settings.gateway_check)
         env["keitai.device"] = dev
     return dev
 
@@ -107,13 +107,11 @@ def sign_out() -> None:
     bottle.response.delete_cookie(COOKIE, path="/")
 
 
-def _start_request() -> None:
+def _resume_session(url_sid: str | None) -> sessions.SessionInfo | None:
+    """Make the session this request carries (``url_sid`` on handsets without cookies) current."""
     env = bottle.request.environ
     settings = config.get()
     dev = current_device()
-    values, uploads = forms.parse(env, dev)
-    env["keitai.input"] = values
-    env["keitai.files"] = uploads
     if INTERNAL_SESSION in env:
         # A request made inside this process (the handset preview) for a member already
         # signed in on the outer request; no sid exists for it anywhere.
@@ -122,7 +120,7 @@ def _start_request() -> None:
     else:
         # Handsets without cookies carry the sid in the URL; everyone else only in the cookie,
         # so a sid pasted into a PC's address bar opens nothing.
-        sid = values.get(urls.SID) if not dev.cookies else bottle.request.get_cookie(COOKIE)
+        sid = url_sid if not dev.cookies else bottle.request.get_cookie(COOKIE)
         info = sessions.load(sid, dev, settings) if sid else None
     env["keitai.session"] = info
     env["keitai.viewer"] = info.viewer if info else None
@@ -130,6 +128,21 @@ def _start_request() -> None:
     env["keitai.csrf"] = sessions.csrf_token(settings.secret_key, info.sid if info else None)
     if sid and info is None and dev.cookies:
         bottle.response.delete_cookie(COOKIE, path="/")
+    return info
+
+
+def _start_request() -> None:
+    env = bottle.request.environ
+    settings = config.get()
+    try:
+        values, uploads = forms.parse(env, current_device())
+    except forms.InputError:
+        # The 400/413 page must keep a cookieless handset signed in: its sid is plain ASCII.
+        _resume_session(forms.raw_query_value(env, urls.SID))
+        raise
+    env["keitai.input"] = values
+    env["keitai.files"] = uploads
+    info = _resume_session(values.get(urls.SID))
     if bottle.request.method == "POST":
         token = values.get("csrf", "")
         if not sessions.csrf_ok(settings.secret_key, info.sid if info else None, token):
@@ -185,11 +198,13 @@ def error_page(error: bottle.HTTPError):
     try:
         current_device()
         env.setdefault("keitai.input", bottle.MultiDict())
-        env.setdefault("keitai.viewer", None)
+        if "keitai.session" not in env:
+            # Refused before the pipeline ran (no such page, wrong method): still the member's page.
+            _resume_session(forms.raw_query_value(env, urls.SID))
         status = error.status_code
-        message = error.body if isinstance(error.body, str) and error.body and status != 500 else None
-        if status == 404 and not message or (message and message.startswith("Not found")):
-            message = None
+        message = error.body if isinstance(error.body, str) and status != 500 else None
+        if message and message.isascii():
+            message = None  # bottle's own English texts ("Not found: '/x'", "Method not allowed.")
         if status == 500 and error.exception is not None:
             log.error("error in %s %s", bottle.request.method, bottle.request.path, exc_info=error.exception)
         page = render("error.html", status=status, message=message or messages.ERRORS.get(status, messages.ERRORS[500]))

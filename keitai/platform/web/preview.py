@@ -92,7 +92,7 @@ def fetch(target: str, handset: str) -> HandsetView:
     }
     if outer.get("HTTP_HOST"):
         environ["HTTP_HOST"] = outer["HTTP_HOST"]
-    device = devices.detect(environ, trusted_proxies=settings.trusted_proxies, check_gateway=settings.gateway_check)
+    device = devices.detect(environ, check_gateway=settings.gateway_check)
     environ["QUERY_STRING"] = _query_for(query, device.charset)
     me = outer["keitai.viewer"]
     environ[INTERNAL_SESSION] = sessions.SessionInfo(PLACEHOLDER_SID, me, not device.cookies)
