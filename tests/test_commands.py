@@ -145,3 +145,67 @@ def test_a_bad_file_is_refused_with_a_message_and_changes_nothing(operator_cli, 
     assert scalar("SELECT value FROM site_settings WHERE name = 'gateways'") == stored
     assert SHIPPED_FILE.read_bytes() == shipped
 
+
+# --- help -------------------------------------------------------------------------------------
+
+def help_text(command: str) -> str:
+    done = subprocess.run([sys.executable, str(PROJECT_ROOT / "run.py"), command, "--help"], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return " ".join(done.stdout.split())  # argparse wraps to the terminal's width
+
+
+SERVE_OPTIONS = [
+    "--host HOST address to listen on (default: 127.0.0.1, this machine only)",
+    "--port PORT port to listen on (default: 8080)",
+    "--threads N waitress threads per worker process (default: 4)",
+    "--workers N worker processes, each pinned to a core (default: one per core, ",  # "2 here"
+]
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_serve_and_demo_help_give_every_options_default(command):
+    text = help_text(command)
+    for option in SERVE_OPTIONS:
+        assert option in text
+
+
+def test_seed_help_gives_every_options_default():
+    text = help_text("seed")
+    for option in [
+        "--members N members to make (default: 0, the demo members)",
+        "--friends N median friends per member (default: 30)",
+        "--hubs SHARE share of members with 1,000-5,000 friends (default: 0.001)",
+        "--requests N pending friend requests per member (default: 0.3)",
+        "--groups SHARE share of members with friend lists (default: 0.2)",
+        "--blocks SHARE share of members who blocked someone (default: 0.005)",
+        "--diaries N diary entries (default: 2 per member)",
+        "--comments N comments on diaries (default: 3 per member)",
+        "--communities N communities (default: 1 per 50 members)",
+        "--big-community N members of the biggest community (default: 100,000, or --members if fewer)",
+        "--topics N community topics (default: 1 per 5 members)",
+        "--topic-comments N numbered comments on topics (default: 8 per topic)",
+        "--footprints N footprints (default: 10 per member)",
+        "--messages N messages (default: 2 per member)",
+        "--no-search leave the seeded site out of the search index (default: index it)",
+        "--seed N random seed: the same seed makes the same site (default: 1)",
+    ]:
+        assert option in text
+
+
+def test_every_option_of_every_command_names_its_default():
+    commands = re.findall(r"^    (\S+)\s", help_text_raw(), re.M)
+    assert {"backup", "demo", "seed", "serve", "update-gateways"} <= set(commands)
+    for command in commands:
+        text = help_text(command)
+        options = text.split(" options: ", 1)[1]
+        for option in re.findall(r"(?:^| )(--[a-z-]+)", options):
+            if option == "--help":
+                continue
+            described = options.split(option, 1)[1].split(" --", 1)[0]
+            assert "(default: " in described, f"{command} {option}: {described}"
+
+
+def help_text_raw() -> str:
+    return subprocess.run([sys.executable, str(PROJECT_ROOT / "run.py"), "--help"], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=60).stdout

@@ -21,7 +21,8 @@ NAME = "backup"
 
 def add_arguments(parser) -> None:
     parser.add_argument("dest", help="directory to create for the backup")
-    parser.add_argument("--no-media", action="store_true", help="leave the photo files out")
+    parser.add_argument("--no-media", action="store_true",
+                        help="leave the photo files out (default: they are copied)")
 
 
 def run(args) -> int:

@@ -14,7 +14,7 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 def add_arguments(parser) -> None:
     parser.add_argument("address", help="the mail address to invite")
-    parser.add_argument("--message", default="", help="a short message for the invitation mail")
+    parser.add_argument("--message", default="", help="a short message for the invitation mail (default: none)")
 
 
 def run(args) -> None:

@@ -9,7 +9,9 @@ NAME = "reindex"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--batch", type=int, default=1000, help="documents per transaction (default 1000)")
+    batch = 1000
+    parser.add_argument("--batch", type=int, default=batch, metavar="N",
+                        help=f"documents per transaction (default: {batch:,})")
 
 
 def run(args) -> None:

@@ -19,7 +19,8 @@ NAME = "restore"
 
 def add_arguments(parser) -> None:
     parser.add_argument("src", help="a directory made by run.py backup")
-    parser.add_argument("--force", action="store_true", help="replace a database that already holds data")
+    parser.add_argument("--force", action="store_true",
+                        help="replace a database that already holds data (default: refuse to)")
 
 
 def run(args) -> int:
