@@ -27,6 +27,6 @@ def run(args) -> int:
             failed += 1
             print(f"member {result.member_id}: error {result.error}")
         elif result.imported:
-            print(f"member {result.member_id}: {result.imported} new entries")
-    print(f"{len(results)} feeds fetched, {sum(r.imported for r in results)} entries imported, {failed} failed")
+            print(f"member {result.member_id}: {result.imported:,} new entries")
+    print(f"{len(results):,} feeds fetched, {sum(r.imported for r in results):,} entries imported, {failed:,} failed")
     return 0

@@ -26,5 +26,5 @@ def run(args) -> int:
         return 2
     gone = footprints.prune(days)
     expired = sessions.prune()
-    print(f"pruned {gone} footprints older than {days} days and {expired} expired sessions")
+    print(f"pruned {gone:,} footprints older than {days:,} days and {expired:,} expired sessions")
     return 0
