@@ -19,13 +19,19 @@ import sqlite3
 import subprocess
 import time
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urlparse
+
+from ._progress import every
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
 MEDIA = "media"
 FORMAT = 1
+
+#: Where a backup reports how far it is: a line of text (see _progress.Progress.show).
+Report = Callable[[str], None]
 
 
 class ArchiveError(Exception):
@@ -46,8 +52,17 @@ def _sqlite_tables(conn: sqlite3.Connection) -> list[str]:
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
 
 
-def sqlite_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in _sqlite_tables(conn)}
+def _rows(table: str, count: int) -> str:
+    return f"{table}: {count:,} row{'' if count == 1 else 's'}"
+
+
+def sqlite_counts(conn: sqlite3.Connection, report: Report | None = None) -> dict[str, int]:
+    counts = {}
+    for table in _sqlite_tables(conn):
+        counts[table] = conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+        if report:
+            report(_rows(table, counts[table]))
+    return counts
 
 
 def sqlite_check(conn: sqlite3.Connection) -> None:
@@ -65,16 +80,29 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def backup_sqlite(source: Path, out: Path) -> dict[str, int]:
-    """Copy the live database into ``out`` in one step (one read snapshot; writers go on in WAL)."""
+def backup_sqlite(source: Path, out: Path, report: Report | None = None) -> dict[str, int]:
+    """Copy the live database into ``out``, a twentieth of its pages at a time, then count
+    the rows of each table in the copy.
+
+    The source connection holds one read transaction over the whole copy: every step reads
+    the same snapshot and writers go on meanwhile (WAL).  Without it SQLite starts a stepwise
+    copy over after each write by another connection, and on a busy site it would never end.
+    """
     if not source.exists():
         raise ArchiveError(f"no database at {source}")
     src, dst = _open(source), _open(out)
     try:
-        src.backup(dst)  # pages=-1: the whole database under one read transaction
+        src.execute("BEGIN")
+        total = src.execute("PRAGMA page_count").fetchone()[0]  # the first read fixes the snapshot
+
+        def pages(_status: int, remaining: int, count: int) -> None:
+            report(f"database: {count - remaining:,} of {count:,} pages copied")
+
+        src.backup(dst, pages=every(total), progress=pages if report else None)
+        src.execute("ROLLBACK")
         dst.execute("PRAGMA journal_mode = DELETE")  # a single file, no -wal beside it
         sqlite_check(dst)
-        return sqlite_counts(dst)
+        return sqlite_counts(dst, report)
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"backup failed: {exc}") from None
     finally:
@@ -146,8 +174,12 @@ def _pg_counts(cur) -> dict[str, int]:
     return counts
 
 
-def backup_postgres(url: str, out: Path) -> dict[str, int]:
-    """pg_dump from one exported snapshot, with the rows counted in that same snapshot."""
+_DUMPING = re.compile(r'dumping contents of table "(?:public\.)?([^"]+)"')
+
+
+def backup_postgres(url: str, out: Path, report: Report | None = None) -> dict[str, int]:
+    """pg_dump from one exported snapshot, with the rows counted in that same snapshot; each
+    table reported with its rows as pg_dump comes to it."""
     pg_dump = _tool("pg_dump")
     with _pg_connect(url) as conn:
         import psycopg
@@ -163,13 +195,21 @@ def backup_postgres(url: str, out: Path) -> dict[str, int]:
             cur.execute("SELECT e.extname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
                         " WHERE n.nspname = 'public' ORDER BY e.extname")
             extensions = [f"--extension={name}" for (name,) in cur.fetchall()]
-            result = subprocess.run(
-                [pg_dump, "--format=custom", "--no-owner", "--no-privileges", "--schema=public", *extensions,
-                 f"--snapshot={snapshot}", f"--file={out}"],
-                env=pg_env(url), capture_output=True, text=True)
+            dump = subprocess.Popen(
+                [pg_dump, "--verbose", "--format=custom", "--no-owner", "--no-privileges", "--schema=public",
+                 *extensions, f"--snapshot={snapshot}", f"--file={out}"],
+                env={**pg_env(url), "LC_MESSAGES": "C"}, stderr=subprocess.PIPE, text=True)
+            said = []
+            for line in dump.stderr:
+                dumping = _DUMPING.search(line)
+                if dumping and report:
+                    report(_rows(dumping.group(1), counts.get(dumping.group(1), 0)))
+                said.append(line.strip())
+            failed = dump.wait() != 0
         conn.rollback()
-    if result.returncode != 0:
-        raise ArchiveError("pg_dump failed: " + result.stderr.strip())
+    if failed:
+        errors = [line for line in said if re.search(r"\b(error|fatal|detail|hint):", line, re.I)]
+        raise ArchiveError("pg_dump failed: " + "\n".join(errors or said[-5:]))
     return counts
 
 
@@ -241,21 +281,19 @@ def read_manifest(directory: Path) -> dict:
     return manifest
 
 
-def copy_media(source: Path, target: Path) -> int:
+def copy_media(source: Path, target: Path, report: Report | None = None) -> int:
     """Copy photo files, each written beside its place and renamed into it."""
-    count = 0
-    if not source.is_dir():
-        return 0
-    for path in sorted(source.rglob("*")):
-        if not path.is_file():
-            continue
+    files = [path for path in sorted(source.rglob("*")) if path.is_file()] if source.is_dir() else []
+    step = every(len(files))
+    for count, path in enumerate(files, 1):
         dest = target / path.relative_to(source)
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(dest.name + ".restoring")
         shutil.copy2(path, tmp)
         os.replace(tmp, dest)
-        count += 1
-    return count
+        if report and (count % step == 0 or count == len(files)):
+            report(f"photos: {count:,} of {len(files):,} files copied")
+    return len(files)
 
 
 def fsync_tree(directory: Path) -> None:

@@ -6,7 +6,7 @@ NAME = "admin"
 
 def add_arguments(parser) -> None:
     parser.add_argument("mail", help="the member's mail address")
-    parser.add_argument("--revoke", action="store_true", help="take the admin rights away")
+    parser.add_argument("--revoke", action="store_true", help="take the admin rights away (default: give them)")
 
 
 def run(args) -> int:

@@ -3,9 +3,11 @@
 DEST must not exist yet; it becomes a directory with the database (SQLite: one file
 copied with SQLite's online backup API; PostgreSQL: pg_dump from one snapshot), the
 photo files, and manifest.json with the row count of every table.  The backup is
-written beside DEST and renamed into place only when complete and checked.  Restore
-with run.py restore DEST.  The secret key (db/secret_key or KEITAI_SECRET_KEY) is not
-included: keep it with your backups, separately, or members sign in again.
+written beside DEST and renamed into place only when complete and checked.  It shows
+how far it is (pages copied, rows per table, photos copied) on one line on a terminal,
+as plain lines otherwise.  Restore with run.py restore DEST.  The secret key
+(db/secret_key or KEITAI_SECRET_KEY) is not included: keep it with your backups,
+separately, or members sign in again.
 """
 from __future__ import annotations
 
@@ -15,13 +17,15 @@ import sys
 from pathlib import Path
 
 from . import connect
+from ._progress import Progress
 
 NAME = "backup"
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("dest", help="directory to create for the backup")
-    parser.add_argument("--no-media", action="store_true", help="leave the photo files out")
+    parser.add_argument("--no-media", action="store_true",
+                        help="leave the photo files out (default: they are copied)")
 
 
 def run(args) -> int:
@@ -35,15 +39,18 @@ def run(args) -> int:
     partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
     partial.mkdir(parents=True)
     try:
-        if settings.is_sqlite:
-            counts = archive.backup_sqlite(archive.sqlite_path(settings.database_url), partial / archive.SQLITE_FILE)
-            kind = "sqlite"
-        else:
-            counts = archive.backup_postgres(settings.database_url, partial / archive.PG_FILE)
-            kind = "postgresql"
+        with Progress() as progress:
+            if settings.is_sqlite:
+                counts = archive.backup_sqlite(archive.sqlite_path(settings.database_url),
+                                               partial / archive.SQLITE_FILE, progress.show)
+                kind = "sqlite"
+            else:
+                counts = archive.backup_postgres(settings.database_url, partial / archive.PG_FILE, progress.show)
+                kind = "postgresql"
+            media = 0 if args.no_media else archive.copy_media(Path(settings.media_dir), partial / archive.MEDIA,
+                                                               progress.show)
         from keitai.platform.db import migrations
 
-        media = 0 if args.no_media else archive.copy_media(Path(settings.media_dir), partial / archive.MEDIA)
         archive.write_manifest(partial, kind, counts, sorted(migrations.applied()), media)
         archive.fsync_tree(partial)
         partial.rename(dest)
@@ -55,5 +62,5 @@ def run(args) -> int:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     rows = sum(counts.values())
-    print(f"backup: {dest} ({kind}, {len(counts)} tables, {rows} rows, {media} photo files)")
+    print(f"backup: {dest} ({kind}, {len(counts):,} tables, {rows:,} rows, {media:,} photo files)")
     return 0

@@ -10,8 +10,10 @@ NAME = "import-feeds"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--member", type=int, help="fetch this member's feed now, due or not")
-    parser.add_argument("--limit", type=int, default=500, help="at most this many feeds in this run")
+    parser.add_argument("--member", type=int, metavar="ID",
+                        help="fetch this member's feed now, due or not (default: every feed that is due)")
+    parser.add_argument("--limit", type=int, default=500, metavar="N",
+                        help="at most this many feeds in this run (default: %(default)s)")
 
 
 def run(args) -> int:
@@ -25,6 +27,6 @@ def run(args) -> int:
             failed += 1
             print(f"member {result.member_id}: error {result.error}")
         elif result.imported:
-            print(f"member {result.member_id}: {result.imported} new entries")
-    print(f"{len(results)} feeds fetched, {sum(r.imported for r in results)} entries imported, {failed} failed")
+            print(f"member {result.member_id}: {result.imported:,} new entries")
+    print(f"{len(results):,} feeds fetched, {sum(r.imported for r in results):,} entries imported, {failed:,} failed")
     return 0

@@ -9,4 +9,4 @@ def run(args) -> None:
 
     settings = connect()
     ran = migrations.migrate()
-    print(f"database {settings.database_url}: " + (f"{len(ran)} migrations applied" if ran else "up to date"))
+    print(f"database {settings.database_url}: " + (f"{len(ran):,} migrations applied" if ran else "up to date"))

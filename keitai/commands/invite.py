@@ -14,7 +14,7 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 def add_arguments(parser) -> None:
     parser.add_argument("address", help="the mail address to invite")
-    parser.add_argument("--message", default="", help="a short message for the invitation mail")
+    parser.add_argument("--message", default="", help="a short message for the invitation mail (default: none)")
 
 
 def run(args) -> None:
@@ -27,7 +27,7 @@ def run(args) -> None:
     except invitations.InviteError as exc:
         print(f"not invited: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
-    print(f"invited {invitation.mail}; valid for {invitations.INVITATION_DAYS} days:")
+    print(f"invited {invitation.mail}; valid for {invitations.INVITATION_DAYS:,} days:")
     print(invitations.join_link(base_url, token))
     if not settings.base_url:
         print(f"(KEITAI_BASE_URL is not set: the link points at {DEFAULT_BASE_URL})")

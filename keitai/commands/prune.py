@@ -8,8 +8,11 @@ NAME = "prune"
 
 
 def add_arguments(parser) -> None:
+    from keitai.config import Settings
+
     parser.add_argument("--footprint-days", type=int, default=None, metavar="N",
-                        help="keep footprints of the last N days (default: KEITAI_FOOTPRINT_DAYS)")
+                        help="keep footprints of the last N days"
+                             f" (default: KEITAI_FOOTPRINT_DAYS, or {Settings.footprint_days} if unset)")
 
 
 def run(args) -> int:
@@ -23,5 +26,5 @@ def run(args) -> int:
         return 2
     gone = footprints.prune(days)
     expired = sessions.prune()
-    print(f"pruned {gone} footprints older than {days} days and {expired} expired sessions")
+    print(f"pruned {gone:,} footprints older than {days:,} days and {expired:,} expired sessions")
     return 0

@@ -13,13 +13,15 @@ import sys
 from pathlib import Path
 
 from . import connect
+from ._progress import Progress
 
 NAME = "restore"
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("src", help="a directory made by run.py backup")
-    parser.add_argument("--force", action="store_true", help="replace a database that already holds data")
+    parser.add_argument("--force", action="store_true",
+                        help="replace a database that already holds data (default: refuse to)")
 
 
 def run(args) -> int:
@@ -54,7 +56,8 @@ def run(args) -> int:
         print(f"restore: {exc}", file=sys.stderr)
         return 1
     applied = migrations.migrate(log=None)
-    media = archive.copy_media(src / archive.MEDIA, Path(settings.media_dir))
-    print(f"restore: {sum(counts.values())} rows in {len(counts)} tables, {media} photo files"
+    with Progress() as progress:
+        media = archive.copy_media(src / archive.MEDIA, Path(settings.media_dir), progress.show)
+    print(f"restore: {sum(counts.values()):,} rows in {len(counts):,} tables, {media:,} photo files"
           + (f"; migrated: {', '.join(applied)}" if applied else ""))
     return 0

@@ -15,24 +15,27 @@ NAME = "seed"
 def add_arguments(parser) -> None:
     from keitai.devtools.seed import Sizes
 
-    parser.add_argument("--members", type=int, default=0, help="members to make (0: the demo members)")
-    parser.add_argument("--friends", type=int, default=Sizes.friends, help="median friends per member")
-    parser.add_argument("--hubs", type=float, default=Sizes.hubs, help="share of members with thousands of friends")
-    parser.add_argument("--requests", type=float, default=Sizes.requests, help="pending friend requests per member")
-    parser.add_argument("--groups", type=float, default=Sizes.groups, help="share of members with friend lists")
-    parser.add_argument("--blocks", type=float, default=Sizes.blocks, help="share of members who blocked someone")
-    content = "(default: proportional to --members)"
-    parser.add_argument("--diaries", type=int, help=f"diary entries {content}: 2 per member")
-    parser.add_argument("--comments", type=int, help=f"comments on diaries {content}: 3 per member")
-    parser.add_argument("--communities", type=int, help=f"communities {content}: 1 per 50 members")
-    parser.add_argument("--big-community", type=int, help="members of the biggest community (default: min(100000, members))")
-    parser.add_argument("--topics", type=int, help=f"community topics {content}: 1 per 5 members")
-    parser.add_argument("--topic-comments", type=int, help=f"numbered comments on topics {content}: 8 per topic")
-    parser.add_argument("--footprints", type=int, help=f"footprints {content}: 10 per member")
-    parser.add_argument("--messages", type=int, help=f"messages {content}: 2 per member")
+    def option(name, help, default=None, kind=int, metavar="N"):
+        parser.add_argument(name, type=kind, default=default, metavar=metavar, help=help)
+
+    option("--members", "members to make (default: 0, the demo members)", 0)
+    option("--friends", "median friends per member (default: %(default)s)", Sizes.friends)
+    option("--hubs", "share of members with 1,000-5,000 friends (default: %(default)s)", Sizes.hubs, float, "SHARE")
+    option("--requests", "pending friend requests per member (default: %(default)s)", Sizes.requests, float)
+    option("--groups", "share of members with friend lists (default: %(default)s)", Sizes.groups, float, "SHARE")
+    option("--blocks", "share of members who blocked someone (default: %(default)s)", Sizes.blocks, float, "SHARE")
+    # Content is made in proportion to --members unless given (see keitai.devtools.seed.Sizes).
+    option("--diaries", "diary entries (default: 2 per member)")
+    option("--comments", "comments on diaries (default: 3 per member)")
+    option("--communities", "communities (default: 1 per 50 members)")
+    option("--big-community", "members of the biggest community (default: 100,000, or --members if fewer)")
+    option("--topics", "community topics (default: 1 per 5 members)")
+    option("--topic-comments", "numbered comments on topics (default: 8 per topic)")
+    option("--footprints", "footprints (default: 10 per member)")
+    option("--messages", "messages (default: 2 per member)")
     parser.add_argument("--no-search", dest="search", action="store_false",
-                        help="do not index the seeded members, diaries and communities for search")
-    parser.add_argument("--seed", type=int, default=Sizes.seed, help="random seed (same seed, same site)")
+                        help="leave the seeded site out of the search index (default: index it)")
+    option("--seed", "random seed: the same seed makes the same site (default: %(default)s)", Sizes.seed)
 
 
 def run(args) -> None:

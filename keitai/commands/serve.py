@@ -39,13 +39,13 @@ def cores() -> list[int]:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--threads", type=int, default=4, help="waitress threads per worker (default 4)")
-    parser.add_argument(
-        "--workers", type=int, default=0,
-        help="worker processes, each pinned to a core (default: one per core)",
-    )
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: %(default)s, this machine only)")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default: %(default)s)")
+    parser.add_argument("--threads", type=int, default=4, metavar="N",
+                        help="waitress threads per worker process (default: %(default)s)")
+    parser.add_argument("--workers", type=int, default=0, metavar="N",
+                        help=f"worker processes, each pinned to a core (default: one per core, {len(cores())} here)")
 
 
 def run(args) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import re
 import subprocess
 import sys
 import threading
@@ -15,6 +17,7 @@ from keitai.config import PROJECT_ROOT
 from keitai.platform.db import connection as base
 from keitai.platform.db.connection import fetchall, scalar
 from keitai.friends import rules as friends
+from keitai.devtools import seed
 from sitewalk import cheap_passwords, quick_member  # noqa: F401
 
 
@@ -126,3 +129,62 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(site, settings, tmp_pat
 def test_restore_refuses_a_directory_that_is_not_a_backup(site, settings, tmp_path):
     refused = run_py(settings, "restore", "--force", str(tmp_path))
     assert refused.returncode == 1 and "not a keitai backup" in refused.stderr
+
+
+@pytest.fixture
+def seeded_site(app, settings):
+    """A seeded site with more than a thousand rows in a table, and 30 photo files."""
+    seed.seed_site(seed.Sizes(members=150, footprints=1234, search=False), progress=lambda line: None)
+    for n in range(30):
+        photo = Path(settings.media_dir) / "photos" / str(n) / "original.jpg"
+        photo.parent.mkdir(parents=True)
+        photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    base.db.close()
+
+
+def test_backup_and_restore_report_progress_as_plain_lines_with_separators(seeded_site, settings, tmp_path):
+    done = run_py(settings, "backup", str(tmp_path / "backup"))  # output to a pipe, as from cron
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "\r" not in done.stdout
+    assert "footprints: 1,234 rows" in lines and "members: 150 rows" in lines
+    assert "photos: 30 of 30 files copied" in lines
+    if settings.is_sqlite:
+        pages = [line for line in lines if line.startswith("database: ")]
+        assert re.fullmatch(r"database: ([\d,]+) of \1 pages copied", pages[-1])
+    total = sum(json.loads((tmp_path / "backup" / "manifest.json").read_text())["tables"].values())
+    assert total > 5000
+    assert re.fullmatch(rf"backup: {re.escape(str(tmp_path / 'backup'))} \((sqlite|postgresql), \d+ tables,"
+                        rf" {total:,} rows, 30 photo files\)", lines[-1])
+
+    restored = run_py(settings, "restore", "--force", str(tmp_path / "backup"))
+    assert restored.returncode == 0, restored.stderr
+    assert "photos: 30 of 30 files copied" in restored.stdout.splitlines()
+    assert f"restore: {total:,} rows in " in restored.stdout
+
+
+def test_backup_on_a_terminal_updates_one_line(seeded_site, settings, tmp_path):
+    env = dict(os.environ, KEITAI_DATABASE_URL=settings.database_url, KEITAI_SECRET_KEY=settings.secret_key,
+               KEITAI_MEDIA_DIR=settings.media_dir, KEITAI_ACCESS_LOG="off")
+    terminal, its_end = pty.openpty()
+    backup = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "run.py"), "backup", str(tmp_path / "backup")],
+                              cwd=PROJECT_ROOT, env=env, stdout=its_end, stderr=subprocess.PIPE)
+    os.close(its_end)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # EIO: the command has closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert backup.wait(timeout=120) == 0, backup.stderr.read()
+    backup.stderr.close()
+    screen = shown.decode().replace("\r\n", "\n").split("\n")
+    assert len(screen) == 3 and screen[2] == ""  # the progress line and the summary, nothing else
+    updates = screen[0].split("\r")
+    assert "footprints: 1,234 rows" in [u.rstrip() for u in updates]
+    assert updates[-1].rstrip() == "photos: 30 of 30 files copied"
+    assert screen[1].startswith(f"backup: {tmp_path / 'backup'} (") and "rows, 30 photo files)" in screen[1]

@@ -307,20 +307,6 @@ def test_hankaku_output_is_a_site_setting(client, make_member, app, settings):
         config.activate(settings)
 
 
-def test_update_gateways_command_replaces_the_ranges(tmp_path, monkeypatch):
-    import run
-    from keitai.platform.device import gateways
-
-    data = tmp_path / "gateways.txt"
-    data.write_text(gateways.DATA_PATH.read_text())
-    monkeypatch.setattr(gateways, "DATA_PATH", data)
-    source = tmp_path / "new.yml"
-    source.write_text("docomo:\n  - 203.0.113.0/24\nezweb:\n  - 198.51.100.0/24\nsoftbank:\n  - 192.0.2.0/28\n")
-    assert run.main(["update-gateways", str(source)]) == 0
-    assert "203.0.113.0/24" in data.read_text()
-    assert gateways.load(data).carrier_of("203.0.113.9") == "docomo"
-
-
 def test_demo_members_sign_in_to_a_site_with_something_to_read(client, app):
     from keitai.devtools import demo
 

@@ -1,8 +1,24 @@
-"""Carrier gateway IP ranges: load the shipped table, look an address up, replace the table.
+"""Carrier gateway IP ranges: the set in force, an address looked up in it, the operator's updates.
 
-The data file (gateways.txt beside this module) has one "carrier<TAB>cidr" line per range
-and '#' comments.  Comment lines directly above a carrier's lines (same blank-line separated
-block) name the source page and date for that carrier; replace_from_yaml() keeps them.
+There are two sets, each the text of a data file: one "carrier<TAB>cidr" line per range,
+'#' comments, a header line "# Updated YYYY-MM-DD from SOURCE".  Comment lines directly
+above a carrier's lines (same blank-line separated block) name the source page and date
+for that carrier; updates keep them.
+
+- The shipped set, gateways.txt beside this module, comes with keitai (git, releases).
+- The operator's set, from ``run.py update-gateways FILE.yml``, is kept in the database
+  (the ``gateways`` row of site_settings), never in the source tree, so ``git pull`` never
+  meets a local change.  The database rather than a file in ``db/``: every server process,
+  on every machine behind nginx, must believe a subscriber id from the same gateways, or
+  easy sign-in would work on one process and fail on the next; the database is what they
+  all share (as they share the invitation-only switch), and a backup carries it.
+
+The newer date wins; on the same day, the operator's.  So the operator's set overrides the
+shipped one until an update of keitai ships newer ranges, and then gives way.  A process
+reads the operator's set on its first request and again at most once a minute after that
+(:func:`refresh_if_due`, from the request pipeline): an update is in force in every running
+process within a minute, without a restart.  Looking an address up never touches the
+database: a bisect over integer ranges, a few microseconds.
 """
 
 from __future__ import annotations
@@ -12,13 +28,21 @@ import dataclasses
 import datetime
 import functools
 import ipaddress
+import logging
 import os
 import re
 import socket
 import tempfile
+import time
 from pathlib import Path
 
+log = logging.getLogger("keitai.gateways")
+
 DATA_PATH = Path(__file__).with_name("gateways.txt")
+#: The site_settings row holding the operator's set (the text of a data file).
+SETTING = "gateways"
+#: Seconds between two looks at the operator's set in the database, per process.
+REFRESH_SECONDS = 60
 
 CARRIERS = ("docomo", "au", "softbank", "emobile", "willcom")
 # Keys accepted in an operator's YAML file (OpenPNE 3 mobile_ip_address.yml style).
@@ -113,56 +137,121 @@ def _network(cidr, where: str) -> _Net:
         raise ValueError(f"{where}: bad CIDR {cidr!r}: {exc}") from None
 
 
-@functools.lru_cache(maxsize=8)
-def _text(path: str) -> str:
-    """The data file as this process first read it: what is in force until a restart."""
-    return Path(path).read_text(encoding="utf-8")
+# "# Updated 2026-11-21 from carrier-gateways.yml (run.py update-gateways)."
+_UPDATED = re.compile(r"^#\s*Updated\s+(\d{4}-\d{2}-\d{2})(?:\s+from\s+(.+?))?(?:\s+\([^)]*\))?\.?[ \t]*$", re.M)
+SHIPPED, OPERATOR = "shipped", "operator"
+
+
+@dataclasses.dataclass(frozen=True)
+class GatewaySet:
+    """One set of ranges: the text of a data file, parsed and checked."""
+
+    origin: str                          # SHIPPED or OPERATOR
+    text: str
+    networks: dict[str, list[_Net]]      # per carrier, as listed (the table merges them)
+    comments: dict[str, list[str]]       # per carrier, the comments naming its source
+    updated: str                         # YYYY-MM-DD from the header; "" (older than any date) if none
+    source: str                          # what it was made from, per the header
+    table: GatewayTable
+
+    @classmethod
+    def parse(cls, origin: str, text: str, where: str) -> GatewaySet:
+        """ValueError for a malformed line, a bad CIDR or an address two carriers share."""
+        networks, comments = _parse(text, where)
+        header = _UPDATED.search(text)
+        return cls(origin, text, networks, comments, header.group(1) if header else "",
+                   (header.group(2) or "") if header else "", GatewayTable(networks))
+
+    @property
+    def carriers(self) -> list[tuple[str, list[str], list[str]]]:
+        """(carrier, source comments, CIDRs), in the usual order of carriers."""
+        return [(c, self.comments.get(c, []), [str(n) for n in self.networks[c]])
+                for c in CARRIERS if c in self.networks]
 
 
 @functools.lru_cache(maxsize=8)
-def _load(path: str) -> GatewayTable:
-    return GatewayTable(_parse(_text(path), path)[0])
+def _read(path: str) -> GatewaySet:
+    return GatewaySet.parse(SHIPPED, Path(path).read_text(encoding="utf-8"), path)
 
 
-_UPDATED = re.compile(r"^#\s*Updated\s+(\d{4}-\d{2}-\d{2})", re.M)
+def shipped() -> GatewaySet:
+    """The set that comes with keitai, read once per process (it changes with the code)."""
+    return _read(str(DATA_PATH))
+
+
+def load(path: str | os.PathLike | None = None) -> GatewayTable:
+    """The table of the data file at path (default: the shipped one), cached per process."""
+    return _read(str(path or DATA_PATH)).table
+
+
+# The operator's set as this process last read it from the database: (the stored text, the
+# set, or why it cannot be used), and when to look again.
+_stored: tuple[str | None, GatewaySet | None, str | None] = (None, None, None)
+_next_refresh = 0.0
+
+
+def in_force() -> GatewaySet:
+    """The newer of the shipped set and the operator's; the operator's on the same day."""
+    ship, mine = shipped(), _stored[1]
+    return mine if mine is not None and mine.updated >= ship.updated else ship
+
+
+def carrier_of(ip: str) -> str | None:
+    """The carrier whose gateway range (in the set in force) holds ip, else None."""
+    return in_force().table.carrier_of(ip)
+
+
+def refresh() -> None:
+    """Read the operator's set from the database now (parsed again only if it changed)."""
+    global _stored
+    from keitai.admin import site
+
+    text = site.get(SETTING)
+    if text == _stored[0]:
+        return
+    if text is None:
+        _stored = (None, None, None)
+        return
+    try:
+        _stored = (text, GatewaySet.parse(OPERATOR, text, f"site_settings {SETTING!r}"), None)
+    except ValueError as exc:
+        # Only update-gateways writes it, and it checks first: this is a hand edit.  Serve
+        # with the shipped set meanwhile and say why on /admin/gateways.
+        _stored = (text, None, str(exc))
+        log.error("the operator's gateway ranges are not used: %s", exc)
+
+
+def refresh_if_due() -> None:
+    """refresh(), if REFRESH_SECONDS have passed since this process last looked."""
+    global _next_refresh
+    now = time.monotonic()
+    if now >= _next_refresh:
+        _next_refresh = now + REFRESH_SECONDS
+        refresh()
 
 
 @dataclasses.dataclass(frozen=True)
 class GatewaySummary:
-    """The ranges in force, for the operator's page."""
+    """For /admin/gateways: the set in force, the other one, and what is wrong with the operator's."""
 
-    updated: str | None                      # date in the data file's header
-    carriers: list[tuple[str, list[str], list[str]]]  # (carrier, source comments, CIDRs)
-    file_updated: str | None                 # header date of the file on disk now
-    changed_on_disk: bool                    # the file was replaced since this process read it
+    in_force: GatewaySet
+    set_aside: GatewaySet | None         # the other set, older, so not used
+    error: str | None                    # the operator's stored set cannot be read, so it is not used
 
+    @property
+    def updated(self) -> str:
+        return self.in_force.updated
 
-def summary(path: str | os.PathLike | None = None) -> GatewaySummary:
-    """The table this process uses, where each carrier's ranges came from, and its date."""
-    path = str(path or DATA_PATH)
-    text = _text(path)
-    networks, comments = _parse(text, path)
-    try:
-        on_disk = Path(path).read_text(encoding="utf-8")
-    except OSError:
-        on_disk = text
-    updated, file_updated = _UPDATED.search(text), _UPDATED.search(on_disk)
-    return GatewaySummary(
-        updated=updated.group(1) if updated else None,
-        carriers=[(c, comments.get(c, []), [str(n) for n in networks[c]]) for c in CARRIERS if c in networks],
-        file_updated=file_updated.group(1) if file_updated else None,
-        changed_on_disk=on_disk != text,
-    )
+    @property
+    def carriers(self) -> list[tuple[str, list[str], list[str]]]:
+        return self.in_force.carriers
 
 
-def load(path: str | os.PathLike | None = None) -> GatewayTable:
-    """The parsed table from path (default: the shipped gateways.txt), cached per process."""
-    return _load(str(path or DATA_PATH))
-
-
-def carrier_of(ip: str) -> str | None:
-    """The carrier whose published gateway range holds ip (shipped table), else None."""
-    return _load(str(DATA_PATH)).carrier_of(ip)
+def summary() -> GatewaySummary:
+    """The sets as the database holds them now (this process is brought up to date too)."""
+    refresh()
+    current = in_force()
+    return GatewaySummary(current, _stored[1] if current.origin == SHIPPED else shipped(), _stored[2])
 
 
 _KEY_LINE = re.compile(r"^([A-Za-z_]\w*)\s*:")
@@ -193,20 +282,31 @@ def _yaml_comments(text: str) -> dict[str, list[str]]:
     return found
 
 
-def replace_from_yaml(src_path: str | os.PathLike, dest_path: str | os.PathLike | None = None) -> dict[str, int]:
-    """Validate an operator YAML file (carrier -> list of CIDRs) and write it as the data file.
+def _read_text(src: Path) -> str:
+    try:
+        return src.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"{src}: no such file") from None
+    except IsADirectoryError:
+        raise ValueError(f"{src}: a directory, not a file") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{src}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ValueError(f"{src}: cannot be read ({exc.strerror})") from None
 
-    Keys: docomo, ezweb or au, softbank, emobile, willcom.  A carrier missing from the YAML keeps
-    its current ranges (OpenPNE's file has no EMOBILE); an empty list removes it.  The file is
-    replaced atomically; on any error nothing is written and ValueError is raised.  Returns the
-    number of ranges per carrier in the new file.  Running processes pick the new table up on
-    restart (this process at once).
+
+def _merged(src_path: str | os.PathLike, base: GatewaySet | None, made_by: str) -> tuple[str, dict[str, int]]:
+    """Check an operator's YAML file (carrier -> list of CIDRs) and merge it into ``base``.
+
+    Returns the text of the new data file, dated today, and its ranges per carrier.  Keys:
+    docomo, ezweb or au, softbank, emobile, willcom.  A carrier missing from the YAML keeps
+    its ranges in ``base`` (OpenPNE's file has no EMOBILE); an empty list removes it.
+    ValueError, with a message for the operator, for anything wrong.
     """
     import yaml  # only the operator's update path needs PyYAML
 
     src = Path(src_path)
-    dest = Path(dest_path) if dest_path is not None else DATA_PATH
-    text = src.read_text(encoding="utf-8")
+    text = _read_text(src)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -227,10 +327,8 @@ def replace_from_yaml(src_path: str | os.PathLike, dest_path: str | os.PathLike 
             raise ValueError(f"{src}: {key}: expected a list of CIDRs")
         new[carrier] = [_network(c, f"{src}: {key}") for c in cidrs]
 
-    old_nets: dict[str, list[_Net]] = {}
-    old_comments: dict[str, list[str]] = {}
-    if dest.exists():
-        old_nets, old_comments = _parse(dest.read_text(encoding="utf-8"), str(dest))
+    old_nets = base.networks if base else {}
+    old_comments = base.comments if base else {}
     yaml_comments = _yaml_comments(text)
     today = datetime.date.today().isoformat()
     comments = {c: (yaml_comments.get(c) or [f"# {c}: from {src.name}, {today} (no source noted)"])
@@ -239,12 +337,15 @@ def replace_from_yaml(src_path: str | os.PathLike, dest_path: str | os.PathLike 
     merged = {c: nets for c, nets in merged.items() if nets}
     if not merged:
         raise ValueError(f"{src}: no ranges at all; refusing to empty the gateway table")
-    GatewayTable(merged)  # validates: no range shared by two carriers
+    try:
+        GatewayTable(merged)  # no address may belong to two carriers
+    except ValueError as exc:
+        raise ValueError(f"{src}: {exc}") from None
 
     out = [
         "# keitai carrier gateway ranges: one 'carrier<TAB>cidr' line per range; '#' comments.",
         "# Comments above a carrier's lines give its source page and publication date.",
-        f"# Updated {today} from {src.name} (keitai.platform.device.gateways.replace_from_yaml).",
+        f"# Updated {today} from {src.name} ({made_by}).",
         "# WILLCOM: no list shipped; it sends no subscriber id, so its range only matters for",
         "# telling real handsets from forged user agents.",
         "",
@@ -259,11 +360,40 @@ def replace_from_yaml(src_path: str | os.PathLike, dest_path: str | os.PathLike 
                 seen.add(net)
                 out.append(f"{carrier}\t{net}")
         out.append("")
+    return "\n".join(out), {c: len(set(nets)) for c, nets in merged.items()}
 
+
+def store_from_yaml(src_path: str | os.PathLike) -> dict[str, int]:
+    """The operator's update: merge a YAML file into the set in force and keep the result
+    in the database as the operator's set, dated today.  Returns the ranges per carrier.
+
+    ValueError (and nothing stored) for anything wrong in the file.  The new set is in
+    force in this process at once and in every other within REFRESH_SECONDS, unless the
+    shipped set carries a later date.
+    """
+    from keitai.admin import site
+
+    refresh()
+    text, counts = _merged(src_path, in_force(), "run.py update-gateways")
+    site.put(SETTING, text)
+    refresh()
+    return counts
+
+
+def replace_from_yaml(src_path: str | os.PathLike, dest_path: str | os.PathLike) -> dict[str, int]:
+    """Write the data file ``dest_path`` from a YAML file merged into what it holds: how the
+    shipped gateways.txt is made (operators use :func:`store_from_yaml`).
+
+    The file is replaced atomically; on any error nothing is written and ValueError is
+    raised.  Returns the ranges per carrier in the new file.
+    """
+    dest = Path(dest_path)
+    base = GatewaySet.parse(SHIPPED, dest.read_text(encoding="utf-8"), str(dest)) if dest.exists() else None
+    text, counts = _merged(src_path, base, "keitai.platform.device.gateways.replace_from_yaml")
     fd, tmp = tempfile.mkstemp(prefix=".gateways-", suffix=".tmp", dir=dest.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write("\n".join(out))
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
@@ -274,6 +404,5 @@ def replace_from_yaml(src_path: str | os.PathLike, dest_path: str | os.PathLike 
         except FileNotFoundError:
             pass
         raise
-    _text.cache_clear()
-    _load.cache_clear()
-    return {c: len(set(nets)) for c, nets in merged.items()}
+    _read.cache_clear()
+    return counts

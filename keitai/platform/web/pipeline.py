@@ -134,6 +134,7 @@ def _resume_session(url_sid: str | None) -> sessions.SessionInfo | None:
 def _start_request() -> None:
     env = bottle.request.environ
     settings = config.get()
+    devices.gateways.refresh_if_due()  # the operator's update reaches every process within a minute
     try:
         values, uploads = forms.parse(env, current_device())
     except forms.InputError:
