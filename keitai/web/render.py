@@ -103,16 +103,34 @@ def _notice() -> str | None:
     return messages.NOTICES.get(code) if code else None
 
 
-def render(name: str, **context) -> bytes | str:
-    """Render a page for the requesting device and set its response headers."""
+def page_html(name: str, /, **context) -> str:
+    """The markup of a page for the requesting device, before it is encoded or split."""
     env = bottle.request.environ
     device = env["keitai.device"]
     context.setdefault("viewer", env.get("keitai.viewer"))
     context.setdefault("notice", _notice())
     context["device"] = device
-    folder = "mobile" if device.is_handset else "pc"
     context["charset"] = text.charset_label(device)
-    html = environment().get_template(f"{folder}/{name}").render(context)
+    folder = "mobile" if device.is_handset else "pc"
+    return environment().get_template(f"{folder}/{name}").render(context)
+
+
+def handset_bytes(html: str) -> int:
+    """What ``html`` costs whole on the requesting handset, in bytes (0 on smartphones and PCs)."""
+    device = bottle.request.environ["keitai.device"]
+    return len(_encoder(device)(_unmarked(html))) if device.is_handset else 0
+
+
+def fits(name: str, /, **context) -> bool:
+    """Does this page go out whole, unsplit, within the requesting device's page budget?"""
+    return handset_bytes(page_html(name, **context)) <= bottle.request.environ["keitai.device"].page_bytes
+
+
+def render(name: str, /, **context) -> bytes | str:
+    """Render a page for the requesting device and set its response headers."""
+    env = bottle.request.environ
+    device = env["keitai.device"]
+    html = page_html(name, **context)
     bottle.response.set_header("Cache-Control", "no-cache, no-store, must-revalidate, private")
     bottle.response.set_header("Pragma", "no-cache")
     # Browsers that honour it send no Referer (with its sid) to other sites; /out covers the rest.
@@ -122,7 +140,7 @@ def render(name: str, **context) -> bytes | str:
     if not device.is_handset:
         bottle.response.content_type = "text/html; charset=UTF-8"
         return text.emoji_for(html, device)
-    bottle.response.content_type = f"text/html; charset={context['charset']}"
+    bottle.response.content_type = f"text/html; charset={text.charset_label(device)}"
     if ALL_PAGES in env:
         env[ALL_PAGES] = all_handset_pages(html, device)
     return encode_handset_page(html, device)
