@@ -1,0 +1,298 @@
+"""Long texts on small handsets: a 9,700-character diary, a long self-introduction and a
+community's description, edited from i-mode handsets whose pages hold 5 KB (D502i) or
+10 KB (P503i), a FOMA handset with room for the whole form, and a PC.
+
+Every page of the flow is fetched as the handset and its bytes looked at: within the
+handset's budget, Shift_JIS, the sid in every link and form.  What the member sees in each
+part's text box is what the tests edit; the expected text is built from the original and
+the parts as shown, never asked of the code under test.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from conftest import ACTION, DOCOMO_2, HREF, PC
+from diary_helpers import member, write_entry  # noqa: F401  (member: a fixture)
+from keitai.models.base import fetchall, scalar
+from keitai.social import communities
+
+D502I = "DoCoMo/1.0/D502i"        # declares no cache: 5 KB pages
+P503I = "DoCoMo/1.0/P503i/c10"    # 10 KB cache
+HANDSETS = [(D502I, 5 * 1024), (P503I, 10 * 1024)]
+HIDDEN_SID = re.compile(r'<input type="hidden" name="sid" value="([^"]+)">')
+PART_LINK = re.compile(r'href="([^"]*/part\?part=\d+[^"]*)"')
+
+
+def long_body() -> str:
+    """9,746 characters as a member writes them: paragraphs of different lengths, blank lines,
+    one very long line with no break, and characters HTML must escape."""
+    paragraphs = []
+    for day in range(1, 61):
+        line = f"{day}日目。" + "朝から雨が降っていたので、駅前の喫茶店で本を読んだ。" * (day % 4 + 1)
+        paragraphs.append(line + ("\n" if day % 7 else "\n\n"))
+    paragraphs.append("長い一行：" + "東京<大阪>&名古屋、" * 320 + "\n")
+    paragraphs.append("おわり。")
+    body = "".join(paragraphs)
+    return body + "追" * (9746 - len(body))
+
+
+def assert_handset_page(phone, response, budget: int) -> str:
+    """The page as the handset shows it, after checking its bytes: budget, charset, sid."""
+    assert response.status_int == 200, response.status
+    assert response.headers["Content-Type"] == "text/html; charset=Shift_JIS"
+    assert len(response.body) <= budget, (response.request.path_qs, len(response.body))
+    page = response.body.decode("cp932")  # strict: anything but CP932 raises
+    for href in HREF.findall(page):
+        href = href.replace("&amp;", "&")
+        if href.startswith("/") and not href.startswith("/out"):
+            assert parse_qs(urlsplit(href).query).get("sid") == [phone.sid], href
+    for action, inner in ACTION.findall(page):
+        in_url = parse_qs(urlsplit(action.replace("&amp;", "&")).query).get("sid") == [phone.sid]
+        assert in_url or HIDDEN_SID.findall(inner) == [phone.sid], action
+    return page
+
+
+def part_links(page: str) -> list[str]:
+    return [href.replace("&amp;", "&") for href in PART_LINK.findall(page)]
+
+
+def parts_as_shown(phone, edit_page, budget: int, field: str) -> list[tuple[str, object]]:
+    """(text in the box, the page) of every part the edit page lists, in order; the last
+    link adds at the end."""
+    links = part_links(assert_handset_page(phone, edit_page, budget))
+    shown = []
+    for link in links[:-1]:
+        page = phone.get(link)
+        assert_handset_page(phone, page, budget)
+        shown.append((page.forms[0][field].value, page))
+    return shown
+
+
+def locate(original: str, texts: list[str]) -> list[tuple[int, int]]:
+    """Where each shown part lies in ``original``: the parts, in order, with at most one newline
+    between two of them, must make up the whole text."""
+    spans, at = [], 0
+    for text in texts:
+        if not original.startswith(text, at):
+            assert original.startswith("\n" + text, at), (at, text[:20])
+            at += 1
+        spans.append((at, at + len(text)))
+        at += len(text)
+    assert at == len(original)
+    return spans
+
+
+def kept_texts(member_id: int) -> list[str]:
+    """What the site keeps for the member (預かった文章), oldest first."""
+    return [row[0] for row in fetchall("SELECT body FROM kept_texts WHERE member_id = ? ORDER BY id", (member_id,))]
+
+
+def signed_in(client, ua: str, mail: str):
+    phone = client(ua)
+    phone.login(mail)
+    return phone
+
+
+# --- a diary ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ua,budget", HANDSETS)
+def test_a_mova_member_edits_one_part_of_a_long_diary_and_the_rest_stays_as_it_was(client, member, ua, budget):
+    me = member("さくら", "sakura@docomo.ne.jp")
+    original = long_body()
+    assert len(original) == 9746
+    diary_id = write_entry(me, "長い日記", body=original)
+    phone = signed_in(client, ua, "sakura@docomo.ne.jp")
+
+    edit_page = phone.page(f"/diary/{diary_id}/edit")
+    shown = parts_as_shown(phone, edit_page, budget, "body")
+    assert len(shown) >= 2
+    spans = locate(original, [text for text, _page in shown])
+
+    k = len(shown) // 2  # a part in the middle
+    old_text, part_page = shown[k]
+    new_text = "【書き直しました】" + old_text[3:] + "\n追記：夜は晴れた。"
+    saved = phone.submit(part_page, body=new_text)
+    assert saved.status_int == 303
+    after = assert_handset_page(phone, saved.follow(), budget)
+    assert "保存しました" in after
+
+    start, end = spans[k]
+    stored = scalar("SELECT body FROM diaries WHERE id = ?", (diary_id,))
+    assert stored == original[:start] + new_text + original[end:]
+    assert stored[:start] == original[:start] and stored[-(len(original) - end):] == original[end:]
+    # Title and audience are saved by the form on the edit page, which has no text box now.
+    page = phone.page(f"/diary/{diary_id}/edit")
+    assert 'name="body"' not in assert_handset_page(phone, page, budget)
+    retitled = phone.submit(page, title="長い日記（改）")
+    assert retitled.status_int == 303
+    assert scalar("SELECT title FROM diaries WHERE id = ?", (diary_id,)) == "長い日記（改）"
+    assert scalar("SELECT body FROM diaries WHERE id = ?", (diary_id,)) == stored
+
+
+def test_adding_at_the_end_of_a_long_diary_from_a_mova_handset(client, member):
+    me = member("さくら", "sakura@docomo.ne.jp")
+    original = long_body()
+    diary_id = write_entry(me, "長い日記", body=original)
+    phone = signed_in(client, D502I, "sakura@docomo.ne.jp")
+    add_link = part_links(assert_handset_page(phone, phone.page(f"/diary/{diary_id}/edit"), 5 * 1024))[-1]
+    add_page = phone.get(add_link)
+    assert "末尾に書き足す" in assert_handset_page(phone, add_page, 5 * 1024)
+    assert add_page.forms[0]["body"].value == ""
+    assert phone.submit(add_page, body="次の日も雨だった。").status_int == 303
+    assert scalar("SELECT body FROM diaries WHERE id = ?", (diary_id,)) == original + "\n次の日も雨だった。"
+
+
+def test_a_foma_handset_and_a_pc_still_edit_the_whole_diary_in_one_box(client, member):
+    me = member("さくら", "sakura@docomo.ne.jp")
+    original = long_body()
+    diary_id = write_entry(me, "長い日記", body=original)
+    foma = signed_in(client, DOCOMO_2, "sakura@docomo.ne.jp")
+    page = foma.page(f"/diary/{diary_id}/edit")
+    assert_handset_page(foma, page, 100 * 1024)
+    assert page.forms[0]["body"].value == original and not part_links(foma.text(page))
+    assert foma.submit(page, body=original + "\nFOMAから。").status_int == 303
+    assert scalar("SELECT body FROM diaries WHERE id = ?", (diary_id,)) == original + "\nFOMAから。"
+
+    pc = signed_in(client, PC, "sakura@docomo.ne.jp")
+    page = pc.page(f"/diary/{diary_id}/edit")
+    assert page.text.count("<textarea") == 1 and "/part" not in page.text
+    assert page.forms[0]["body"].value == original + "\nFOMAから。"
+    assert pc.submit(page, body="PCで短くした。").status_int == 303
+    assert scalar("SELECT body FROM diaries WHERE id = ?", (diary_id,)) == "PCで短くした。"
+
+
+@pytest.mark.parametrize("ua,budget", HANDSETS)
+def test_a_part_saved_after_the_diary_changed_elsewhere_is_refused_and_kept(client, member, ua, budget):
+    me = member("さくら", "sakura@docomo.ne.jp")
+    original = long_body()
+    diary_id = write_entry(me, "長い日記", body=original)
+    phone = signed_in(client, ua, "sakura@docomo.ne.jp")
+    shown = parts_as_shown(phone, phone.page(f"/diary/{diary_id}/edit"), budget, "body")
+    old_text, part_page = shown[0]
+
+    # Meanwhile the same member changes the end of the entry on a PC.
+    pc = signed_in(client, PC, "sakura@docomo.ne.jp")
+    changed_elsewhere = original.replace("おわり。", "おわり。PCで足した。")
+    assert pc.submit(pc.page(f"/diary/{diary_id}/edit"), body=changed_elsewhere).status_int == 303
+
+    typed = "携帯で書き直した一段落目。\n" + old_text
+    refused = phone.submit(part_page, body=typed)
+    assert refused.status_int == 303
+    page = assert_handset_page(phone, refused.follow(), budget)
+    assert "ほかの画面で先に変更されていたため、保存しませんでした" in page
+    assert "携帯で書き直した一段落目。" in page
+    # Nothing of either change is lost: the PC's stands, the handset's is kept for its writer.
+    assert scalar("SELECT body FROM diaries WHERE id = ?", (diary_id,)) == changed_elsewhere
+    assert kept_texts(me) == [typed]
+    # Every page of the kept text fits the handset too.
+    next_link = re.search(r'href="([^"]*pg=2[^"]*)"', page)
+    while next_link:
+        page = assert_handset_page(phone, phone.get(next_link.group(1).replace("&amp;", "&")), budget)
+        next_link = re.search(r'href="([^"]*pg=\d+[^"]*)" accesskey="#"', page)
+
+
+def test_a_pc_save_made_before_a_handset_changed_the_body_keeps_the_pc_text(client, member):
+    me = member("さくら", "sakura@docomo.ne.jp")
+    original = long_body()
+    diary_id = write_entry(me, "長い日記", body=original)
+    pc = signed_in(client, PC, "sakura@docomo.ne.jp")
+    pc_form = pc.page(f"/diary/{diary_id}/edit")  # opened before the handset's save
+
+    phone = signed_in(client, D502I, "sakura@docomo.ne.jp")
+    _text, part_page = parts_as_shown(phone, phone.page(f"/diary/{diary_id}/edit"), 5 * 1024, "body")[-1]
+    assert phone.submit(part_page, body="携帯で書き換えた最後の部分。").status_int == 303
+    from_handset = scalar("SELECT body FROM diaries WHERE id = ?", (diary_id,))
+    assert from_handset.endswith("携帯で書き換えた最後の部分。")
+
+    refused = pc.submit(pc_form, title="PCで変えた題", body="PCで全部書き直した。")
+    assert refused.status_int == 303
+    page = refused.follow()
+    assert "本文は保存せずここに預かりました" in page.text and "PCで全部書き直した。" in page.text
+    assert scalar("SELECT body FROM diaries WHERE id = ?", (diary_id,)) == from_handset
+    assert scalar("SELECT title FROM diaries WHERE id = ?", (diary_id,)) == "PCで変えた題"
+    # A PC save that leaves the body as shown changes only what it changed.
+    pc_form = pc.page(f"/diary/{diary_id}/edit")
+    assert pc.submit(pc_form, title="もう一度").status_int == 303
+    assert scalar("SELECT body FROM diaries WHERE id = ?", (diary_id,)) == from_handset
+
+
+@pytest.mark.parametrize("ua,budget", HANDSETS)
+def test_a_long_new_entry_posted_from_a_mova_handset(client, member, ua, budget):
+    me = member("さくら", "sakura@docomo.ne.jp")
+    body = long_body()
+    phone = signed_in(client, ua, "sakura@docomo.ne.jp")
+    form_page = phone.page("/diary/new")
+    assert_handset_page(phone, form_page, budget)
+    posted = phone.submit(form_page, title="長い新しい日記", body=body)
+    assert posted.status_int == 303
+    assert scalar("SELECT body FROM diaries WHERE author_id = ?", (me,)) == body
+    assert_handset_page(phone, posted.follow(), budget)
+
+    # Without a title the form comes back within the budget; the text is kept, not dropped,
+    # and the form sends it again once the title is there.
+    again = phone.submit(phone.page("/diary/new"), title="", body=body + "二つ目")
+    page = assert_handset_page(phone, again, budget)
+    assert "タイトルを入力してください" in page and "預かった文章(9,749字)" in page
+    assert kept_texts(me) == [body + "二つ目"]
+    done = phone.submit(again, title="二つ目の日記")
+    assert done.status_int == 303
+    assert scalar("SELECT body FROM diaries WHERE title = '二つ目の日記'") == body + "二つ目"
+    assert kept_texts(me) == []
+
+
+# --- the self-introduction ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ua,budget", HANDSETS)
+def test_a_mova_member_edits_a_long_self_introduction_in_parts(client, member, ua, budget):
+    original = long_body()[:4900].rstrip()  # room for what the test adds (5,000 at most)
+    me = member("さくら", "sakura@docomo.ne.jp", about=original)
+    phone = signed_in(client, ua, "sakura@docomo.ne.jp")
+    edit_page = phone.page("/settings/profile/about")
+    shown = parts_as_shown(phone, edit_page, budget, "about")
+    assert len(shown) >= 2 if budget < 10 * 1024 else len(shown) >= 1
+    spans = locate(original, [text for text, _page in shown])
+
+    k = len(shown) - 1
+    old_text, part_page = shown[k]
+    new_text = old_text[:10] + "（ここを直した）" + old_text[10:]
+    assert phone.submit(part_page, about=new_text).status_int == 303
+    start, end = spans[k]
+    stored = scalar("SELECT about FROM members WHERE id = ?", (me,))
+    assert stored == original[:start] + new_text + original[end:]
+
+    # The audience is still set on the page's own form.
+    page = phone.page("/settings/profile/about")
+    assert phone.submit(page, aud_about="friends").status_int == 303
+    assert scalar("SELECT aud_about FROM members WHERE id = ?", (me,)) == "friends"
+    assert scalar("SELECT about FROM members WHERE id = ?", (me,)) == stored
+
+    # A part shown before the introduction changed elsewhere is refused, and kept.
+    _text, stale = parts_as_shown(phone, phone.page("/settings/profile/about"), budget, "about")[0]
+    pc = signed_in(client, PC, "sakura@docomo.ne.jp")
+    assert pc.submit(pc.page("/settings/profile"), about="PCで書き直した自己紹介").status_int == 303
+    refused = phone.submit(stale, about="携帯で直した冒頭")
+    assert "ほかの画面で先に変更されていたため" in assert_handset_page(phone, refused.follow(), budget)
+    assert scalar("SELECT about FROM members WHERE id = ?", (me,)) == "PCで書き直した自己紹介"
+    assert kept_texts(me) == ["携帯で直した冒頭"]
+
+
+# --- a community's description -----------------------------------------------------------
+
+
+def test_a_mova_admin_edits_a_long_community_description_in_parts(client, member):
+    me = member("さくら", "sakura@docomo.ne.jp")
+    original = long_body()[:5000].rstrip()
+    community_id = communities.create_community(me, "雨の日の読書会", "hobby", original)
+    phone = signed_in(client, D502I, "sakura@docomo.ne.jp")
+    shown = parts_as_shown(phone, phone.page(f"/community/{community_id}/edit"), 5 * 1024, "description")
+    spans = locate(original, [text for text, _page in shown])
+    old_text, part_page = shown[1]
+    assert phone.submit(part_page, description="二つ目を短くした。").status_int == 303
+    start, end = spans[1]
+    assert scalar("SELECT description FROM communities WHERE id = ?", (community_id,)) == (
+        original[:start] + "二つ目を短くした。" + original[end:])
