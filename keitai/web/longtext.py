@@ -28,7 +28,7 @@ from keitai.social import kept
 from keitai.text import parts
 
 from .pipeline import current_device, int_param, params, viewer
-from .render import _encoder, fits, handset_bytes, page_html, render
+from .render import _encoder, fits, handset_bytes, page_html, render, respond
 from .urls import redirect
 
 #: The query parameter naming a part (1 = the first; one past the last = add at the end).
@@ -98,8 +98,9 @@ def spans(source: LongText) -> list[tuple[int, int]]:
 def form_or_parts(template: str, source: LongText, **context):
     """An edit page: the form whole if the device's page holds it, else the form without the
     text box and the list of the text's parts (``parts`` in the template)."""
-    if fits(template, **context):
-        return render(template, **context)
+    html = page_html(template, **context)
+    if fits(html):
+        return respond(html)
     previews = [" ".join(source.text[start:end][:PREVIEW].split()) for start, end in spans(source)]
     return render(template, parts=Parts(source.label, source.base, len(source.text), previews), **context)
 
@@ -134,9 +135,10 @@ def save_part(source: LongText):
         typed_in_place = typed
     new, errors = source.check(old[:start] + typed_in_place + old[end:])
     if errors:
-        context = _part_context(source, number, len(spans(source)), start, end, typed, errors, form.get("v"))
-        if fits("part.html", **context):
-            return render("part.html", **context)
+        html = page_html("part.html", **_part_context(source, number, len(spans(source)), start, end, typed, errors,
+                                                      form.get("v")))
+        if fits(html):
+            return respond(html)
         note = f"{source.heading}・{source.label}の一部：" + " ".join(errors)
         redirect(f"/kept/{kept.keep(viewer().id, note, typed)}", msg="kept")
     if new != old and not source.store(old, new):
@@ -211,8 +213,9 @@ def render_form(template: str, value: str, note: str, resume: str, **context):
         context["kept"] = KeptRef(found.id, len(found.body), False)
     else:
         context["kept"] = None
-    if fits(template, **context):
-        return render(template, **context)
+    html = page_html(template, **context)
+    if fits(html) or not value:  # nothing of the member's to keep: the page is what it is
+        return respond(html)
     if found is None or found.body != value:
         found = kept.get(viewer().id, kept.keep(viewer().id, note, value, resume))
     context["kept"] = KeptRef(found.id, len(found.body), True)

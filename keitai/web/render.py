@@ -121,16 +121,22 @@ def handset_bytes(html: str) -> int:
     return len(_encoder(device)(_unmarked(html))) if device.is_handset else 0
 
 
-def fits(name: str, /, **context) -> bool:
-    """Does this page go out whole, unsplit, within the requesting device's page budget?"""
-    return handset_bytes(page_html(name, **context)) <= bottle.request.environ["keitai.device"].page_bytes
+def fits(html: str) -> bool:
+    """Is every page the requesting device gets of ``html`` within its budget (a form, which is
+    never split, may make one page too large)?"""
+    device = bottle.request.environ["keitai.device"]
+    return not device.is_handset or max(map(len, all_handset_pages(html, device))) <= device.page_bytes
 
 
 def render(name: str, /, **context) -> bytes | str:
     """Render a page for the requesting device and set its response headers."""
+    return respond(page_html(name, **context))
+
+
+def respond(html: str) -> bytes | str:
+    """A rendered page as the requesting device gets it, with its response headers."""
     env = bottle.request.environ
     device = env["keitai.device"]
-    html = page_html(name, **context)
     bottle.response.set_header("Cache-Control", "no-cache, no-store, must-revalidate, private")
     bottle.response.set_header("Pragma", "no-cache")
     # Browsers that honour it send no Referer (with its sid) to other sites; /out covers the rest.
