@@ -461,18 +461,26 @@ def topic_form(community_id):
     st = _standing(community_id)
     _require(st.is_member, "not_member")
     _require(st.can_open_topic, "admins_only_topics")
-    return render("topic_form.html", st=st, c=st.community, title="", body="", error=None)
+    resumed = longtext.kept_in_form()
+    return _topic_form(st, "", resumed.body if resumed else "", None)
+
+
+def _topic_form(st, title: str, body: str, error: str | None):
+    note = f"コミュニティ「{st.community.name}」のトピックの本文" + (f"：{error}" if error else "")
+    return longtext.render_form("topic_form.html", body, note, f"/community/{st.community.id}/topic/new", st=st,
+                                c=st.community, title=title, body=body, error=error)
 
 
 @routes.post("/community/<community_id:int>/topic/new")
 @login_required
 def create_topic(community_id):
     st = _standing(community_id)
-    title, body = params().get("title", ""), params().get("body", "")
+    title, body = params().get("title", ""), longtext.posted("body") or ""
     try:
         topic_id = communities.create_topic(st, title, body)
     except CommunityError as exc:
-        return render("topic_form.html", st=st, c=st.community, title=title, body=body, error=exc.message)
+        return _topic_form(st, title, body, exc.message)
+    longtext.forget_kept()
     redirect(f"/topic/{topic_id}", msg="topic_created")
 
 
@@ -489,9 +497,12 @@ def _topic(topic_id: int):
 def _topic_page(topic, st, body: str = "", error: str | None = None):
     limit = _per_page(10, 20)
     page = communities.comments(topic, st.viewer_id, limit, before=int_param("before"), after=int_param("after"))
-    return render("topic.html", st=st, c=st.community, topic=topic, page=page, body=body, error=error,
-                  manage=communities.may_manage_topic(st, topic),
-                  comment_max=communities.COMMENT_MAX)
+    context = dict(st=st, c=st.community, topic=topic, page=page, body=body, error=error,
+                   manage=communities.may_manage_topic(st, topic), comment_max=communities.COMMENT_MAX)
+    if error is None:
+        return render("topic.html", **context)
+    note = f"トピック「{topic.title}」へのコメント：{error}"
+    return longtext.render_form("topic.html", body, note, "", **context)
 
 
 @routes.get("/topic/<topic_id:int>")
@@ -505,11 +516,12 @@ def topic(topic_id):
 @login_required
 def comment(topic_id):
     found, st = _topic(topic_id)
-    body = params().get("body", "")
+    body = longtext.posted("body") or ""
     try:
         number = communities.add_comment(st, found, body)
     except CommunityError as exc:
         return _topic_page(found, st, body=body, error=exc.message)
+    longtext.forget_kept()
     redirect(f"/topic/{topic_id}", _anchor=f"c{number}", msg="commented")
 
 

@@ -104,8 +104,12 @@ def create():
 def _entry_page(entry: diaries.Entry, comment_body: str = "", errors: list[str] = ()):
     me = viewer()
     comments, older, count = diaries.comments_for(me.id, entry, int_param("before"), limit=_page_size() * 2)
-    return render("diary/entry.html", entry=entry, comments=comments, older=older, comment_count=count,
-                  comment_body=comment_body, errors=list(errors), comment_max=diaries.COMMENT_MAX)
+    context = dict(entry=entry, comments=comments, older=older, comment_count=count, comment_body=comment_body,
+                   errors=list(errors), comment_max=diaries.COMMENT_MAX)
+    if not errors:
+        return render("diary/entry.html", **context)
+    note = f"日記「{entry.title}」へのコメント：" + " ".join(errors)
+    return longtext.render_form("diary/entry.html", comment_body, note, "", **context)
 
 
 @routes.get("/diary/<diary_id:int>")
@@ -193,12 +197,13 @@ def comment(diary_id):
     found = diaries.entry_for(me.id, diary_id)
     if found is None:
         raise bottle.HTTPError(404)
-    body, errors = diaries.check_comment(params().get("body", ""))
+    body, errors = diaries.check_comment(longtext.posted("body") or "")
     if errors:
         return _entry_page(found, body, errors)
     comment_id = diaries.add_comment(me.id, diary_id, body)
     if comment_id is None:
         raise bottle.HTTPError(404)
+    longtext.forget_kept()
     redirect(f"/diary/{diary_id}", f"c{comment_id}", msg="commented")
 
 
