@@ -201,6 +201,7 @@ def test_a_pc_save_made_before_a_handset_changed_the_body_keeps_the_pc_text(clie
     diary_id = write_entry(me, "長い日記", body=original)
     pc = signed_in(client, PC, "sakura@docomo.ne.jp")
     pc_form = pc.page(f"/diary/{diary_id}/edit")  # opened before the handset's save
+    pc_title_form = pc.page(f"/diary/{diary_id}/edit")  # and another, to change only the title
 
     phone = signed_in(client, D502I, "sakura@docomo.ne.jp")
     _text, part_page = parts_as_shown(phone, phone.page(f"/diary/{diary_id}/edit"), 5 * 1024, "body")[-1]
@@ -214,10 +215,12 @@ def test_a_pc_save_made_before_a_handset_changed_the_body_keeps_the_pc_text(clie
     assert "本文は保存せずここに預かりました" in page.text and "PCで全部書き直した。" in page.text
     assert scalar("SELECT body FROM diaries WHERE id = ?", (diary_id,)) == from_handset
     assert scalar("SELECT title FROM diaries WHERE id = ?", (diary_id,)) == "PCで変えた題"
-    # A PC save that leaves the body as shown changes only what it changed.
-    pc_form = pc.page(f"/diary/{diary_id}/edit")
-    assert pc.submit(pc_form, title="もう一度").status_int == 303
+    # A form that leaves the body as it showed it changes only what it changed, even now.
+    saved = pc.submit(pc_title_form, title="もう一度")
+    assert "保存しました" in saved.follow().text
+    assert scalar("SELECT title FROM diaries WHERE id = ?", (diary_id,)) == "もう一度"
     assert scalar("SELECT body FROM diaries WHERE id = ?", (diary_id,)) == from_handset
+    assert kept_texts(me) == ["PCで全部書き直した。"]
 
 
 @pytest.mark.parametrize("ua,budget", HANDSETS)
@@ -296,3 +299,49 @@ def test_a_mova_admin_edits_a_long_community_description_in_parts(client, member
     start, end = spans[1]
     assert scalar("SELECT description FROM communities WHERE id = ?", (community_id,)) == (
         original[:start] + "二つ目を短くした。" + original[end:])
+
+
+# --- forms that post new long texts --------------------------------------------------------
+
+
+def test_long_texts_posted_from_a_mova_handset_with_a_mistake_come_back_within_the_budget(client, member):
+    """Each form a member writes long text in, sent from a 5 KB handset with something wrong:
+    the answer is one page within the budget that says what is wrong, and the text is either
+    back in its box or kept, linked from the form, which sends it again."""
+    me = member("さくら", "sakura@docomo.ne.jp")
+    friend = member("たろう", "taro@docomo.ne.jp")
+    from keitai.social import friends
+    friends.befriend(me, friend)
+    community_id = communities.create_community(me, "雨の日の読書会", "hobby", "本の話をしましょう。")
+    topic_id = communities.create_topic(communities.standing(community_id, me), "最近読んだ本", "教えてください。")
+    diary_id = write_entry(friend, "たろうの日記", body="今日は釣りに行った。")
+    text = long_body()
+    phone = signed_in(client, D502I, "sakura@docomo.ne.jp")
+    forms = [  # (page with the form, fields that make a mistake, the long field, what it says, a fix)
+        (f"/community/{community_id}/topic/new", {"title": ""}, "body", text[:9000], "タイトルを入力", {"title": "雨の本"}),
+        (f"/message/new?to={friend}", {"subject": "件" * 101}, "body", text[:4900], "件名が長すぎます", {"subject": "やあ"}),
+        (f"/diary/{diary_id}", {}, "body", text[:2100], "2000文字まで", None),
+        (f"/topic/{topic_id}", {}, "body", text[:3100], "3000文字まで", None),
+        ("/community/new", {"name": "", "category": "hobby"}, "description", text[:4900], "コミュニティ名を入力",
+         {"name": "雨の日の会"}),
+    ]
+    for path, mistake, field, typed, error, fix in forms:
+        form_page = phone.page(path)
+        index = next(i for i, f in form_page.forms.items() if field in f.fields)
+        answer = phone.submit(form_page, index, **mistake, **{field: typed})
+        page = assert_handset_page(phone, answer, 5 * 1024)
+        assert error in page, path
+        back = next(f for f in answer.forms.values() if field in f.fields or "kept" in f.fields)
+        if field in back.fields:
+            assert back[field].value == typed, path
+        else:  # kept, and the form names it
+            assert kept_texts(me)[-1] == typed, path
+            kept_id = back["kept"].value
+            assert f'/kept/{kept_id}?' in page, path
+            assert_handset_page(phone, phone.page(f"/kept/{kept_id}"), 5 * 1024)
+        if fix:
+            index = next(i for i, f in answer.forms.items() if f is back)
+            assert phone.submit(answer, index, **fix).status_int == 303, path
+    assert scalar("SELECT body FROM community_topics WHERE title = '雨の本'") == text[:9000]
+    assert scalar("SELECT body FROM messages WHERE subject = 'やあ'") == text[:4900]
+    assert scalar("SELECT description FROM communities WHERE name = '雨の日の会'") == text[:4900]
