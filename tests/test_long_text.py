@@ -345,3 +345,81 @@ def test_long_texts_posted_from_a_mova_handset_with_a_mistake_come_back_within_t
     assert scalar("SELECT body FROM community_topics WHERE title = '雨の本'") == text[:9000]
     assert scalar("SELECT body FROM messages WHERE subject = 'やあ'") == text[:4900]
     assert scalar("SELECT description FROM communities WHERE name = '雨の日の会'") == text[:4900]
+
+
+def test_a_kept_text_is_read_edited_in_parts_and_taken_back_to_its_form(client, member):
+    me = member("さくら", "sakura@docomo.ne.jp")
+    body = long_body()
+    phone = signed_in(client, D502I, "sakura@docomo.ne.jp")
+    answer = phone.submit(phone.page("/diary/new"), title="", body=body)
+    kept_link = re.search(r'href="(/kept/\d+\?[^"]*)"', assert_handset_page(phone, answer, 5 * 1024)).group(1)
+    kept_page = phone.get(kept_link.replace("&amp;", "&"))
+    page = assert_handset_page(phone, kept_page, 5 * 1024)
+    assert "タイトルを入力してください" in page  # why it was kept
+    first_part = phone.get(part_links(page)[0])
+    shown = first_part.forms[0]["body"].value
+    assert body.startswith(shown)
+    assert phone.submit(first_part, body="書き出しを変えた。").status_int == 303
+    edited = "書き出しを変えた。" + body[len(shown):]
+    assert kept_texts(me) == [edited]
+
+    resume = re.search(r'href="(/diary/new\?kept=[^"]*)"', assert_handset_page(phone, phone.get(kept_link.replace("&amp;", "&")), 5 * 1024))
+    form_page = phone.get(resume.group(1).replace("&amp;", "&"))
+    assert "預かった文章" in assert_handset_page(phone, form_page, 5 * 1024)
+    assert phone.submit(form_page, title="預けてから書いた日記").status_int == 303
+    assert scalar("SELECT body FROM diaries WHERE title = '預けてから書いた日記'") == edited
+    assert kept_texts(me) == []
+
+
+def test_a_save_to_a_text_changed_in_between_changes_nothing(member):
+    """The last guard against a lost edit: every save of a long text is made only if the stored
+    text still is the one the change was made to (two saves at the same moment)."""
+    from keitai.social import diaries, kept, profiles
+    from keitai.text import parts
+
+    me = member("さくら", "sakura@docomo.ne.jp", about="はじめの自己紹介")
+    diary_id = write_entry(me, "日記", body="はじめの本文")
+    draft = diaries.Draft("新しい題", "ほかの本文", "everyone", None)
+    with pytest.raises(parts.Changed):
+        diaries.update_entry(diary_id, me, draft, expected_body="前に読んだ本文")
+    assert not diaries.replace_body(diary_id, me, "前に読んだ本文", "ほかの本文")
+    assert scalar("SELECT title || '/' || body FROM diaries WHERE id = ?", (diary_id,)) == "日記/はじめの本文"
+
+    with pytest.raises(parts.Changed):
+        profiles.update(me, {"about": "ほかの自己紹介", "hobbies": "読書"}, expected={"about": "前に読んだ自己紹介"})
+    assert not profiles.replace_text(me, "about", "前に読んだ自己紹介", "ほかの自己紹介")
+    assert scalar("SELECT about || '/' || hobbies FROM members WHERE id = ?", (me,)) == "はじめの自己紹介/"
+
+    community_id = communities.create_community(me, "読書会", "hobby", "はじめの説明")
+    st = communities.standing(community_id, me)
+    with pytest.raises(parts.Changed):
+        communities.edit_community(st, "新しい名前", "hobby", "ほかの説明", "open", "everyone", "members",
+                                   expected_description="前に読んだ説明")
+    assert not communities.replace_description(st, "前に読んだ説明", "ほかの説明")
+    assert scalar("SELECT name || '/' || description FROM communities WHERE id = ?", (community_id,)) == "読書会/はじめの説明"
+
+    kept_id = kept.keep(me, "メモ", "はじめの文章")
+    assert not kept.replace(me, kept_id, "前に読んだ文章", "ほかの文章")
+    assert kept_texts(me) == ["はじめの文章"]
+
+
+def test_parts_never_cut_an_emoji_or_a_flag_in_two():
+    from keitai.text import parts
+
+    def utf8(text):
+        return len(text.encode("utf-8"))
+
+    flags = "\U0001F1EF\U0001F1F5" * 50          # 🇯🇵, two code points, 8 bytes each
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467" * 30  # 👨‍👩‍👧, joined by ZWJ
+    keycaps = "1\ufe0f\u20e3" * 40                # 1️⃣
+    for text, unit in ((flags, "\U0001F1EF\U0001F1F5"), (family, "\U0001F468\u200d\U0001F469\u200d\U0001F467"),
+                       (keycaps, "1\ufe0f\u20e3")):
+        bounds = parts.cut(text, 40, utf8)
+        assert len(bounds) > 3
+        assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
+        for (start, end), (next_start, _end) in zip(bounds, bounds[1:]):
+            assert end == next_start  # no newline between: nothing left out
+        for start, end in bounds:
+            piece = text[start:end]
+            assert piece == unit * (len(piece) // len(unit)) and piece, piece
+            assert utf8(piece) <= 40
