@@ -423,3 +423,19 @@ def test_parts_never_cut_an_emoji_or_a_flag_in_two():
             piece = text[start:end]
             assert piece == unit * (len(piece) // len(unit)) and piece, piece
             assert utf8(piece) <= 40
+
+
+def test_prune_deletes_kept_texts_after_thirty_days(member, migrated, monkeypatch, capsys):
+    import run
+    from keitai.models.base import execute, now
+    from keitai.social import kept
+
+    me = member("さくら", "sakura@docomo.ne.jp")
+    old, recent = kept.keep(me, "古い", "31日前の文章"), kept.keep(me, "新しい", "29日前の文章")
+    execute("UPDATE kept_texts SET created_at = ? WHERE id = ?", (now() - 31 * 86400, old))
+    execute("UPDATE kept_texts SET created_at = ? WHERE id = ?", (now() - 29 * 86400, recent))
+    monkeypatch.setenv("KEITAI_DATABASE_URL", migrated)
+    monkeypatch.setenv("KEITAI_SECRET_KEY", "test-secret-key")
+    assert run.main(["prune"]) == 0
+    assert "pruned 1 kept texts older than 30 days" in capsys.readouterr().out
+    assert kept_texts(me) == ["29日前の文章"]

@@ -12,15 +12,13 @@ from typing import NamedTuple
 
 from keitai.models.base import execute, fetchall, fetchone, insert_id, now
 
-#: Kept texts older than this go at the next ``run.py prune``.
+#: Kept texts older than this go at the next ``run.py prune`` (the pages say so).
 KEEP_DAYS = 30
-#: At most this many per member: a new one pushes out the oldest.
-PER_MEMBER = 50
 
 
 class Kept(NamedTuple):
     id: int
-    note: str      # what it was and why it is kept, in the member's words
+    note: str      # what it was and why it is kept (Japanese, for the member)
     resume: str    # the form it came from (a path), or '' if it goes back nowhere
     body: str
     created_at: int
@@ -31,12 +29,8 @@ _COLUMNS = "id, note, resume, body, created_at"
 
 def keep(member_id: int, note: str, body: str, resume: str = "") -> int:
     """Keep ``body`` for ``member_id``; returns its id."""
-    kept_id = insert_id("INSERT INTO kept_texts (member_id, note, resume, body, created_at) VALUES (?, ?, ?, ?, ?)",
-                        (member_id, note, resume, body, now()))
-    execute("DELETE FROM kept_texts WHERE member_id = ?"
-            " AND id NOT IN (SELECT id FROM kept_texts WHERE member_id = ? ORDER BY id DESC LIMIT ?)",
-            (member_id, member_id, PER_MEMBER))
-    return kept_id
+    return insert_id("INSERT INTO kept_texts (member_id, note, resume, body, created_at) VALUES (?, ?, ?, ?, ?)",
+                     (member_id, note, resume, body, now()))
 
 
 def get(member_id: int, kept_id: int | None) -> Kept | None:
