@@ -207,7 +207,11 @@ def all_handset_pages(html: str, device) -> list[bytes]:
 
 def _page_nav(number: int, count: int) -> str:
     request = bottle.request
-    query = {k: v for k, v in request.environ["keitai.input"].items() if k not in (PAGE_PARAM, urls.SID, "csrf")}
+    # Only what the address carried: the fields of a form answered with this page (a long text
+    # among them) never go into a link.
+    in_address = set(request.query.keys())
+    query = {k: v for k, v in request.environ["keitai.input"].items()
+             if k in in_address and k not in (PAGE_PARAM, urls.SID, "csrf")}
     links = []
     if number > 1:
         links.append(f'<a href="{escape(urls.url(request.path, **query, pg=number - 1))}" accesskey="*">*前へ</a>')
