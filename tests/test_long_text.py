@@ -313,13 +313,19 @@ def test_long_texts_posted_from_a_mova_handset_with_a_mistake_come_back_within_t
     from keitai.social import friends
     friends.befriend(me, friend)
     community_id = communities.create_community(me, "雨の日の読書会", "hobby", "本の話をしましょう。")
-    topic_id = communities.create_topic(communities.standing(community_id, me), "最近読んだ本", "教えてください。")
-    diary_id = write_entry(friend, "たろうの日記", body="今日は釣りに行った。")
     text = long_body()
+    # The entry and the topic commented on are long: their pages run over several pages.
+    topic_id = communities.create_topic(communities.standing(community_id, me), "最近読んだ本", text[:9000])
+    diary_id = write_entry(friend, "たろうの日記", body=text)
+    from keitai.social import messages
+    long_message = messages.send(friend, me, "長い手紙", text[:4000])
     phone = signed_in(client, D502I, "sakura@docomo.ne.jp")
     forms = [  # (page with the form, fields that make a mistake, the long field, what it says, a fix)
         (f"/community/{community_id}/topic/new", {"title": ""}, "body", text[:9000], "タイトルを入力", {"title": "雨の本"}),
         (f"/message/new?to={friend}", {"subject": "件" * 101}, "body", text[:4900], "件名が長すぎます", {"subject": "やあ"}),
+        # A reply: the long message quoted under the form runs over several pages.
+        (f"/message/new?reply={long_message}", {"subject": "件" * 101}, "body", text[:3000], "件名が長すぎます",
+         {"subject": "返信です"}),
         (f"/diary/{diary_id}", {}, "body", text[:2100], "2000文字まで", None),
         (f"/topic/{topic_id}", {}, "body", text[:3100], "3000文字まで", None),
         ("/community/new", {"name": "", "category": "hobby"}, "description", text[:4900], "コミュニティ名を入力",
@@ -327,10 +333,17 @@ def test_long_texts_posted_from_a_mova_handset_with_a_mistake_come_back_within_t
     ]
     for path, mistake, field, typed, error, fix in forms:
         form_page = phone.page(path)
+        while not any(field in f.fields for f in form_page.forms.values()):  # the form is further on
+            form_page = phone.get(re.search(r'href="([^"]*)" accesskey="#"', phone.text(form_page)).group(1)
+                                  .replace("&amp;", "&"))
         index = next(i for i, f in form_page.forms.items() if field in f.fields)
         answer = phone.submit(form_page, index, **mistake, **{field: typed})
         page = assert_handset_page(phone, answer, 5 * 1024)
         assert error in page, path
+        next_page = re.search(r'href="([^"]*)" accesskey="#"', page)  # the rest of a long answer
+        while next_page:
+            more = assert_handset_page(phone, phone.get(next_page.group(1).replace("&amp;", "&")), 5 * 1024)
+            next_page = re.search(r'href="([^"]*)" accesskey="#"', more)
         back = next(f for f in answer.forms.values() if field in f.fields or "kept" in f.fields)
         if field in back.fields:
             assert back[field].value == typed, path
@@ -344,6 +357,7 @@ def test_long_texts_posted_from_a_mova_handset_with_a_mistake_come_back_within_t
             assert phone.submit(answer, index, **fix).status_int == 303, path
     assert scalar("SELECT body FROM community_topics WHERE title = '雨の本'") == text[:9000]
     assert scalar("SELECT body FROM messages WHERE subject = 'やあ'") == text[:4900]
+    assert scalar("SELECT body FROM messages WHERE subject = '返信です'") == text[:3000]
     assert scalar("SELECT description FROM communities WHERE name = '雨の日の会'") == text[:4900]
 
 

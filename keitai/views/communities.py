@@ -501,8 +501,7 @@ def _topic_page(topic, st, body: str = "", error: str | None = None):
                    manage=communities.may_manage_topic(st, topic), comment_max=communities.COMMENT_MAX)
     if error is None:
         return render("topic.html", **context)
-    note = f"トピック「{topic.title}」へのコメント：{error}"
-    return longtext.render_form("topic.html", body, note, "", **context)
+    return longtext.comment_again("topic.html", topic.title, f"/topic/{topic.id}", body, [error], **context)
 
 
 @routes.get("/topic/<topic_id:int>")

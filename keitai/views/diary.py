@@ -108,8 +108,8 @@ def _entry_page(entry: diaries.Entry, comment_body: str = "", errors: list[str] 
                    errors=list(errors), comment_max=diaries.COMMENT_MAX)
     if not errors:
         return render("diary/entry.html", **context)
-    note = f"日記「{entry.title}」へのコメント：" + " ".join(errors)
-    return longtext.render_form("diary/entry.html", comment_body, note, "", **context)
+    return longtext.comment_again("diary/entry.html", entry.title, f"/diary/{entry.id}", comment_body, list(errors),
+                                  **context)
 
 
 @routes.get("/diary/<diary_id:int>")

@@ -95,7 +95,7 @@ def spans(source: LongText) -> list[tuple[int, int]]:
     return parts.cut(source.text, max(room, 64), _measure())
 
 
-def form_or_parts(template: str, source: LongText, **context):
+def form_or_parts(template: str, source: LongText, /, **context):
     """An edit page: the form whole if the device's page holds it, else the form without the
     text box and the list of the text's parts (``parts`` in the template)."""
     html = page_html(template, **context)
@@ -201,7 +201,20 @@ def forget_kept() -> None:
         kept.delete(viewer().id, kept_id)
 
 
-def render_form(template: str, value: str, note: str, resume: str, **context):
+def comment_again(template: str, about: str, path: str, comment: str, errors: list[str], /, **context):
+    """A comment on ``path`` (the page ``template``, about ``about``) that came back with ``errors``.
+
+    On a handset it comes back on a page of its own: the page commented on may run over
+    several pages, and the answer to a form is only the first of them.
+    """
+    note = f"「{about}」へのコメント：" + " ".join(errors)
+    if current_device().is_handset:
+        return render_form("comment_again.html", comment, note, "", about=about, action=f"{path}/comment", back=path,
+                           comment=comment, comment_errors=errors)
+    return render_form(template, comment, note, "", **context)
+
+
+def render_form(template: str, value: str, note: str, resume: str, /, **context):
     """A form page holding the long text ``value`` (``kept`` in the template says how).
 
     When the device's page cannot hold it in a text box, the text is kept (``note`` says
