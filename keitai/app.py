@@ -4,7 +4,7 @@ from __future__ import annotations
 import bottle
 
 from keitai import (accounts, admin, blog_import, communities, config, diary, footprints, friends, introductions,
-                    messages, pages, photos, search, signup)
+                    kept, messages, pages, photos, search, signup)
 from keitai.platform.db import connection as base
 from keitai.platform.web import KeitaiPlugin, accesslog, error_page, forwarded
 
@@ -19,7 +19,7 @@ def _id_filter(_conf):
 
 #: Every feature, in the order its routes are installed: adding a feature is adding it here.
 FEATURES = (accounts, signup, friends, diary, blog_import, communities, messages, footprints,
-            introductions, photos, search, admin, pages)
+            introductions, photos, search, admin, kept, pages)
 
 
 def create_app(settings: config.Settings | None = None, *, connect: bool = True) -> bottle.Bottle:

@@ -335,3 +335,11 @@ MAIL_CHANGE_NOTICE_BODY = """{nickname}さん、keitai のメールアドレス�
 
 心当たりがない場合は、すぐにログインしてパスワードを変更してください。
 """
+# Long texts on small handsets (keitai/platform/web/longtext.py) and kept texts (keitai/kept/rules.py).
+TEXT_CHANGED = "あなたが書いている間に、ほかの画面でこの文章が変更されたため、保存しませんでした。"
+KEPT_MISSING = "預かった文章が見つかりません。削除されたか、保存期間が過ぎました。"
+NOTICES.update({
+    "kept": "書いた文章は長くて画面に戻せないため、ここに預かりました。まだ保存していません。",
+    "kept_changed": "ほかの画面で先に変更されていたため、保存しませんでした。書いた文章はここに預かっています。",
+    "kept_changed_rest": "ほかの画面で先に本文が変更されていたため、本文は保存せずここに預かりました。ほかの項目は保存しました。",
+})

@@ -1,4 +1,5 @@
-"""Delete old footprints (older than KEITAI_FOOTPRINT_DAYS, default 90) and expired sessions.
+"""Delete old footprints (older than KEITAI_FOOTPRINT_DAYS, default 90), expired sessions and
+kept texts older than 30 days.
 
 Runs in short transactions, so the site keeps serving meanwhile; run it daily from cron.
 """
@@ -17,6 +18,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from keitai.footprints import rules as footprints
+    from keitai.kept import rules as kept
     from keitai.platform.web import sessions
 
     settings = connect(migrate=True)
@@ -27,4 +29,5 @@ def run(args) -> int:
     gone = footprints.prune(days)
     expired = sessions.prune()
     print(f"pruned {gone:,} footprints older than {days:,} days and {expired:,} expired sessions")
+    print(f"pruned {kept.prune():,} kept texts older than {kept.KEEP_DAYS} days")
     return 0

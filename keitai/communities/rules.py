@@ -30,6 +30,7 @@ from peewee import IntegrityError
 from keitai import words as messages
 from keitai.models import communities as models
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
+from keitai.platform.text import parts
 
 from keitai import privacy as audience
 from keitai.photos import rules as photos
@@ -261,19 +262,50 @@ def create_community(owner_id: int, name: str, category: str, description: str =
     return community_id
 
 
-def edit_community(standing: Standing, name: str, category: str, description: str,
-                   join_policy: str, read_policy: str, topic_policy: str) -> None:
-    """Change a community's name, category, description and policies (its admins may)."""
+def edit_community(standing: Standing, name: str, category: str, description: str | None,
+                   join_policy: str, read_policy: str, topic_policy: str, expected_description: str | None = None) -> None:
+    """Change a community's name, category, description and policies (its admins may).
+
+    ``description`` None leaves it as it is.  With ``expected_description``, nothing changes
+    unless the description still is that text (else :class:`keitai.platform.text.parts.Changed`).
+    """
     _require(standing.is_admin, "not_admin")
-    settings = _settings(name, category, description, join_policy, read_policy, topic_policy)
+    settings = _settings(name, category, description or "", join_policy, read_policy, topic_policy)
+    if description is None:
+        del settings["description"]
+    sets = ", ".join(f"{column} = ?" for column in settings)
+    expect_sql, expect_value = ("", ()) if expected_description is None else (" AND description = ?", (expected_description,))
     with db.atomic():
-        execute(
-            "UPDATE communities SET name = ?, category = ?, description = ?, join_policy = ?, read_policy = ?,"
-            " topic_policy = ? WHERE id = ?",
-            (*settings.values(), standing.community.id),
-        )
-        search.index(search.COMMUNITY, standing.community.id, standing.community.owner_id, settings["name"],
-                     settings["description"], updated_at=now())
+        changed = execute(f"UPDATE communities SET {sets} WHERE id = ?{expect_sql}",
+                          (*settings.values(), standing.community.id, *expect_value)).rowcount
+        if not changed and expected_description is not None:
+            raise parts.Changed(standing.community.id)
+        _index_community(standing.community)
+
+
+def check_description(description: str) -> tuple[str, list[str]]:
+    """A community's description as it would be stored, and what is wrong with it."""
+    try:
+        return _text(description, DESCRIPTION_MAX), []
+    except CommunityError as exc:
+        return description, [exc.message]
+
+
+def replace_description(standing: Standing, old: str, new: str) -> bool:
+    """Change a community's description from ``old`` to ``new`` (already checked; its admins may);
+    False if it is no longer ``old``."""
+    _require(standing.is_admin, "not_admin")
+    with db.atomic():
+        if not execute("UPDATE communities SET description = ? WHERE id = ? AND description = ?",
+                       (new, standing.community.id, old)).rowcount:
+            return False
+        _index_community(standing.community)
+    return True
+
+
+def _index_community(community) -> None:
+    name, description = fetchone("SELECT name, description FROM communities WHERE id = ?", (community.id,))
+    search.index(search.COMMUNITY, community.id, community.owner_id, name, description, updated_at=now())
 
 
 def delete_community(standing: Standing) -> None:

@@ -10,7 +10,9 @@ from keitai import words as messages
 from keitai.communities import rules as communities
 from keitai.photos import rules as photos
 from keitai.communities.rules import CommunityError
+from keitai.platform.text import parts
 from keitai.platform.web import RouteTable, current_device, files, login_required, params, redirect, render, viewer, int_param
+from keitai.platform.web import longtext
 
 routes = RouteTable("communities")
 
@@ -35,6 +37,12 @@ def _refuse(exc: CommunityError):
 def _require(allowed: bool, code: str = "not_admin") -> None:
     if not allowed:
         raise bottle.HTTPError(403, messages.COMMUNITY[code])
+
+
+def _admin_standing(community_id: int) -> communities.Standing:
+    st = _standing(community_id)
+    _require(st.is_admin)
+    return st
 
 
 def _confirm(kind: str, target: str, back: str, hidden: dict | None = None, **words):
@@ -102,9 +110,32 @@ def _form_values() -> dict:
     return {name: form.get(name, "") for name in _FIELDS}
 
 
-def _settings_form(values: dict, error: str | None, community=None):
-    return render("communities/form.html", values=values, error=error, community=community,
-                  categories=communities.CATEGORIES, can_upload=photos.can_upload(current_device()))
+def _settings_form(values: dict, error: str | None, community=None, description_v: str | None = None,
+                   description_as_stored: bool = False):
+    """The form to make or edit a community.  ``description_as_stored``: the stored description,
+    in the form if the device's page holds it, else as a list of parts to edit one by one."""
+    context = dict(values=values, error=error, community=community, categories=communities.CATEGORIES,
+                   can_upload=photos.can_upload(current_device()))
+    if description_as_stored:
+        source = _description_source(community)
+        return longtext.form_or_parts("communities/form.html", source, description_v=parts.version(source.text),
+                                      **context)
+    if community is None:
+        note, resume = "コミュニティを作る・説明", "/community/new"
+    else:
+        note, resume = f"コミュニティ「{community.name}」の説明", f"/community/{community.id}/edit"
+    note = f"{note}：{error}" if error else note
+    return longtext.render_form("communities/form.html", values["description"], note, resume,
+                                description_v=description_v, **context)
+
+
+def _description_source(community) -> longtext.LongText:
+    """A community's description, for editing in parts on handsets whose page cannot hold the form."""
+    return longtext.LongText(
+        name="description", label="説明", heading=community.name, base=f"/community/{community.id}/edit",
+        text=community.description, check=communities.check_description,
+        store=lambda old, new: communities.replace_description(_standing(community.id), old, new),
+    )
 
 
 def _upload() -> photos.Prepared | None:
@@ -122,13 +153,14 @@ def _photo_error(exc: photos.PhotoError) -> str:
 @routes.get("/community/new")
 @login_required
 def new_form():
-    return _settings_form(dict(_DEFAULTS), None)
+    resumed = longtext.kept_in_form()
+    return _settings_form(dict(_DEFAULTS, description=resumed.body if resumed else ""), None)
 
 
 @routes.post("/community/new")
 @login_required
 def create():
-    values = _form_values()
+    values = dict(_form_values(), description=longtext.posted("description") or "")
     try:
         photo = _upload()
     except photos.PhotoError as exc:
@@ -139,37 +171,71 @@ def create():
         return _settings_form(values, exc.message + (messages.PHOTO_RESELECT if photo else ""))
     if photo is not None:
         communities.set_photo(communities.standing(community_id, viewer().id), photo)
+    longtext.forget_kept()
     redirect('communities.community', community_id=community_id, msg="community_created")
 
 
 @routes.get("/community/<community_id:int>/edit")
 @login_required
 def edit_form(community_id):
-    st = _standing(community_id)
-    _require(st.is_admin)
+    st = _admin_standing(community_id)
     c = st.community
-    return _settings_form({name: getattr(c, name) for name in _FIELDS}, None, c)
+    values = {name: getattr(c, name) for name in _FIELDS}
+    resumed = longtext.kept_in_form()
+    if resumed is None:
+        return _settings_form(values, None, c, description_as_stored=True)
+    return _settings_form(dict(values, description=resumed.body), None, c, parts.version(c.description))
 
 
 @routes.post("/community/<community_id:int>/edit")
 @login_required
 def edit(community_id):
-    st = _standing(community_id)
-    _require(st.is_admin)
-    values = _form_values()
+    st = _admin_standing(community_id)
+    sent = longtext.posted("description")  # None: this form leaves it to its parts
+    values = dict(_form_values(), description=sent)
+    stored = st.community.description
+
+    def again(error: str):
+        if sent is None:
+            return _settings_form(dict(values, description=stored), error, st.community, description_as_stored=True)
+        return _settings_form(values, error, st.community, params().get("description_v"))
+
     try:
         photo = _upload()
     except photos.PhotoError as exc:
-        return _settings_form(values, _photo_error(exc), st.community)
+        return again(_photo_error(exc))
+    refused = None
     try:
-        communities.edit_community(st, **values)
+        try:
+            description = longtext.merge("description", None if sent is None else sent.strip(), stored)
+            communities.edit_community(st, **dict(values, description=description),
+                                       expected_description=None if description is None else stored)
+        except parts.Changed:
+            # The description changed elsewhere since this form was made: the rest is saved, it is kept.
+            refused = sent
+            communities.edit_community(st, **dict(values, description=None))
         if photo is not None:
             communities.set_photo(st, photo)
         elif params().get("remove_photo"):
             communities.remove_photo(st)
     except CommunityError as exc:
-        return _settings_form(values, exc.message + (messages.PHOTO_RESELECT if photo else ""), st.community)
+        return again(exc.message + (messages.PHOTO_RESELECT if photo else ""))
+    if refused is not None:
+        longtext.keep_refused(f"コミュニティ「{st.community.name}」の説明", refused, rest_saved=True)
+    longtext.forget_kept()
     redirect('communities.community', community_id=community_id, msg="saved")
+
+
+@routes.get("/community/<community_id:int>/edit/part")
+@login_required
+def description_part(community_id):
+    return longtext.part_page(_description_source(_admin_standing(community_id).community))
+
+
+@routes.post("/community/<community_id:int>/edit/part")
+@login_required
+def save_description_part(community_id):
+    return longtext.save_part(_description_source(_admin_standing(community_id).community))
 
 
 @routes.get("/community/<community_id:int>/delete")
@@ -396,18 +462,26 @@ def topic_form(community_id):
     st = _standing(community_id)
     _require(st.is_member, "not_member")
     _require(st.can_open_topic, "admins_only_topics")
-    return render("communities/topic_form.html", st=st, c=st.community, title="", body="", error=None)
+    resumed = longtext.kept_in_form()
+    return _topic_form(st, "", resumed.body if resumed else "", None)
+
+
+def _topic_form(st, title: str, body: str, error: str | None):
+    note = f"コミュニティ「{st.community.name}」のトピックの本文" + (f"：{error}" if error else "")
+    return longtext.render_form("communities/topic_form.html", body, note, f"/community/{st.community.id}/topic/new", st=st,
+                                c=st.community, title=title, body=body, error=error)
 
 
 @routes.post("/community/<community_id:int>/topic/new")
 @login_required
 def create_topic(community_id):
     st = _standing(community_id)
-    title, body = params().get("title", ""), params().get("body", "")
+    title, body = params().get("title", ""), longtext.posted("body") or ""
     try:
         topic_id = communities.create_topic(st, title, body)
     except CommunityError as exc:
-        return render("communities/topic_form.html", st=st, c=st.community, title=title, body=body, error=exc.message)
+        return _topic_form(st, title, body, exc.message)
+    longtext.forget_kept()
     redirect('communities.topic', topic_id=topic_id, msg="topic_created")
 
 
@@ -424,9 +498,11 @@ def _topic(topic_id: int):
 def _topic_page(topic, st, body: str = "", error: str | None = None):
     limit = _per_page(10, 20)
     page = communities.comments(topic, st.viewer_id, limit, before=int_param("before"), after=int_param("after"))
-    return render("communities/topic.html", st=st, c=st.community, topic=topic, page=page, body=body, error=error,
-                  manage=communities.may_manage_topic(st, topic),
-                  comment_max=communities.COMMENT_MAX)
+    context = dict(st=st, c=st.community, topic=topic, page=page, body=body, error=error,
+                   manage=communities.may_manage_topic(st, topic), comment_max=communities.COMMENT_MAX)
+    if error is None:
+        return render("communities/topic.html", **context)
+    return longtext.comment_again("communities/topic.html", topic.title, f"/topic/{topic.id}", body, [error], **context)
 
 
 @routes.get("/topic/<topic_id:int>")
@@ -440,11 +516,12 @@ def topic(topic_id):
 @login_required
 def comment(topic_id):
     found, st = _topic(topic_id)
-    body = params().get("body", "")
+    body = longtext.posted("body") or ""
     try:
         number = communities.add_comment(st, found, body)
     except CommunityError as exc:
         return _topic_page(found, st, body=body, error=exc.message)
+    longtext.forget_kept()
     redirect('communities.topic', topic_id=topic_id, _anchor=f"c{number}", msg="commented")
 
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from keitai import words as messages
-from keitai.platform.db.connection import db, execute, fetchall, fetchone, is_sqlite, now, scalar
+from keitai.platform.db.connection import db, execute, fetchall, fetchone, insert_id, is_sqlite, now, scalar
+
+from keitai.platform.text import parts
 
 from keitai import privacy as audience
 from keitai.photos import rules as photos
@@ -123,18 +125,24 @@ def check_audience(author_id: int, chosen: str, group_raw: str | None) -> tuple[
 def check_draft(author_id: int, title: str, body: str, chosen: str, group_raw: str | None) -> tuple[Draft, list[str]]:
     """A member's title, body and audience, cleaned; with Japanese errors if any (then nothing is stored)."""
     title = " ".join(title.split())  # a title is one line
-    body = body.strip("\n").rstrip()
     errors = []
     if not title:
         errors.append(messages.DIARY_TITLE_REQUIRED)
     elif len(title) > TITLE_MAX:
         errors.append(_too_long("タイトル", TITLE_MAX))
-    if not body.strip():
-        errors.append(messages.DIARY_BODY_REQUIRED)
-    elif len(body) > BODY_MAX:
-        errors.append(_too_long("本文", BODY_MAX))
+    body, body_errors = check_body(body)
     aud, group_id, aud_errors = check_audience(author_id, chosen, group_raw)
-    return Draft(title, body, aud, group_id), errors + aud_errors
+    return Draft(title, body, aud, group_id), errors + body_errors + aud_errors
+
+
+def check_body(body: str) -> tuple[str, list[str]]:
+    """An entry's body as it would be stored, and what is wrong with it."""
+    body = body.strip("\n").rstrip()
+    if not body.strip():
+        return body, [messages.DIARY_BODY_REQUIRED]
+    if len(body) > BODY_MAX:
+        return body, [_too_long("本文", BODY_MAX)]
+    return body, []
 
 
 def check_comment(body: str) -> tuple[str, list[str]]:
@@ -156,7 +164,7 @@ def create_entry(author_id: int, draft: Draft, new_photos: list[photos.Prepared]
     t = now()
     try:
         with db.atomic():
-            diary_id = _insert_id(
+            diary_id = insert_id(
                 "INSERT INTO diaries (author_id, title, body, audience, group_id, source_url, photo_count,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (author_id, draft.title, draft.body, draft.audience, draft.group_id, source_url, len(stored), t, t),
@@ -172,9 +180,11 @@ def create_entry(author_id: int, draft: Draft, new_photos: list[photos.Prepared]
 
 
 def update_entry(diary_id: int, author_id: int, draft: Draft, remove_photo_ids: list[int] = (),
-                 new_photos: list[photos.Prepared] = ()) -> bool:
+                 new_photos: list[photos.Prepared] = (), expected_body: str | None = None) -> bool:
     """Change an entry of ``author_id``'s: text, audience, photos removed and added.
 
+    ``draft.body`` None leaves the body as it is.  With ``expected_body``, nothing changes
+    unless the body still is that text (else :class:`keitai.platform.text.parts.Changed`).
     Photos beyond MAX_PHOTOS are not added.  False if the entry is not the author's.
     """
     existing = fetchall(
@@ -185,18 +195,24 @@ def update_entry(diary_id: int, author_id: int, draft: Draft, remove_photo_ids: 
     room = MAX_PHOTOS - (len(existing) - len(removing))
     stored = photos.write_files(list(new_photos)[:max(room, 0)])
     next_position = max((pos for _, pos in existing), default=-1) + 1
+    body_set = "" if draft.body is None else "body = ?, "
+    body_value = () if draft.body is None else (draft.body,)
+    expect_sql = "" if expected_body is None else " AND body = ?"
+    expect_value = () if expected_body is None else (expected_body,)
     try:
         with db.atomic():
             changed = execute(
-                "UPDATE diaries SET title = ?, body = ?, audience = ?, group_id = ?, updated_at = ?,"
-                " photo_count = ? WHERE id = ? AND author_id = ?",
-                (draft.title, draft.body, draft.audience, draft.group_id, now(),
-                 len(existing) - len(removing) + len(stored), diary_id, author_id),
+                f"UPDATE diaries SET {body_set}title = ?, audience = ?, group_id = ?, updated_at = ?,"
+                f" photo_count = ? WHERE id = ? AND author_id = ?{expect_sql}",
+                (*body_value, draft.title, draft.audience, draft.group_id, now(),
+                 len(existing) - len(removing) + len(stored), diary_id, author_id, *expect_value),
             ).rowcount
             if not changed:
-                raise LookupError(diary_id)
+                mine = scalar("SELECT 1 FROM diaries WHERE id = ? AND author_id = ?", (diary_id, author_id))
+                raise parts.Changed(diary_id) if mine and expected_body is not None else LookupError(diary_id)
             _refresh_newest(author_id)
-            search.index(search.DIARY, diary_id, author_id, draft.title, draft.body, draft.audience,
+            body = scalar("SELECT body FROM diaries WHERE id = ?", (diary_id,)) if draft.body is None else draft.body
+            search.index(search.DIARY, diary_id, author_id, draft.title, body, draft.audience,
                          draft.group_id, updated_at=now())
             removed_files = photos.delete_rows("diary", diary_id, removing) if removing else []
             photos.add_rows(author_id, "diary", diary_id, stored, next_position)
@@ -207,6 +223,19 @@ def update_entry(diary_id: int, author_id: int, draft: Draft, remove_photo_ids: 
         photos.remove_files([name for name, _ in stored])
         raise
     photos.remove_files(removed_files)
+    return True
+
+
+def replace_body(diary_id: int, author_id: int, old: str, new: str) -> bool:
+    """Change the body of an entry of ``author_id``'s from ``old`` to ``new`` (already checked);
+    False if the entry is gone or its body is no longer ``old``."""
+    with db.atomic():
+        t = now()
+        if not execute("UPDATE diaries SET body = ?, updated_at = ? WHERE id = ? AND author_id = ? AND body = ?",
+                       (new, t, diary_id, author_id, old)).rowcount:
+            return False
+        title, aud, group_id = fetchone("SELECT title, audience, group_id FROM diaries WHERE id = ?", (diary_id,))
+        search.index(search.DIARY, diary_id, author_id, title, new, aud, group_id, updated_at=t)
     return True
 
 
@@ -234,12 +263,6 @@ def search_docs():
         if len(rows) < 500:
             return
         last = rows[-1][0]
-
-
-def _insert_id(sql: str, params: tuple) -> int:
-    if is_sqlite():
-        return execute(sql, params).lastrowid
-    return execute(sql + " RETURNING id", params).fetchone()[0]
 
 
 _REFRESH_NEWEST = (
@@ -339,7 +362,7 @@ def add_comment(viewer_id: int, diary_id: int, body: str) -> int | None:
         return None
     t = now()
     with db.atomic():
-        comment_id = _insert_id(
+        comment_id = insert_id(
             "INSERT INTO diary_comments (diary_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
             (diary_id, viewer_id, body, t),
         )

@@ -6,7 +6,9 @@ from keitai import words as messages
 from keitai.diary import rules as diaries
 from keitai.footprints import rules as footprints
 from keitai.photos import rules as photos
+from keitai.platform.text import parts
 from keitai.platform.web import RouteTable, current_device, files, login_required, params, redirect, render, viewer, int_param
+from keitai.platform.web import longtext
 
 routes = RouteTable("diary")
 
@@ -33,19 +35,37 @@ def _uploads() -> tuple[list[photos.Prepared], list[str]]:
     return prepared, errors
 
 
-def _form(entry, draft: diaries.Draft, errors: list[str]):
-    me = viewer()
-    return render(
-        "diary/form.html", entry=entry, draft=draft, errors=errors, groups=diaries.own_groups(me.id),
-        can_upload=photos.can_upload(current_device()), photo_fields=PHOTO_FIELDS,
-        title_max=diaries.TITLE_MAX, body_max=diaries.BODY_MAX,
+def _body_source(found: diaries.Entry) -> longtext.LongText:
+    """An entry's body, for editing in parts on handsets whose page cannot hold the form."""
+    author_id = viewer().id
+    return longtext.LongText(
+        name="body", label="本文", heading="日記の編集", base=f"/diary/{found.id}/edit", text=found.body,
+        check=diaries.check_body, store=lambda old, new: diaries.replace_body(found.id, author_id, old, new),
     )
 
 
-def _draft_from_form() -> tuple[diaries.Draft, list[str]]:
+def _form(entry, draft: diaries.Draft, errors: list[str], body_v: str | None = None):
+    """The new-entry or edit form; a body left to its parts (``draft.body`` None) is listed in parts."""
+    me = viewer()
+    context = dict(
+        entry=entry, errors=errors, groups=diaries.own_groups(me.id), can_upload=photos.can_upload(current_device()),
+        photo_fields=PHOTO_FIELDS, title_max=diaries.TITLE_MAX, body_max=diaries.BODY_MAX,
+    )
+    if entry is not None and draft.body is None:
+        return longtext.form_or_parts("diary/form.html", _body_source(entry), draft=draft._replace(body=entry.body),
+                                      body_v=parts.version(entry.body), **context)
+    if entry is None:
+        note, resume = "日記を書く・本文", "/diary/new"
+    else:
+        note, resume = f"日記「{entry.title}」の本文", f"/diary/{entry.id}/edit"
+    note = "：".join([note, " ".join(errors)]) if errors else note
+    return longtext.render_form("diary/form.html", draft.body, note, resume, draft=draft, body_v=body_v, **context)
+
+
+def _draft_from_form(body: str) -> tuple[diaries.Draft, list[str]]:
     form = params()
     return diaries.check_draft(
-        viewer().id, form.get("title", ""), form.get("body", ""), form.get("audience", ""), form.get("group_id"),
+        viewer().id, form.get("title", ""), body, form.get("audience", ""), form.get("group_id"),
     )
 
 
@@ -65,27 +85,33 @@ def my_diary():
 @routes.get("/diary/new")
 @login_required
 def new_form():
-    return _form(None, diaries.Draft("", "", diaries.DEFAULT_AUDIENCE, None), [])
+    resumed = longtext.kept_in_form()
+    return _form(None, diaries.Draft("", resumed.body if resumed else "", diaries.DEFAULT_AUDIENCE, None), [])
 
 
 @routes.post("/diary/new")
 @login_required
 def create():
-    draft, errors = _draft_from_form()
+    draft, errors = _draft_from_form(longtext.posted("body") or "")
     new_photos, photo_errors = _uploads()
     if errors or photo_errors:
         if new_photos or photo_errors:
             photo_errors.append(messages.PHOTO_RESELECT)  # a browser cannot be given its file back
         return _form(None, draft, errors + photo_errors)
     diary_id = diaries.create_entry(viewer().id, draft, new_photos)
+    longtext.forget_kept()
     redirect('diary.entry', diary_id=diary_id, msg="posted")
 
 
 def _entry_page(entry: diaries.Entry, comment_body: str = "", errors: list[str] = ()):
     me = viewer()
     comments, older, count = diaries.comments_for(me.id, entry, int_param("before"), limit=_page_size() * 2)
-    return render("diary/entry.html", entry=entry, comments=comments, older=older, comment_count=count,
-                  comment_body=comment_body, errors=list(errors), comment_max=diaries.COMMENT_MAX)
+    context = dict(entry=entry, comments=comments, older=older, comment_count=count, comment_body=comment_body,
+                   errors=list(errors), comment_max=diaries.COMMENT_MAX)
+    if not errors:
+        return render("diary/entry.html", **context)
+    return longtext.comment_again("diary/entry.html", entry.title, f"/diary/{entry.id}", comment_body, list(errors),
+                                  **context)
 
 
 @routes.get("/diary/<diary_id:int>")
@@ -105,14 +131,18 @@ def entry(diary_id):
 @login_required
 def edit_form(diary_id):
     found = _own_entry(diary_id)
-    return _form(found, diaries.Draft(found.title, found.body, found.audience, found.group_id), [])
+    resumed = longtext.kept_in_form()
+    body = resumed.body if resumed else None  # None: the stored body, whole or in parts
+    return _form(found, diaries.Draft(found.title, body, found.audience, found.group_id), [], parts.version(found.body))
 
 
 @routes.post("/diary/<diary_id:int>/edit")
 @login_required
 def edit(diary_id):
     found = _own_entry(diary_id)
-    draft, errors = _draft_from_form()
+    me = viewer().id
+    sent = longtext.posted("body")  # None: this form leaves the body to its parts
+    draft, errors = _draft_from_form(found.body if sent is None else sent)
     new_photos, photo_errors = _uploads()
     removing = {diaries.parse_id(v) for v in params().getall("remove_photo")} - {None}
     kept = [p for p in found.photos if p["id"] not in removing]
@@ -121,9 +151,30 @@ def edit(diary_id):
     if errors or photo_errors:
         if new_photos or photo_errors:
             photo_errors.append(messages.PHOTO_RESELECT)
-        return _form(found, draft, errors + photo_errors)
-    diaries.update_entry(diary_id, viewer().id, draft, sorted(removing), new_photos)
+        return _form(found, draft._replace(body=None if sent is None else draft.body), errors + photo_errors,
+                     params().get("body_v"))
+    try:
+        body = longtext.merge("body", None if sent is None else draft.body, found.body)
+        diaries.update_entry(diary_id, me, draft._replace(body=body), sorted(removing), new_photos,
+                             expected_body=None if body is None else found.body)
+    except parts.Changed:
+        # The body changed elsewhere since this form was made: the rest is saved, the body kept.
+        diaries.update_entry(diary_id, me, draft._replace(body=None), sorted(removing), new_photos)
+        longtext.keep_refused(f"日記「{draft.title}」の本文", draft.body, rest_saved=True)
+    longtext.forget_kept()
     redirect('diary.entry', diary_id=diary_id, msg="saved")
+
+
+@routes.get("/diary/<diary_id:int>/edit/part")
+@login_required
+def body_part(diary_id):
+    return longtext.part_page(_body_source(_own_entry(diary_id)))
+
+
+@routes.post("/diary/<diary_id:int>/edit/part")
+@login_required
+def save_body_part(diary_id):
+    return longtext.save_part(_body_source(_own_entry(diary_id)))
 
 
 @routes.get("/diary/<diary_id:int>/delete")
@@ -148,12 +199,13 @@ def comment(diary_id):
     found = diaries.entry_for(me.id, diary_id)
     if found is None:
         raise bottle.HTTPError(404)
-    body, errors = diaries.check_comment(params().get("body", ""))
+    body, errors = diaries.check_comment(longtext.posted("body") or "")
     if errors:
         return _entry_page(found, body, errors)
     comment_id = diaries.add_comment(me.id, diary_id, body)
     if comment_id is None:
         raise bottle.HTTPError(404)
+    longtext.forget_kept()
     redirect('diary.entry', f"c{comment_id}", diary_id=diary_id, msg="commented")
 
 

@@ -5,6 +5,7 @@ from keitai import words as messages
 from keitai.introductions import rules as introductions
 from keitai.profiles import rules as profiles
 from keitai.platform.web import RouteTable, current_device, login_required, params, redirect, render, viewer
+from keitai.platform.web import longtext
 
 from keitai.pages.profile import visible_member
 
@@ -32,8 +33,12 @@ def listing(member_id):
 
 
 def _write_form(profile, body: str, errors=()):
-    return render("introductions/write.html", profile=profile, body=body, errors=list(errors),
-                  max_body=introductions.MAX_BODY)
+    context = dict(profile=profile, body=body, errors=list(errors), max_body=introductions.MAX_BODY)
+    if not errors and not longtext.kept_in_form():
+        return render("introductions/write.html", **context)
+    note = f"{profile.nickname}さんの紹介文" + ("：" + " ".join(errors) if errors else "")
+    return longtext.render_form("introductions/write.html", body, note, f"/member/{profile.id}/introductions/write",
+                                **context)
 
 
 def _friendvisible_member(member_id: int) -> profiles.Profile:
@@ -49,14 +54,15 @@ def _friendvisible_member(member_id: int) -> profiles.Profile:
 def write_form(member_id):
     profile = _friendvisible_member(member_id)
     mine = introductions.written_by(viewer().id, member_id)
-    return _write_form(profile, mine.body if mine else "")
+    resumed = longtext.kept_in_form()
+    return _write_form(profile, resumed.body if resumed else mine.body if mine else "")
 
 
 @routes.post("/member/<member_id:int>/introductions/write")
 @login_required
 def write(member_id):
     profile = _friendvisible_member(member_id)
-    typed = params().get("body", "")
+    typed = longtext.posted("body") or ""
     body, errors = introductions.clean(typed)
     if errors:
         return _write_form(profile, typed, errors)
@@ -64,6 +70,7 @@ def write(member_id):
         introductions.write(viewer().id, member_id, body)
     except introductions.IntroductionError as exc:
         raise bottle.HTTPError(403, str(exc)) from None
+    longtext.forget_kept()
     redirect('introductions.listing', member_id=member_id, msg="introduction_saved")
 
 

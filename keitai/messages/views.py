@@ -2,9 +2,10 @@
 and ``/settings/messages`` (the notice mail)."""
 import bottle
 
-from keitai import words
+from keitai import messages as words
 from keitai.messages import rules as messages
 from keitai.platform.web import RouteTable, absolute, current_device, login_required, params, redirect, render, viewer, int_param
+from keitai.platform.web import longtext
 
 routes = RouteTable("messages")
 
@@ -54,8 +55,11 @@ def delete(message_id):
 
 
 def _compose(recipient, reply_to, subject="", body="", errors=()):
-    return render("messages/new.html", recipient=recipient, reply_to=reply_to, subject=subject, body=body,
-                  errors=list(errors), max_subject=messages.MAX_SUBJECT, max_body=messages.MAX_BODY)
+    note = f"{recipient[1]}さんへのメッセージ" + ("：" + " ".join(errors) if errors else "")
+    resume = f"/message/new?reply={reply_to.id}" if reply_to else f"/message/new?to={recipient[0]}"
+    return longtext.render_form("messages/new.html", body, note, resume, recipient=recipient, reply_to=reply_to,
+                                subject=subject, body=body, errors=list(errors), max_subject=messages.MAX_SUBJECT,
+                                max_body=messages.MAX_BODY)
 
 
 def _addressee(me: int, form) -> tuple[tuple[int, str], messages.Message | None]:
@@ -82,7 +86,8 @@ def _addressee(me: int, form) -> tuple[tuple[int, str], messages.Message | None]
 def compose():
     recipient, original = _addressee(viewer().id, params())
     subject = messages.reply_subject(original.subject) if original else ""
-    return _compose(recipient, original, subject)
+    resumed = longtext.kept_in_form()
+    return _compose(recipient, original, subject, resumed.body if resumed else "")
 
 
 @routes.post("/message/new")
@@ -91,14 +96,16 @@ def send():
     me = viewer().id
     form = params()
     recipient, original = _addressee(me, form)
-    subject, body, errors = messages.clean(form.get("subject", ""), form.get("body", ""))
+    typed = longtext.posted("body") or ""
+    subject, body, errors = messages.clean(form.get("subject", ""), typed)
     if errors:
-        return _compose(recipient, original, form.get("subject", ""), form.get("body", ""), errors)
+        return _compose(recipient, original, form.get("subject", ""), typed, errors)
     try:
         messages.send(me, recipient[0], subject, body, reply_to=original.id if original else None,
                       inbox_link=absolute("/messages"))
     except messages.SendError as exc:
-        return _compose(recipient, original, form.get("subject", ""), form.get("body", ""), [str(exc)])
+        return _compose(recipient, original, form.get("subject", ""), typed, [str(exc)])
+    longtext.forget_kept()
     redirect('messages.sent', msg="message_sent")
 
 

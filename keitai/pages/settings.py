@@ -12,10 +12,11 @@ from keitai.accounts import easylogin
 from keitai.photos import rules as photos
 from keitai.profiles import rules as profiles
 from keitai.signup import rules as signup
+from keitai.platform.text import parts
 from keitai.platform.web import (
     RouteTable, absolute, current_device, files, login_required, params, redirect, render, sign_in, viewer,
 )
-from keitai.platform.web import sessions
+from keitai.platform.web import longtext, sessions
 
 routes = RouteTable("settings")
 
@@ -31,6 +32,7 @@ MENU = [
     ("/settings/footprints", "足あと"),
     ("/settings/messages", "メッセージのお知らせメール"),
     ("/settings/feed", "ブログの取り込み"),
+    ("/kept", "預かった文章"),
 ]
 
 
@@ -63,19 +65,44 @@ def _me() -> Member:
     return Member.get_by_id(viewer().id)
 
 
-def _profile_page(values: dict, errors: list[str], field: str | None = None):
+def _profile_page(values: dict, errors: list[str], field: str | None = None, about_v: str | None = None,
+                  about_as_stored: bool = False):
+    """The profile form (a PC) or one field's page (a handset).
+
+    ``about_as_stored``: the self-introduction's page shows the stored text, in its form if
+    the device's page holds it, else as a list of parts to edit one by one.
+    """
     context = dict(values=values, errors=errors, prefectures=profiles.PREFECTURES, genders=messages.GENDERS,
                    field_audiences=audience.FIELD_AUDIENCES, short_audiences=messages.AUDIENCES_SHORT)
+    template = "profiles/field.html" if field else "profiles/edit.html"
     if field:
         fields, audiences = FIELD_PAGES[field]
-        return render("profiles/field.html", field=field, fields=fields, field_auds=audiences, **context)
-    return render("profiles/edit.html", **context)
+        context.update(field=field, fields=fields, field_auds=audiences)
+    if about_as_stored:
+        source = _about_source(values["about"])
+        return longtext.form_or_parts(template, source, about_v=parts.version(source.text), **context)
+    if field == "about" or (field is None and not current_device().is_handset):  # a page with its text box
+        note = "自己紹介" + ("：" + " ".join(errors) if errors else "")
+        return longtext.render_form(template, values["about"], note, "/settings/profile/about", about_v=about_v,
+                                    **context)
+    return render(template, **context)
+
+
+def _about_source(stored: str) -> longtext.LongText:
+    """The self-introduction, for editing in parts on handsets whose page cannot hold it."""
+    member_id = viewer().id
+    return longtext.LongText(
+        name="about", label="自己紹介", heading="自己紹介の変更", base="/settings/profile/about", text=stored,
+        check=lambda new: profiles.check_text("about", new),
+        store=lambda old, new: profiles.replace_text(member_id, "about", old, new),
+    )
 
 
 @routes.get("/settings/profile")
 @login_required
 def profile_page():
-    return _profile_page(profiles.edit_values(_me()), [])
+    values = profiles.edit_values(_me())
+    return _profile_page(values, [], about_v=parts.version(values["about"]))
 
 
 @routes.get("/settings/profile/<field>")
@@ -83,24 +110,62 @@ def profile_page():
 def field_page(field):
     if field not in FIELD_PAGES:
         raise bottle.HTTPError(404)
-    return _profile_page(profiles.edit_values(_me()), [], field)
+    values = profiles.edit_values(_me())
+    resumed = longtext.kept_in_form() if field == "about" else None
+    if resumed is None:
+        return _profile_page(values, [], field, about_as_stored=field == "about")
+    about_v = parts.version(values["about"])
+    return _profile_page(dict(values, about=resumed.body), [], field, about_v)
 
 
 @routes.post("/settings/profile")
 @login_required
 def save_profile():
+    me = viewer().id
     form = params()
-    names = ["nickname", "gender", "prefecture", "hobbies", "about", "real_name", "birth_year", "birth_month", "birth_day"]
+    names = ["nickname", "gender", "prefecture", "hobbies", "real_name", "birth_year", "birth_month", "birth_day"]
     names += [f"aud_{name}" for name in profiles.FIELDS]
     sent = {name: form.get(name) for name in names if form.get(name) is not None}
+    typed_about = longtext.posted("about")  # None: this form leaves it as it is (or to its parts)
     field = form.get("field")
     field = field if field in FIELD_PAGES else None
-    errors = profiles.update(viewer().id, sent)
+    to_save, expected, refused = dict(sent), None, None
+    if typed_about is not None:
+        stored = _me().about
+        try:
+            about = longtext.merge("about", profiles.check_text("about", typed_about)[0], stored)
+        except parts.Changed:
+            about, refused = None, typed_about
+        if about is not None:
+            to_save["about"], expected = typed_about, {"about": stored}
+    try:
+        errors = profiles.update(me, to_save, expected)
+    except parts.Changed:  # changed elsewhere between reading it and saving
+        to_save.pop("about")
+        refused = typed_about
+        errors = profiles.update(me, to_save)
     if errors:
         values = profiles.edit_values(_me())
         values.update(sent)
-        return _profile_page(values, errors, field)
+        if typed_about is None:
+            return _profile_page(values, errors, field, about_as_stored=field == "about")
+        return _profile_page(dict(values, about=typed_about), errors, field, form.get("about_v"))
+    if refused is not None:
+        longtext.keep_refused("自己紹介", refused, rest_saved=True)
+    longtext.forget_kept()
     redirect('settings.profile_page', msg="saved")
+
+
+@routes.get("/settings/profile/about/part")
+@login_required
+def about_part():
+    return longtext.part_page(_about_source(_me().about))
+
+
+@routes.post("/settings/profile/about/part")
+@login_required
+def save_about_part():
+    return longtext.save_part(_about_source(_me().about))
 
 
 # --- profile photo ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections import namedtuple
 from keitai import words as messages
 from keitai.platform.db.connection import db, execute, fetchone
 from keitai.models.members import Member
+from keitai.platform.text import parts
 
 from keitai import privacy as audience
 from keitai.photos import rules as photos
@@ -138,6 +139,22 @@ def clean_text(name: str, value: str, errors: list[str]) -> str:
     return value
 
 
+def check_text(name: str, value: str) -> tuple[str, list[str]]:
+    """``value`` of text field ``name`` as it would be stored, and what is wrong with it."""
+    errors: list[str] = []
+    return clean_text(name, value, errors), errors
+
+
+def replace_text(member_id: int, name: str, old: str, new: str) -> bool:
+    """Change text field ``name`` from ``old`` to ``new`` (already checked); False if it is no longer ``old``."""
+    column = getattr(Member, name)
+    with db.atomic():
+        if not Member.update({column: new}).where(Member.id == member_id, column == old).execute():
+            return False
+        search.index_member(member_id)
+    return True
+
+
 def edit_values(member: Member) -> dict[str, str]:
     """The member's own values and audiences, as the settings form shows them."""
     birthday = datetime.date.fromisoformat(member.birthday)
@@ -151,8 +168,12 @@ def edit_values(member: Member) -> dict[str, str]:
 EDITABLE = ("nickname", "gender", "prefecture", "hobbies", "about", "real_name", "birthday")
 
 
-def update(member_id: int, form: dict[str, str]) -> list[str]:
-    """Save the profile fields and audiences present in ``form``; on any error nothing is saved."""
+def update(member_id: int, form: dict[str, str], expected: dict[str, str] | None = None) -> list[str]:
+    """Save the profile fields and audiences present in ``form``; on any error nothing is saved.
+
+    With ``expected`` (field: text), nothing is saved unless those fields still hold those
+    texts (else :class:`keitai.platform.text.parts.Changed`).
+    """
     errors: list[str] = []
     changes: dict[str, object] = {}
     for name in ("nickname", "hobbies", "about", "real_name"):
@@ -183,8 +204,12 @@ def update(member_id: int, form: dict[str, str]) -> list[str]:
     if errors:
         return errors
     if changes:
+        query = Member.update(**changes).where(Member.id == member_id)
+        for name, text in (expected or {}).items():
+            query = query.where(getattr(Member, name) == text)
         with db.atomic():
-            Member.update(**changes).where(Member.id == member_id).execute()
+            if not query.execute():
+                raise parts.Changed(member_id)
             search.index_member(member_id)  # what others can find follows what they can see
     return []
 

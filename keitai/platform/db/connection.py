@@ -104,6 +104,13 @@ def scalar(sql: str, params: tuple | list = ()):
     return None if row is None else row[0]
 
 
+def insert_id(sql: str, params: tuple | list = ()) -> int:
+    """Run an INSERT into a table with an ``id`` key and return the new row's id."""
+    if is_sqlite():
+        return execute(sql, params).lastrowid
+    return execute(sql + " RETURNING id", params).fetchone()[0]
+
+
 class BaseModel(peewee.Model):
     class Meta:
         database = db

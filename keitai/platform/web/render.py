@@ -105,16 +105,40 @@ def _notice() -> str | None:
     return messages.NOTICES.get(code) if code else None
 
 
-def render(name: str, **context) -> bytes | str:
-    """Render a page for the requesting device and set its response headers."""
+def page_html(name: str, /, **context) -> str:
+    """The markup of a page for the requesting device, before it is encoded or split."""
     env = bottle.request.environ
     device = env["keitai.device"]
     context.setdefault("viewer", env.get("keitai.viewer"))
     context.setdefault("notice", _notice())
     context["device"] = device
-    folder = "mobile" if device.is_handset else "pc"
     context["charset"] = text.charset_label(device)
-    html = environment().get_template(f"{folder}/{name}").render(context)
+    folder = "mobile" if device.is_handset else "pc"
+    return environment().get_template(f"{folder}/{name}").render(context)
+
+
+def handset_bytes(html: str) -> int:
+    """What ``html`` costs whole on the requesting handset, in bytes (0 on smartphones and PCs)."""
+    device = bottle.request.environ["keitai.device"]
+    return len(_encoder(device)(_unmarked(html))) if device.is_handset else 0
+
+
+def fits(html: str) -> bool:
+    """Is every page the requesting device gets of ``html`` within its budget (a form, which is
+    never split, may make one page too large)?"""
+    device = bottle.request.environ["keitai.device"]
+    return not device.is_handset or max(map(len, all_handset_pages(html, device))) <= device.page_bytes
+
+
+def render(name: str, /, **context) -> bytes | str:
+    """Render a page for the requesting device and set its response headers."""
+    return respond(page_html(name, **context))
+
+
+def respond(html: str) -> bytes | str:
+    """A rendered page as the requesting device gets it, with its response headers."""
+    env = bottle.request.environ
+    device = env["keitai.device"]
     bottle.response.set_header("Cache-Control", "no-cache, no-store, must-revalidate, private")
     bottle.response.set_header("Pragma", "no-cache")
     # Browsers that honour it send no Referer (with its sid) to other sites; /out covers the rest.
@@ -124,7 +148,7 @@ def render(name: str, **context) -> bytes | str:
     if not device.is_handset:
         bottle.response.content_type = "text/html; charset=UTF-8"
         return text.emoji_for(html, device)
-    bottle.response.content_type = f"text/html; charset={context['charset']}"
+    bottle.response.content_type = f"text/html; charset={text.charset_label(device)}"
     if ALL_PAGES in env:
         env[ALL_PAGES] = all_handset_pages(html, device)
     return encode_handset_page(html, device)
@@ -185,7 +209,11 @@ def all_handset_pages(html: str, device) -> list[bytes]:
 
 def _page_nav(number: int, count: int) -> str:
     request = bottle.request
-    query = {k: v for k, v in request.environ["keitai.input"].items() if k not in (PAGE_PARAM, urls.SID, "csrf")}
+    # Only what the address carried: the fields of a form answered with this page (a long text
+    # among them) never go into a link.
+    in_address = set(request.query.keys())
+    query = {k: v for k, v in request.environ["keitai.input"].items()
+             if k in in_address and k not in (PAGE_PARAM, urls.SID, "csrf")}
     links = []
     if number > 1:
         links.append(f'<a href="{escape(urls.url(request.path, **query, pg=number - 1))}" accesskey="*">*前へ</a>')

@@ -1,0 +1,9 @@
+"""Kept texts (預かった文章): what a handset member wrote that could not be saved or shown back
+within the page budget, kept for them for 30 days (``/kept``)."""
+
+
+def install(app) -> None:
+    """Register this feature's routes on ``app``."""
+    from . import views
+
+    views.routes.install(app)
