@@ -1,4 +1,5 @@
-"""``create_app(settings)``: the WSGI application, wired from the layers below."""
+"""``create_app(settings)``: the WSGI application: the platform's request pipeline, then each
+package of :data:`FEATURES` installed by its ``install(app)``."""
 from __future__ import annotations
 
 import bottle
