@@ -29,7 +29,7 @@ def connect(migrate: bool = False):
 
     current = settings()
     config.activate(current)
-    base.connect(current.database_url)
+    base.connect(current.database_url, statement_timeout=0)  # commands may run long
     if migrate:
         migrations.migrate(log=None)
     return current

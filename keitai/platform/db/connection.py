@@ -11,14 +11,23 @@ what running it costs (ARCHITECTURE.md, measurements).
 from __future__ import annotations
 
 import functools
+import logging
+import select
 import time
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 import peewee
 
 from keitai.platform.text.grams import index_tokens
 
 db = peewee.DatabaseProxy()
+log = logging.getLogger("keitai.db")
+
+#: PostgreSQL: how long connecting may take, and one statement may run, before the request
+#: gets a clear error page instead of parking its thread (the URL's query may override them:
+#: ``postgresql://host/keitai?connect_timeout=2&statement_timeout=5000``).
+PG_CONNECT_TIMEOUT = 5  # seconds
+PG_STATEMENT_TIMEOUT = 30000  # milliseconds
 
 # SQLite tuned for a one-box site: WAL lets readers run beside the one writer,
 # synchronous=NORMAL is durable across process crashes in WAL mode, and the busy
@@ -45,8 +54,12 @@ def now() -> int:
     return int(time.time())
 
 
-def make_database(url: str) -> peewee.Database:
-    """A peewee database for ``sqlite:///path`` or ``postgresql://user:pw@host:port/name``."""
+def make_database(url: str, statement_timeout: int | None = None) -> peewee.Database:
+    """A peewee database for ``sqlite:///path`` or ``postgresql://user:pw@host:port/name``.
+
+    ``statement_timeout`` (PostgreSQL, milliseconds; 0 for none) defaults to the one for
+    pages; commands that may run long (seed, reindex, backup) pass 0.
+    """
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         # sqlite:///relative/path or sqlite:////absolute/path, as SQLAlchemy spells them.
@@ -58,19 +71,78 @@ def make_database(url: str) -> peewee.Database:
         database.register_function(index_tokens, "search_grams", 2, deterministic=True)
         return database
     if parsed.scheme in ("postgres", "postgresql"):
-        return peewee.PostgresqlDatabase(
+        query = dict(parse_qsl(parsed.query))
+        limit = int(query.pop("statement_timeout", PG_STATEMENT_TIMEOUT))
+        limit = limit if statement_timeout is None else statement_timeout
+        return ReconnectingPostgresql(
             unquote(parsed.path.lstrip("/")) or "postgres",
             user=unquote(parsed.username) if parsed.username else None,
             password=unquote(parsed.password) if parsed.password else None,
             host=parsed.hostname or None,
             port=parsed.port or None,
+            connect_timeout=int(query.pop("connect_timeout", PG_CONNECT_TIMEOUT)),
+            application_name=query.pop("application_name", "keitai"),
+            options=f"-c statement_timeout={limit}",
+            **query,
         )
     raise ValueError(f"unsupported database URL: {url!r}")
 
 
-def connect(url: str) -> peewee.Database:
+_READ = ("SELECT", "WITH", "EXPLAIN", "SHOW")
+
+
+class ReconnectingPostgresql(peewee.PostgresqlDatabase):
+    """PostgreSQL that replaces a connection the server has dropped (restart, failover,
+    ``pg_terminate_backend``) instead of failing every later request of its thread.
+
+    Before a statement outside a transaction, an idle connection the server has written to
+    (its FATAL notice, or the end of the stream) is closed and a new one made: one ``select``
+    call, no round trip.  A read that still fails because the connection was lost is run once
+    more on a new connection; a write is not (it may have reached the server), nor anything
+    inside a transaction: those fail, and the next statement starts afresh.
+    """
+
+    def execute_sql(self, sql, params=None):
+        if not self.in_transaction() and self._lost(idle=True):
+            log.warning("database connection lost while idle; connecting again")
+            self._forget_connection()
+        try:
+            return super().execute_sql(sql, params)
+        except (peewee.OperationalError, peewee.InterfaceError):
+            if not self._lost(idle=False) or self.in_transaction():
+                raise
+            self._forget_connection()
+            if not sql.lstrip().upper().startswith(_READ):
+                raise
+            log.warning("database connection lost; reading again on a new one")
+            return super().execute_sql(sql, params)
+
+    def _lost(self, idle: bool) -> bool:
+        conn = self._state.conn
+        if conn is None:
+            return False
+        if getattr(conn, "broken", False) or conn.closed:
+            return True
+        if not idle:
+            return False
+        try:  # an idle connection in autocommit mode is sent nothing unless it is going away
+            readable, _, _ = select.select([conn.fileno()], [], [], 0)
+        except (OSError, ValueError):
+            return True
+        return bool(readable)
+
+    def _forget_connection(self) -> None:
+        conn = self._state.conn
+        try:
+            conn.close()
+        except Exception:  # already gone: closing is only tidying up
+            pass
+        self._state.reset()
+
+
+def connect(url: str, statement_timeout: int | None = None) -> peewee.Database:
     """Point the models at the database named by ``url`` and return it."""
-    database = make_database(url)
+    database = make_database(url, statement_timeout)
     db.initialize(database)
     return database
 

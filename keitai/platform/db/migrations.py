@@ -94,6 +94,8 @@ def migrate(directory: Path = MIGRATIONS_DIR, log=print) -> list[str]:
             continue
         module = _load(name, path)
         with database.atomic():
+            if not base.is_sqlite():  # building an index on a large site takes longer than a page may
+                base.execute("SET LOCAL statement_timeout = 0")
             module.up(Migrator(database))
             base.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, base.now()))
         ran.append(name)

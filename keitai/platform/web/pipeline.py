@@ -18,6 +18,7 @@ import functools
 import logging
 
 import bottle
+import peewee
 
 from keitai import config
 from keitai.platform import device as devices
@@ -196,14 +197,18 @@ def safe_next(target: str | None) -> str:
 def error_page(error: bottle.HTTPError):
     """Every error as a page in the member's language, for their device."""
     env = bottle.request.environ
+    status = error.status_code
+    if status == 500 and isinstance(error.exception, peewee.OperationalError | peewee.InterfaceError):
+        status = 503  # the database is down, hung or restarting: say so; the member may try again
+        log.warning("database unavailable in %s %s: %s", bottle.request.method, bottle.request.path,
+                    error.exception)
     try:
         current_device()
         env.setdefault("keitai.input", bottle.MultiDict())
-        if "keitai.session" not in env:
+        if "keitai.session" not in env and status != 503:
             # Refused before the pipeline ran (no such page, wrong method): still the member's page.
             _resume_session(forms.raw_query_value(env, urls.SID))
-        status = error.status_code
-        message = error.body if isinstance(error.body, str) and status != 500 else None
+        message = error.body if isinstance(error.body, str) and status not in (500, 503) else None
         if message and message.isascii():
             message = None  # bottle's own English texts ("Not found: '/x'", "Method not allowed.")
         if status == 500 and error.exception is not None:
@@ -213,5 +218,6 @@ def error_page(error: bottle.HTTPError):
         return page
     except Exception:  # the error page itself failed: plain text, never a loop
         log.exception("error page failed")
+        bottle.response.status = status
         bottle.response.content_type = "text/plain; charset=UTF-8"
-        return messages.ERRORS[500]
+        return messages.ERRORS.get(status, messages.ERRORS[500])
