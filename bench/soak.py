@@ -503,7 +503,7 @@ def create_members(database_url: str, count: int, run_id: str) -> list[tuple[int
     from keitai import config
     from keitai.platform.db import connection as base
     from keitai.platform.db import migrations
-    from keitai.models.members import Member as MemberRow
+    from keitai.accounts.models import Member as MemberRow
     from keitai.accounts import rules as accounts
     from keitai.friends import rules as friends
 

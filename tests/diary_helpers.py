@@ -10,7 +10,7 @@ from PIL import Image
 
 from conftest import PASSWORD
 from keitai.platform.db.connection import execute, now, scalar
-from keitai.models.members import Member
+from keitai.accounts.models import Member
 from keitai.accounts import rules as accounts
 from keitai.diary import rules as diaries
 from keitai.photos import rules as photos

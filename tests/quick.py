@@ -13,7 +13,7 @@ from conftest import PASSWORD
 from keitai import config
 from keitai.platform import device
 from keitai.platform.db.connection import now
-from keitai.models.members import Member
+from keitai.accounts.models import Member
 from keitai.accounts import rules as accounts
 from keitai.platform.web import sessions
 

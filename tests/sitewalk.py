@@ -225,7 +225,7 @@ def cheap_passwords(monkeypatch):
 def quick_member(nickname: str, mail: str, birthday: str = "1990-01-01", **fields) -> int:
     """An active member (password conftest.PASSWORD), without paying for a hash each time."""
     from conftest import PASSWORD
-    from keitai.models.members import Member
+    from keitai.accounts.models import Member
     from keitai.accounts import rules as accounts
 
     key = id(accounts._hasher)

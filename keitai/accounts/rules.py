@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from keitai.platform.db.connection import db, fetchone, now
-from keitai.models.members import Member
+from keitai.accounts.models import Member
 
 from keitai.search import rules as search
 

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from peewee import IntegrityError
 
 from keitai import words as messages
-from keitai.models import communities as models
+from keitai.communities import models
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 from keitai.platform.text import parts
 

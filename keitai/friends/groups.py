@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from keitai import words as messages
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
-from keitai.models.members import FriendGroup
+from keitai.friends.models import FriendGroup
 
 from keitai.profiles.rules import clean_text
 

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from keitai import words
 from keitai.platform.db.connection import execute, fetchall, fetchone, now, scalar
-from keitai.models.introductions import Introduction as IntroductionRow
+from keitai.introductions.models import Introduction as IntroductionRow
 
 from keitai import privacy as audience
 from keitai.friends.rules import are_friends

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from keitai.platform import mail
 from keitai import words
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
-from keitai.models.messages import Message as MessageRow
+from keitai.messages.models import Message as MessageRow
 
 from keitai.privacy import blocked_between
 

@@ -4,7 +4,7 @@ import bottle
 
 from keitai import words as messages
 from keitai.platform import text
-from keitai.models.members import Member
+from keitai.accounts.models import Member
 from keitai.accounts import rules as accounts
 from keitai import privacy as audience
 from keitai.friends import blocks

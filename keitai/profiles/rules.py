@@ -11,7 +11,7 @@ from collections import namedtuple
 
 from keitai import words as messages
 from keitai.platform.db.connection import db, execute, fetchone
-from keitai.models.members import Member
+from keitai.accounts.models import Member
 from keitai.platform.text import parts
 
 from keitai import privacy as audience

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from keitai.platform import mail
 from keitai import words as messages
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
-from keitai.models.signup import Invitation
+from keitai.signup.models import Invitation
 
 from keitai.accounts import rules as accounts
 from keitai.signup import addresses as mobile_mail

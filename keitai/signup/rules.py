@@ -15,8 +15,8 @@ from keitai import config
 from keitai.platform import mail
 from keitai import words as messages
 from keitai.platform.db.connection import db, execute, fetchone, now, scalar
-from keitai.models.members import Member
-from keitai.models.signup import MailToken
+from keitai.accounts.models import Member
+from keitai.signup.models import MailToken
 
 from keitai.accounts import rules as accounts
 from keitai import privacy as audience

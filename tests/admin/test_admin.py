@@ -20,7 +20,7 @@ ADMIN_PAGES = ["/admin", "/admin/members", "/admin/site", "/admin/gateways", "/a
 
 def bulk_members(count: int, prefix: str = "m") -> None:
     """Many members at once, sharing one password hash (hashing each would take seconds)."""
-    from keitai.models.members import Member
+    from keitai.accounts.models import Member
 
     password_hash = scalar("SELECT password_hash FROM members LIMIT 1")
     Member.insert_many([

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import DOCOMO_1, DOCOMO_1_5K, PC
 from keitai.platform.db import connection as base
-from keitai.models.members import Member
+from keitai.accounts.models import Member
 from keitai.platform.db.connection import execute, scalar
 from keitai.communities import rules as comm
 from keitai.communities.rules import CommunityError

@@ -13,7 +13,7 @@ from conftest import DOCOMO_1_5K, GATEWAY_IP, PC
 from diary_helpers import member  # noqa: F401  (fixture)
 from keitai import config
 from keitai.platform.db.connection import fetchall, scalar
-from keitai.models.members import Member
+from keitai.accounts.models import Member
 from keitai.friends import blocks
 from keitai.communities import rules as communities
 from keitai.friends import rules as friends

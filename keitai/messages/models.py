@@ -1,11 +1,14 @@
-"""Messages between two members; each side deletes its own copy."""
+"""The ``messages`` row as a peewee model, matched to db/migrations by
+tests/platform/test_schema.py: written in keitai.messages.rules.send, read there by SQL."""
 from peewee import AutoField, BigIntegerField, BooleanField, ForeignKeyField, TextField
 
+from keitai.accounts.models import Member
 from keitai.platform.db.connection import BaseModel
-from .members import Member
 
 
 class Message(BaseModel):
+    """A message between two members; each side deletes its own copy."""
+
     id = AutoField()
     sender = ForeignKeyField(Member, column_name="sender_id", on_delete="CASCADE")
     recipient = ForeignKeyField(Member, column_name="recipient_id", on_delete="CASCADE")

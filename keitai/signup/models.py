@@ -1,8 +1,10 @@
-"""Sign-up and sign-in records: invitations, mail tokens, failed sign-ins, registered handsets."""
+"""Invitations and mail tokens as peewee models, matched to db/migrations by
+tests/platform/test_schema.py.  Sign-up makes both, and reads an invitation back as an
+object when its link is followed (keitai.signup.invitations.check)."""
 from peewee import AutoField, BigIntegerField, ForeignKeyField, TextField
 
+from keitai.accounts.models import Member
 from keitai.platform.db.connection import BaseModel
-from .members import Member
 
 
 class Invitation(BaseModel):
@@ -37,26 +39,3 @@ class MailToken(BaseModel):
 
     class Meta:
         table_name = "mail_tokens"
-
-
-class LoginFailure(BaseModel):
-    id = AutoField()
-    scope = TextField()  # 'account' or 'address'
-    subject = TextField()  # keyed hash of the mail or address
-    at = BigIntegerField()
-
-    class Meta:
-        table_name = "login_failures"
-
-
-class Handset(BaseModel):
-    """The handset a member signs in with by かんたんログイン."""
-
-    member = ForeignKeyField(Member, column_name="member_id", primary_key=True, on_delete="CASCADE")
-    subscriber_hash = TextField(unique=True)
-    carrier = TextField()
-    model = TextField(default="")
-    created_at = BigIntegerField()
-
-    class Meta:
-        table_name = "handsets"
