@@ -2,7 +2,7 @@
 and ``/settings/messages`` (the notice mail)."""
 import bottle
 
-from keitai import messages as words
+from keitai import words
 from keitai.messages import rules as messages
 from keitai.platform.web import RouteTable, absolute, current_device, login_required, params, redirect, render, viewer, int_param
 from keitai.platform.web import longtext
