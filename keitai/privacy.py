@@ -1,8 +1,12 @@
-"""The audience rule: may viewer V see item I of owner O?
+"""The privacy kernel: the only place the rules of who sees whom are written.
 
-Every page, list, feed, search result, count and photo URL goes through
-:func:`may_see` (one item) or :func:`visible_clause` (lists, in SQL); they are
-the same rule written twice, and tests hold them to each other.
+- may viewer V see item I of owner O?  :func:`may_see` (one item), :func:`visible_clause` (lists);
+- blocked either way?  :func:`blocked_between`, :func:`blocked_sql`, :func:`not_blocked_sql`;
+- an active member?  :func:`is_active`, :func:`active_member_sql`;
+- may V see O's friend list?  :func:`friend_list_visible`, :func:`friend_list_visible_sql`.
+
+Every page, list, feed, search result, count and photo URL goes through them.  Each rule
+is written once in Python and once as an SQL fragment, and tests hold the two to each other.
 
 Audiences: ``everyone`` (every signed-in member), ``friends_of_friends``,
 ``friends``, ``group`` (a friend list of the owner's), ``private`` (only the
