@@ -1,8 +1,12 @@
-"""The audience rule: may viewer V see item I of owner O?
+"""The privacy kernel: the only place the rules of who sees whom are written.
 
-Every page, list, feed, search result, count and photo URL goes through
-:func:`may_see` (one item) or :func:`visible_clause` (lists, in SQL); they are
-the same rule written twice, and tests hold them to each other.
+- may viewer V see item I of owner O?  :func:`may_see` (one item), :func:`visible_clause` (lists);
+- blocked either way?  :func:`blocked_between`, :func:`blocked_sql`, :func:`not_blocked_sql`;
+- an active member?  :func:`is_active`, :func:`active_member_sql`;
+- may V see O's friend list?  :func:`friend_list_visible`, :func:`friend_list_visible_sql`.
+
+Every page, list, feed, search result, count and photo URL goes through them.  Each rule
+is written once in Python and once as an SQL fragment, and tests hold the two to each other.
 
 Audiences: ``everyone`` (every signed-in member), ``friends_of_friends``,
 ``friends``, ``group`` (a friend list of the owner's), ``private`` (only the
@@ -51,11 +55,23 @@ class Relation(NamedTuple):
         return "stranger"
 
 
+def blocked_sql(a: str = "?", b: str = "?") -> str:
+    """SQL condition: either of members ``a`` and ``b`` (columns, or ``?``) has blocked the other.
+
+    Each ``?`` given is bound twice, in the order ``a, b, b, a`` (two ``?``: ``(a, b, b, a)``;
+    one: its value twice).  The alias ``blk`` is the fragment's own.
+    """
+    return (
+        f"EXISTS(SELECT 1 FROM blocks blk WHERE (blk.blocker_id = {a} AND blk.blocked_id = {b})"
+        f" OR (blk.blocker_id = {b} AND blk.blocked_id = {a}))"
+    )
+
+
 # The three facts the rule needs, as columns any query can select (the profile page reads
 # them with the member in one query).  The shared-friend probe walks the viewer's friends
 # and looks each up among the owner's: the most viewed members have thousands of friends.
 RELATION_COLUMNS = (
-    "EXISTS(SELECT 1 FROM blocks WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)),"
+    blocked_sql() + ","
     " EXISTS(SELECT 1 FROM friendships WHERE member_id = ? AND friend_id = ?),"
     " EXISTS(SELECT 1 FROM friendships a JOIN friendships b ON b.member_id = ? AND b.friend_id = a.friend_id"
     " WHERE a.member_id = ?)"
@@ -87,10 +103,7 @@ def relation(viewer_id: int | None, owner_id: int) -> Relation:
 
 def blocked_between(a: int, b: int) -> bool:
     """Has either member blocked the other?"""
-    return fetchone(
-        "SELECT 1 FROM blocks WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)",
-        (a, b, b, a),
-    ) is not None
+    return bool(fetchone("SELECT " + blocked_sql(), (a, b, b, a))[0])
 
 
 def in_group(group_id: int | None, viewer_id: int, owner_id: int | None = None) -> bool:
@@ -127,6 +140,28 @@ def may_see(rel: Relation, audience: str, group_id: int | None = None) -> bool:
     return False  # private, or anything unknown
 
 
+#: How any friend, and any friend of a friend, stands: for rules applied to many members at once.
+A_FRIEND = Relation(0, 1, False, True, False, False)
+A_FRIEND_OF_FRIEND = Relation(0, 1, False, False, True, False)
+
+
+def friend_list_visible(rel: Relation, aud_friends: str) -> bool:
+    """May the viewer in ``rel`` see the owner's friend list (and so who the owner's friends are)?
+
+    The owner's ``aud_friends`` decides; it also opens their introductions.
+    """
+    return may_see(rel, aud_friends)
+
+
+def friend_list_visible_sql(rel: Relation, member_prefix: str = "") -> str:
+    """:func:`friend_list_visible` as an SQL condition on the member whose columns start with
+    ``member_prefix``, for a viewer who stands as ``rel`` to every member the query looks at."""
+    if rel.is_self:
+        return "1 = 1"
+    opened = ", ".join(f"'{a}'" for a in FIELD_AUDIENCES if friend_list_visible(rel, a))
+    return f"{member_prefix}aud_friends IN ({opened})" if opened else "1 = 0"
+
+
 def can_see(viewer_id: int | None, owner_id: int, audience: str, group_id: int | None = None) -> bool:
     return may_see(relation(viewer_id, owner_id), audience, group_id)
 
@@ -144,10 +179,7 @@ def visible_clause(viewer_id: int | None, owner: str, audience: str, group: str 
         f"EXISTS(SELECT 1 FROM friendships fo JOIN friendships fv ON fv.member_id = ? AND fv.friend_id = fo.friend_id"
         f" WHERE fo.member_id = {owner})"
     )
-    blocked = (
-        f"EXISTS(SELECT 1 FROM blocks bl WHERE (bl.blocker_id = {owner} AND bl.blocked_id = ?)"
-        f" OR (bl.blocker_id = ? AND bl.blocked_id = {owner}))"
-    )
+    blocked = blocked_sql(owner, "?")
     group_rule = "1 = 0"
     group_params: tuple = ()
     if group is not None:
@@ -169,10 +201,7 @@ def visible_clause(viewer_id: int | None, owner: str, audience: str, group: str 
 
 def not_blocked_sql(member: str) -> str:
     """SQL condition (two ``?`` for the viewer's id): no block either way with column ``member``."""
-    return (
-        f"NOT EXISTS(SELECT 1 FROM blocks nb WHERE (nb.blocker_id = ? AND nb.blocked_id = {member})"
-        f" OR (nb.blocker_id = {member} AND nb.blocked_id = ?))"
-    )
+    return "NOT " + blocked_sql("?", member)
 
 
 def not_blocked_clause(viewer_id: int | None, member: str) -> tuple[str, tuple]:
@@ -184,3 +213,16 @@ def not_blocked_clause(viewer_id: int | None, member: str) -> tuple[str, tuple]:
     if viewer_id is None:
         return "1 = 1", ()
     return not_blocked_sql(member), (viewer_id, viewer_id)
+
+
+#: The status of a member who may sign in and be seen (others are pending or suspended).
+ACTIVE = "active"
+
+
+def is_active(status: str | None) -> bool:
+    """Is a member with this status an active member?  :func:`active_member_sql` in SQL."""
+    return status == ACTIVE
+
+
+def active_member_sql(column_prefix: str = "") -> str:
+    return f"{column_prefix}status = 'active'"

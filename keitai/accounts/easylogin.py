@@ -12,7 +12,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from keitai import config
+from keitai import config, privacy
 from keitai.platform.db.connection import db, execute, fetchone, now
 
 from keitai.admin import site
@@ -66,7 +66,7 @@ def unregister(member_id: int) -> bool:
 def member_for(carrier: str, subscriber_id: str) -> int | None:
     """The active member who registered this handset, or None."""
     row = fetchone(
-        "SELECT h.member_id FROM handsets h JOIN members m ON m.id = h.member_id AND m.status = 'active'"
+        "SELECT h.member_id FROM handsets h JOIN members m ON m.id = h.member_id AND " + privacy.active_member_sql("m.") +
         " WHERE h.subscriber_hash = ? AND h.carrier = ?",
         (subscriber_hash(carrier, subscriber_id), carrier),
     )

@@ -6,6 +6,7 @@ import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from keitai import privacy
 from keitai.platform.db.connection import db, fetchone, now
 from keitai.accounts.models import Member
 
@@ -75,7 +76,7 @@ def check_credentials(mail: str, password: str) -> tuple[int, str] | None:
 def authenticate(mail: str, password: str) -> int | None:
     """The id of the active member with this mail and password, or None."""
     found = check_credentials(mail, password)
-    return found[0] if found and found[1] == "active" else None
+    return found[0] if found and privacy.is_active(found[1]) else None
 
 
 def password_ok(member_id: int, password: str) -> bool:

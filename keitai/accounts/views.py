@@ -3,6 +3,7 @@ import logging
 
 import bottle
 
+from keitai import privacy
 from keitai import words as messages
 from keitai.platform import device as devices
 from keitai.accounts import rules as accounts
@@ -50,7 +51,7 @@ def login():
         sent = signup.resend_signup(member_id, absolute(""))
         error = messages.LOGIN_PENDING_RESENT if sent else messages.LOGIN_PENDING
         return render("accounts/login.html", error=error, next=target, mail=mail)
-    if status != "active":
+    if not privacy.is_active(status):
         return render("accounts/login.html", error=messages.LOGIN_SUSPENDED, next=target, mail=mail)
     sign_in(member_id)
     redirect(target)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from keitai import config
 from keitai import words as messages
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now
 
@@ -176,11 +175,6 @@ def unsuspend(admin_id: int, member_id: int) -> str | None:
         _log(admin_id, "unsuspend", member_id, prior="suspended")
         search.index_member(member_id)
     return None
-
-
-def invitation_only() -> bool:
-    """Whether only invited people may join (the operator's switch, else the configured default)."""
-    return site.get_bool("invitation_only", config.get().invitation_only)
 
 
 def set_invitation_only(admin_id: int, on: bool) -> None:

@@ -5,6 +5,7 @@ Values are strings; a setting not stored yet falls back to the given default
 """
 from __future__ import annotations
 
+from keitai import config
 from keitai.platform.db.connection import db, execute, fetchone, now
 
 
@@ -24,3 +25,8 @@ def put(name: str, value: str | bool) -> None:
     with db.atomic():
         if execute("UPDATE site_settings SET value = ?, updated_at = ? WHERE name = ?", (value, now(), name)).rowcount == 0:
             execute("INSERT INTO site_settings (name, value, updated_at) VALUES (?, ?, ?)", (name, value, now()))
+
+
+def invitation_only() -> bool:
+    """Whether only invited people may join (the operator's switch, else the configured default)."""
+    return get_bool("invitation_only", config.get().invitation_only)

@@ -13,6 +13,7 @@ from keitai import config
 from keitai import words as messages
 from keitai.platform.device import gateways
 from keitai.admin import rules as admin
+from keitai.admin import site
 from keitai.platform.web import RouteTable, current_device, int_param, login_required, params, redirect, render, viewer
 from keitai.platform.web import sessions
 
@@ -38,7 +39,7 @@ def overview():
     return render(
         "admin/index.html",
         counts=admin.member_counts(),
-        invitation_only=admin.invitation_only(),
+        invitation_only=site.invitation_only(),
         site_notice=admin.site_notice(),
         gateways_updated=gateways.summary().updated,
         log=admin.recent_log(10),
@@ -100,7 +101,7 @@ def _site_page(error: str | None = None, notice_text: str | None = None):
     current = admin.site_notice()
     return render(
         "admin/site.html",
-        invitation_only=admin.invitation_only(),
+        invitation_only=site.invitation_only(),
         configured_default=config.get().invitation_only,
         site_notice=current,
         notice_text=notice_text if notice_text is not None else (current.text if current else ""),

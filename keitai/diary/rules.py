@@ -20,7 +20,7 @@ from keitai.platform.db.connection import db, execute, fetchall, fetchone, inser
 
 from keitai.platform.text import parts
 
-from keitai import privacy as audience
+from keitai import privacy
 from keitai.photos import rules as photos
 from keitai.search import rules as search
 
@@ -28,7 +28,7 @@ TITLE_MAX = 100
 BODY_MAX = 10_000
 COMMENT_MAX = 2_000
 MAX_PHOTOS = 3
-DEFAULT_AUDIENCE = audience.FRIENDS
+DEFAULT_AUDIENCE = privacy.FRIENDS
 #: Keyset cursor for a first page: larger than any id.
 NEWEST = 2**62
 
@@ -112,9 +112,9 @@ def own_groups(member_id: int) -> list[tuple[int, str]]:
 
 def check_audience(author_id: int, chosen: str, group_raw: str | None) -> tuple[str, int | None, list[str]]:
     """An audience (and group) a member chose: (audience, group_id, errors)."""
-    if chosen not in audience.ITEM_AUDIENCES:
+    if chosen not in privacy.ITEM_AUDIENCES:
         return DEFAULT_AUDIENCE, None, [messages.DIARY_AUDIENCE_INVALID]
-    if chosen != audience.GROUP:
+    if chosen != privacy.GROUP:
         return chosen, None, []
     group_id = parse_id(group_raw)
     if group_id is None or group_id not in {g for g, _name in own_groups(author_id)}:
@@ -295,10 +295,10 @@ _ENTRY = (
 def entry_for(viewer_id: int | None, diary_id: int) -> Entry | None:
     """The entry if ``viewer_id`` may read it, else None (as if it did not exist)."""
     row = fetchone(_ENTRY, (diary_id,))
-    if row is None or row[-1] != "active":
+    if row is None or not privacy.is_active(row[-1]):
         return None
     entry = Entry(*row[:-1], is_mine=row[1] == viewer_id)
-    if not audience.can_see(viewer_id, entry.author_id, entry.audience, entry.group_id):
+    if not privacy.can_see(viewer_id, entry.author_id, entry.audience, entry.group_id):
         return None
     if entry.photo_count:
         entry.photos = photos.photos_of("diary", entry.id)
@@ -313,7 +313,7 @@ def can_read(viewer_id: int | None, diary_id: int) -> bool:
         "SELECT d.author_id, d.audience, d.group_id, m.status FROM diaries d JOIN members m ON m.id = d.author_id"
         " WHERE d.id = ?", (diary_id,)
     )
-    return row is not None and row[3] == "active" and audience.can_see(viewer_id, row[0], row[1], row[2])
+    return row is not None and privacy.is_active(row[3]) and privacy.can_see(viewer_id, row[0], row[1], row[2])
 
 
 photos.register_kind("diary", can_read, lambda diary_id: f"/diary/{diary_id}")
@@ -332,10 +332,7 @@ def mark_comments_seen(entry: Entry) -> None:
 # ---- comments ---------------------------------------------------------------------------
 
 # A comment is hidden from anyone its writer has blocked or been blocked by.
-_NOT_BLOCKED = (
-    "NOT EXISTS(SELECT 1 FROM blocks b WHERE (b.blocker_id = ? AND b.blocked_id = c.author_id)"
-    " OR (b.blocker_id = c.author_id AND b.blocked_id = ?))"
-)
+_NOT_BLOCKED = privacy.not_blocked_sql("c.author_id")
 _COMMENTS = (
     "SELECT c.id, c.author_id, m.nickname, c.body, c.created_at FROM diary_comments c"
     " JOIN members m ON m.id = c.author_id"
@@ -411,8 +408,8 @@ def delete_comment(viewer_id: int, diary_id: int, comment_id: int) -> bool:
 
 def diary_owner(viewer_id: int, member_id: int) -> str | None:
     """The nickname of a member whose diary the viewer may open (active, no block between)."""
-    nickname = scalar("SELECT nickname FROM members WHERE id = ? AND status = 'active'", (member_id,))
-    if nickname is None or (viewer_id != member_id and audience.blocked_between(viewer_id, member_id)):
+    nickname = scalar("SELECT nickname FROM members WHERE id = ? AND " + privacy.active_member_sql(), (member_id,))
+    if nickname is None or (viewer_id != member_id and privacy.blocked_between(viewer_id, member_id)):
         return None
     return nickname
 
@@ -427,7 +424,7 @@ def _page(rows: list, limit: int) -> tuple[list[EntryRow], int | None]:
 
 def member_diary(viewer_id: int, author_id: int, before: int | None = None, limit: int = 10) -> tuple[list[EntryRow], int | None]:
     """A member's entries the viewer may read, newest first, and the cursor for the next page."""
-    visible, params = audience.visible_clause(viewer_id, "d.author_id", "d.audience", "d.group_id")
+    visible, params = privacy.visible_clause(viewer_id, "d.author_id", "d.audience", "d.group_id")
     # Others never see private entries; saying so lets the planner use the index without them.
     shared = "" if viewer_id == author_id else " AND d.audience <> 'private'"
     rows = fetchall(
@@ -440,7 +437,7 @@ def member_diary(viewer_id: int, author_id: int, before: int | None = None, limi
 
 def _readable(*more: str) -> str:
     """SQL: entry ``x`` is one the viewer may read (the rule's ``?``s after ``more``'s)."""
-    visible, _params = audience.visible_clause(0, "x.author_id", "x.audience", "x.group_id")
+    visible, _params = privacy.visible_clause(0, "x.author_id", "x.audience", "x.group_id")
     return " AND ".join(["x.audience <> 'private'", *more, visible])
 
 
@@ -470,7 +467,8 @@ def _feed_sql() -> str:
         "WITH latest AS MATERIALIZED ("
         f" SELECT f.friend_id AS author_id, (SELECT x.id FROM diaries x WHERE x.author_id = f.friend_id AND {readable}"
         "  ORDER BY x.id DESC LIMIT 1) AS newest"
-        " FROM friendships f JOIN members fm ON fm.id = f.friend_id AND fm.status = 'active' WHERE f.member_id = ?"
+        " FROM friendships f JOIN members fm ON fm.id = f.friend_id AND " + privacy.active_member_sql("fm.")
+        + " WHERE f.member_id = ?"
         "), cut AS MATERIALIZED ("
         " SELECT COALESCE((SELECT newest FROM latest WHERE newest IS NOT NULL ORDER BY newest DESC LIMIT 1 OFFSET ?), 0)"
         " AS id)"
@@ -492,7 +490,7 @@ def _heads_feed_sql() -> str:
     return (
         "WITH heads AS MATERIALIZED ("
         " SELECT fm.id AS author_id, fm.newest_diary_id AS newest FROM friendships f JOIN members fm ON fm.id = f.friend_id"
-        " WHERE f.member_id = ? AND fm.status = 'active' AND fm.newest_diary_id IS NOT NULL"
+        " WHERE f.member_id = ? AND " + privacy.active_member_sql("fm.") + " AND fm.newest_diary_id IS NOT NULL"
         " ORDER BY fm.newest_diary_id DESC LIMIT ?"
         "), cut AS MATERIALIZED ("
         " SELECT CASE WHEN COUNT(*) < ? THEN 0 ELSE MIN(newest) END AS id FROM heads)"
@@ -514,7 +512,7 @@ def _cached(name: str, make) -> str:
 
 def friends_feed(viewer_id: int, before: int | None = None, limit: int = 10) -> tuple[list[EntryRow], int | None]:
     """Friends' entries the viewer may read, newest first (one query), and the next page's cursor."""
-    _sql, visible = audience.visible_clause(viewer_id, "x.author_id", "x.audience", "x.group_id")
+    _sql, visible = privacy.visible_clause(viewer_id, "x.author_id", "x.audience", "x.group_id")
     wanted = limit + 1
     if before is None:  # the home page and the feed's first page
         rows = fetchall(_cached("heads", _heads_feed_sql), (viewer_id, wanted, wanted, *visible, wanted, wanted))

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from keitai import config
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 
-from keitai import privacy as audience
+from keitai import privacy
 
 #: Visits within this many seconds of the last counted one are not counted again.
 WINDOW = 5 * 60
@@ -26,15 +26,10 @@ COUNT_CAP = 100
 PRUNE_MEMBERS = 1000
 PRUNE_ROWS = 2000
 
-_BLOCKED = (
-    "EXISTS(SELECT 1 FROM blocks b WHERE (b.blocker_id = ? AND b.blocked_id = {other})"
-    " OR (b.blocker_id = {other} AND b.blocked_id = ?))"
-)
-
 _RECORD = (
     "INSERT INTO footprints (visitor_id, visited_id, visited_at, counted_at, visits)"
     " SELECT v.id, ?, ?, ?, 1 FROM members v"
-    " WHERE v.id = ? AND v.leaves_footprints AND NOT " + _BLOCKED.format(other="v.id") +
+    " WHERE v.id = ? AND v.leaves_footprints AND NOT " + privacy.blocked_sql("?", "v.id") +
     " ON CONFLICT (visitor_id, visited_id) DO UPDATE SET"
     f" visits = footprints.visits + CASE WHEN footprints.counted_at <= excluded.visited_at - {WINDOW} THEN 1 ELSE 0 END,"
     f" counted_at = CASE WHEN footprints.counted_at <= excluded.visited_at - {WINDOW}"
@@ -113,26 +108,21 @@ _PAGE = (
     " EXISTS(SELECT 1 FROM friendships fr WHERE fr.member_id = ? AND fr.friend_id = f.visitor_id)"
     " FROM footprints f JOIN members m ON m.id = f.visitor_id"
     " WHERE f.visited_id = ? AND f.visited_at >= ? AND (f.visited_at, f.visitor_id) < (?, ?)"
-    " AND m.status = 'active' AND NOT " + _BLOCKED.format(other="f.visitor_id") +
+    " AND " + privacy.active_member_sql("m.") + " AND NOT " + privacy.blocked_sql("?", "f.visitor_id") +
     " ORDER BY f.visited_at DESC, f.visitor_id DESC LIMIT ?"
 )
 
 # A friend of the page's owner may be named as the connection when the owner may see
 # that friend's friend list; the visitor's side is checked in Python (their aud_friends
 # comes with the page).
-_AS_FRIEND = audience.Relation(0, 1, False, True, False, False)
-_AS_FRIEND_OF_FRIEND = audience.Relation(0, 1, False, False, True, False)
-_NAMEABLE = tuple(a for a in audience.FIELD_AUDIENCES if audience.may_see(_AS_FRIEND, a))
-
-
 def _connections_sql(count: int) -> str:
     marks = ", ".join("?" * count)
-    nameable = ", ".join("?" * len(_NAMEABLE))
     return (
         "SELECT x.visitor_id, x.via_id, c.nickname FROM ("
         " SELECT b.member_id AS visitor_id,"
-        f" MIN(CASE WHEN c.status = 'active' AND c.aud_friends IN ({nameable})"
-        " AND NOT " + _BLOCKED.format(other="c.id") + " THEN c.id END) AS via_id"
+        " MIN(CASE WHEN " + privacy.active_member_sql("c.")
+        + " AND " + privacy.friend_list_visible_sql(privacy.A_FRIEND, "c.")
+        + " AND NOT " + privacy.blocked_sql("?", "c.id") + " THEN c.id END) AS via_id"
         " FROM friendships a"
         " JOIN friendships b ON b.friend_id = a.friend_id"
         " JOIN members c ON c.id = a.friend_id"
@@ -146,7 +136,7 @@ def _connections(member_id: int, visitor_ids: list[int]) -> dict[int, tuple[int 
     """visitor id -> (connecting friend's id, nickname) for those who share a friend with ``member_id``."""
     if not visitor_ids:
         return {}
-    rows = fetchall(_connections_sql(len(visitor_ids)), (*_NAMEABLE, member_id, member_id, member_id, *visitor_ids))
+    rows = fetchall(_connections_sql(len(visitor_ids)), (member_id, member_id, member_id, *visitor_ids))
     return {visitor: (via, nickname) for visitor, via, nickname in rows}
 
 
@@ -183,7 +173,7 @@ def page(member_id: int, cursor: tuple[int, int] | None = None, limit: int = 10)
         elif visitor_id in connected:
             relation = FRIEND_OF_FRIEND
             # Naming the connection shows a friend of the visitor's: only if their list is visible too.
-            if audience.may_see(_AS_FRIEND_OF_FRIEND, aud_friends):
+            if privacy.friend_list_visible(privacy.A_FRIEND_OF_FRIEND, aud_friends):
                 via_id, via_nickname = connected[visitor_id]
         else:
             relation = NONE
@@ -200,8 +190,8 @@ NEW_COUNT_SQL = (
     " JOIN footprints f ON f.visited_id = me.id AND f.visited_at > me.footprints_seen_at"
     " AND f.visited_at >= me.footprints_since"
     " JOIN members m ON m.id = f.visitor_id"
-    " WHERE me.id = ? AND me.leaves_footprints AND m.status = 'active'"
-    " AND NOT " + _BLOCKED.format(other="f.visitor_id") + f" LIMIT {COUNT_CAP}) x"
+    " WHERE me.id = ? AND me.leaves_footprints AND " + privacy.active_member_sql("m.")
+    + " AND NOT " + privacy.blocked_sql("?", "f.visitor_id") + f" LIMIT {COUNT_CAP}) x"
 )
 
 

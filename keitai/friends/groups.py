@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from keitai import privacy
 from keitai import words as messages
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 from keitai.friends.models import FriendGroup
@@ -103,8 +104,8 @@ def members(owner_id: int, group_id: int, before: int | None = None, limit: int 
 def candidates(owner_id: int, group_id: int, before: int | None = None, limit: int = 10) -> list[tuple[int, str]]:
     """(id, nickname) of friends not yet in the group, keyset-paged by member id."""
     return fetchall(
-        "SELECT m.id, m.nickname FROM friendships f JOIN members m ON m.id = f.friend_id AND m.status = 'active'"
-        " WHERE f.member_id = ? AND f.friend_id < ?"
+        "SELECT m.id, m.nickname FROM friendships f JOIN members m ON m.id = f.friend_id AND "
+        + privacy.active_member_sql("m.") + " WHERE f.member_id = ? AND f.friend_id < ?"
         " AND NOT EXISTS(SELECT 1 FROM friend_group_members gm WHERE gm.group_id = ? AND gm.member_id = f.friend_id)"
         " ORDER BY f.friend_id DESC LIMIT ?",
         (owner_id, before if before is not None else 2**62, group_id, limit),

@@ -12,7 +12,7 @@ import peewee
 from keitai import words as messages
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 
-from keitai import privacy as audience
+from keitai import privacy
 
 #: A member may send this many friend requests per 24 hours.
 DAILY_REQUESTS = 30
@@ -20,6 +20,8 @@ MESSAGE_LIMIT = 200
 #: "friend of your friends A, B and N more": names shown, and where counting stops.
 MUTUAL_NAMES = 3
 MUTUAL_CAP = 1000
+#: Counting waiting requests stops here (home shows "99+"), so a flood costs nothing more.
+REQUESTS_COUNT_CAP = 100
 
 
 class FriendError(Exception):
@@ -90,7 +92,7 @@ def request(from_id: int, to_id: int, message: str = "") -> str:
     ``to_id`` is an active member the sender may see (blocks hide members entirely).
     """
     message = message.strip()
-    if from_id == to_id or audience.blocked_between(from_id, to_id):
+    if from_id == to_id or privacy.blocked_between(from_id, to_id):
         raise FriendError(messages.ERRORS[404])
     if len(message) > MESSAGE_LIMIT:
         raise FriendError(messages.FIELD_NAMES["message"] + ": " + messages.FIELD_TOO_LONG.format(limit=MESSAGE_LIMIT))
@@ -117,7 +119,7 @@ def request(from_id: int, to_id: int, message: str = "") -> str:
 
 _REQUESTS = (
     "SELECT r.id, m.id, m.nickname, r.message, r.created_at FROM friend_requests r"
-    " JOIN members m ON m.id = r.{other} AND m.status = 'active'"
+    " JOIN members m ON m.id = r.{other} AND " + privacy.active_member_sql("m.") +
     " WHERE r.{me} = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
 )
 
@@ -132,17 +134,23 @@ def outgoing(member_id: int, limit: int = 50) -> list[FriendRequest]:
     return [FriendRequest(*row) for row in fetchall(_REQUESTS.format(other="to_id", me="from_id"), (member_id, limit))]
 
 
+#: Requests waiting for the member's answer, up to REQUESTS_COUNT_CAP; every ``?`` is the member's id.
+INCOMING_COUNT_SQL = (
+    "SELECT COUNT(*) FROM (SELECT 1 FROM friend_requests r JOIN members m ON m.id = r.from_id"
+    " WHERE r.to_id = ? AND " + privacy.active_member_sql("m.") +
+    " AND NOT " + privacy.blocked_sql("r.to_id", "r.from_id") + f" LIMIT {REQUESTS_COUNT_CAP}) x"
+)
+
+
 def incoming_count(member_id: int) -> int:
-    return scalar(
-        "SELECT COUNT(*) FROM friend_requests r JOIN members m ON m.id = r.from_id AND m.status = 'active' WHERE r.to_id = ?",
-        (member_id,),
-    )
+    """Requests waiting for ``member_id``'s answer (at most REQUESTS_COUNT_CAP)."""
+    return scalar(INCOMING_COUNT_SQL, (member_id,)) or 0
 
 
 def accept(member_id: int, request_id: int) -> bool:
     """Accept a request made to ``member_id``; False if there is no such request."""
     row = fetchone("SELECT from_id FROM friend_requests WHERE id = ? AND to_id = ?", (request_id, member_id))
-    if row is None or audience.blocked_between(member_id, row[0]):
+    if row is None or privacy.blocked_between(member_id, row[0]):
         return False
     befriend(member_id, row[0])
     return True
@@ -161,8 +169,8 @@ def cancel_request(member_id: int, request_id: int) -> bool:
 # --- lists ------------------------------------------------------------------------------
 
 _FRIENDS = (
-    "SELECT m.id, m.nickname FROM friendships f JOIN members m ON m.id = f.friend_id AND m.status = 'active'"
-    " WHERE f.member_id = ? AND f.friend_id < ? AND " + audience.not_blocked_sql("f.friend_id") +
+    "SELECT m.id, m.nickname FROM friendships f JOIN members m ON m.id = f.friend_id AND "
+    + privacy.active_member_sql("m.") + " WHERE f.member_id = ? AND f.friend_id < ? AND " + privacy.not_blocked_sql("f.friend_id") +
     " ORDER BY f.friend_id DESC LIMIT ?"
 )
 
@@ -171,30 +179,26 @@ def friend_list(viewer_id: int, owner_id: int, before: int | None = None, limit:
     """(id, nickname) of ``owner_id``'s friends, newest members first, keyset-paged by ``before``.
 
     Leaves out anyone the viewer has blocked or is blocked by.  Whether the viewer may
-    see this list at all is the owner's ``aud_friends`` audience: see :func:`may_see_list`.
+    see this list at all is :func:`keitai.privacy.friend_list_visible`.
     """
     upper = before if before is not None else 2**62
     return fetchall(_FRIENDS, (owner_id, upper, viewer_id, viewer_id, limit))
 
 
-def may_see_list(rel: audience.Relation, aud_friends: str) -> bool:
-    """May the viewer see the owner's friend list?  (The owner's audience for it.)"""
-    return audience.may_see(rel, aud_friends)
-
-
 # Mutual friends M of viewer V and owner O.  The edge O-M is shown only if the viewer could
 # learn it anyway: from O's friend list (O's audience, passed in as a flag) or from M's
-# (M is V's friend, so anything but private).
+# (M is V's friend).
+_MUTUAL_FROM = (
+    " FROM friendships o JOIN friendships v ON v.member_id = ? AND v.friend_id = o.friend_id"
+    " JOIN members m ON m.id = o.friend_id AND " + privacy.active_member_sql("m.") +
+    " WHERE o.member_id = ? AND (? OR " + privacy.friend_list_visible_sql(privacy.A_FRIEND, "m.") + ")"
+)
 _MUTUAL = (
-    "SELECT m.id, m.nickname FROM friendships o JOIN friendships v ON v.member_id = ? AND v.friend_id = o.friend_id"
-    " JOIN members m ON m.id = o.friend_id AND m.status = 'active'"
-    " WHERE o.member_id = ? AND (? OR m.aud_friends <> 'private')"
+    "SELECT m.id, m.nickname" + _MUTUAL_FROM +
     " ORDER BY COALESCE(m.last_login_at, 0) DESC, m.id LIMIT ?"
 )
 _MUTUAL_COUNT = (
-    "SELECT COUNT(*) FROM (SELECT 1 FROM friendships o JOIN friendships v ON v.member_id = ? AND v.friend_id = o.friend_id"
-    " JOIN members m ON m.id = o.friend_id AND m.status = 'active'"
-    " WHERE o.member_id = ? AND (? OR m.aud_friends <> 'private') LIMIT ?) capped"
+    "SELECT COUNT(*) FROM (SELECT 1" + _MUTUAL_FROM + " LIMIT ?) capped"
 )
 
 
@@ -234,7 +238,7 @@ class Ties:
 def ties(viewer_id: int, profile) -> Ties:
     """Everything the profile page says about friendship with ``profile``'s owner."""
     rel = profile.relation
-    list_visible = may_see_list(rel, profile.member.aud_friends)
+    list_visible = privacy.friend_list_visible(rel, profile.member.aud_friends)
     if rel.is_self:
         return Ties("self", None, list_visible, [], 0)
     if rel.is_friend:
@@ -246,13 +250,6 @@ def ties(viewer_id: int, profile) -> Ties:
     return Ties(state, request_id, list_visible, mutual, total)
 
 
-_HOME = (
-    "SELECT m.friend_count, (SELECT COUNT(*) FROM friend_requests r JOIN members s ON s.id = r.from_id"
-    " AND s.status = 'active' WHERE r.to_id = ?) FROM members m WHERE m.id = ?"
-)
-
-
 def home_summary(viewer_id: int) -> dict:
-    """What the home page says about friends: waiting requests, and how many friends."""
-    friend_count, waiting = fetchone(_HOME, (viewer_id, viewer_id))
-    return {"requests": waiting, "friends": friend_count}
+    """What the home page says about friends: how many (waiting requests are a home notice)."""
+    return {"friends": scalar("SELECT friend_count FROM members WHERE id = ?", (viewer_id,))}

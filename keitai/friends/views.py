@@ -23,7 +23,8 @@ def my_friends():
     size = page_size()
     rows = friends.friend_list(me.id, me.id, int_param("before"), size + 1)
     more = rows[size - 1][0] if len(rows) > size else None
-    return render("friends/list.html", friends=rows[:size], more=more, requests=friends.incoming_count(me.id))
+    waiting = friends.incoming_count(me.id)  # counting stops at REQUESTS_COUNT_CAP, as on home
+    return render("friends/list.html", friends=rows[:size], more=more, requests="99+" if waiting > 99 else waiting)
 
 
 @routes.get("/friends/requests")

@@ -14,7 +14,7 @@ from keitai import words
 from keitai.platform.db.connection import execute, fetchall, fetchone, now, scalar
 from keitai.introductions.models import Introduction as IntroductionRow
 
-from keitai import privacy as audience
+from keitai import privacy
 from keitai.friends.rules import are_friends
 from keitai.profiles.rules import Profile
 
@@ -50,10 +50,9 @@ _COLUMNS = (
 )
 # Still friends, author active, and no block between the author and the reader.
 _SHOWABLE = (
-    " AND a.status = 'active'"
+    " AND " + privacy.active_member_sql("a.") +
     " AND EXISTS(SELECT 1 FROM friendships f WHERE f.member_id = i.member_id AND f.friend_id = i.author_id)"
-    " AND NOT EXISTS(SELECT 1 FROM blocks b WHERE (b.blocker_id = i.author_id AND b.blocked_id = ?)"
-    " OR (b.blocker_id = ? AND b.blocked_id = i.author_id))"
+    " AND " + privacy.not_blocked_sql("i.author_id")
 )
 _APPROVED = _COLUMNS + " WHERE i.member_id = ? AND i.approved AND i.id < ?" + _SHOWABLE + " ORDER BY i.id DESC LIMIT ?"
 _PENDING = _COLUMNS + " WHERE i.member_id = ? AND NOT i.approved" + _SHOWABLE + " ORDER BY i.id DESC LIMIT ?"
@@ -65,15 +64,11 @@ def _row(row) -> Introduction:
     return Introduction(*row[:6], bool(row[6]), row[7], row[8])
 
 
-def readable(rel: audience.Relation, aud_friends: str) -> bool:
-    """May the viewer in ``rel`` read the member's introductions (the friend list's audience)?"""
-    return audience.may_see(rel, aud_friends)
-
-
 def approved(viewer_id: int, member_id: int, before: int | None = None, limit: int = 10) -> Listing:
     """Approved introductions of ``member_id`` that ``viewer_id`` may read, newest first.
 
-    The caller has checked :func:`readable` for the member.
+    The caller has checked that the member's friend list is visible to the viewer
+    (:func:`keitai.privacy.friend_list_visible`: it opens their introductions too).
     """
     rows = fetchall(_APPROVED, (member_id, before or _END, viewer_id, viewer_id, limit + 1))
     items = [_row(r) for r in rows[:limit]]
@@ -82,7 +77,7 @@ def approved(viewer_id: int, member_id: int, before: int | None = None, limit: i
 
 def for_profile(viewer_id: int, profile: Profile, limit: int = 3) -> Listing | None:
     """The latest introductions for ``profile``'s page, or None if its viewer may not read them."""
-    if not readable(profile.relation, profile.member.aud_friends):
+    if not privacy.friend_list_visible(profile.relation, profile.member.aud_friends):
         return None
     return approved(viewer_id, profile.id, None, limit)
 
@@ -116,7 +111,7 @@ def write(author_id: int, member_id: int, body: str) -> None:
 
     Raises IntroductionError unless the two are friends.
     """
-    if author_id == member_id or not are_friends(author_id, member_id) or audience.blocked_between(author_id, member_id):
+    if author_id == member_id or not are_friends(author_id, member_id) or privacy.blocked_between(author_id, member_id):
         raise IntroductionError(words.INTRODUCTION_FRIENDS_ONLY)
     t = now()
     (

@@ -1,6 +1,7 @@
 """Introductions (紹介文): ``/member/<id>/introductions``, writing one, approving and removing."""
 import bottle
 
+from keitai import privacy
 from keitai import words as messages
 from keitai.introductions import rules as introductions
 from keitai.profiles import rules as profiles
@@ -20,7 +21,7 @@ def listing(member_id):
     before = params().get("before")
     before = int(before) if before and before.isdecimal() and len(before) <= 18 else None
     shown = None
-    if introductions.readable(profile.relation, profile.member.aud_friends):
+    if privacy.friend_list_visible(profile.relation, profile.member.aud_friends):
         shown = introductions.approved(me, member_id, before, 10 if current_device().is_handset else 20)
     return render(
         "introductions/list.html",

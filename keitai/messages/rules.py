@@ -16,7 +16,7 @@ from keitai import words
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 from keitai.messages.models import Message as MessageRow
 
-from keitai.privacy import blocked_between
+from keitai import privacy
 
 log = logging.getLogger("keitai.messages")
 
@@ -98,8 +98,8 @@ def recipient_for(sender_id: int, recipient_id: int) -> tuple[int, str] | None:
     """(id, nickname) of the member ``sender_id`` may write to, or None (unknown, inactive, blocked, self)."""
     if sender_id == recipient_id:
         return None
-    row = fetchone("SELECT id, nickname FROM members WHERE id = ? AND status = 'active'", (recipient_id,))
-    if row is None or blocked_between(sender_id, recipient_id):
+    row = fetchone("SELECT id, nickname FROM members WHERE id = ? AND " + privacy.active_member_sql(), (recipient_id,))
+    if row is None or privacy.blocked_between(sender_id, recipient_id):
         return None
     return row[0], row[1]
 
@@ -144,7 +144,7 @@ def send(sender_id: int, recipient_id: int, subject: str, body: str,
 def _notify(recipient_id: int, message_id: int, inbox_link: str) -> None:
     """Mail the recipient that a message came, unless they said no or already have one unread."""
     row = fetchone(
-        "SELECT m.mail FROM members m WHERE m.id = ? AND m.message_mail AND m.status = 'active'"
+        "SELECT m.mail FROM members m WHERE m.id = ? AND m.message_mail AND " + privacy.active_member_sql("m.") +
         " AND NOT EXISTS(SELECT 1 FROM messages u WHERE u.recipient_id = m.id AND u.read_at IS NULL"
         " AND NOT u.recipient_deleted AND u.id <> ?)",
         (recipient_id, message_id),
@@ -157,25 +157,18 @@ def _notify(recipient_id: int, message_id: int, inbox_link: str) -> None:
         log.exception("message notice mail to member %s failed", recipient_id)
 
 
-def _blocked(me: str, other: str) -> str:
-    return (
-        f"EXISTS(SELECT 1 FROM blocks b WHERE (b.blocker_id = {me} AND b.blocked_id = {other})"
-        f" OR (b.blocker_id = {other} AND b.blocked_id = {me}))"
-    )
-
-
 _INBOX = (
     "SELECT ms.id, ms.sender_id, m.nickname, ms.subject, ms.created_at, ms.read_at"
     " FROM messages ms JOIN members m ON m.id = ms.sender_id"
     " WHERE ms.recipient_id = ? AND NOT ms.recipient_deleted AND ms.id < ?"
-    " AND NOT " + _blocked("ms.recipient_id", "ms.sender_id") +
+    " AND NOT " + privacy.blocked_sql("ms.recipient_id", "ms.sender_id") +
     " ORDER BY ms.id DESC LIMIT ?"
 )
 _SENT = (
     "SELECT ms.id, ms.recipient_id, m.nickname, ms.subject, ms.created_at, ms.read_at"
     " FROM messages ms JOIN members m ON m.id = ms.recipient_id"
     " WHERE ms.sender_id = ? AND NOT ms.sender_deleted AND ms.id < ?"
-    " AND NOT " + _blocked("ms.sender_id", "ms.recipient_id") +
+    " AND NOT " + privacy.blocked_sql("ms.sender_id", "ms.recipient_id") +
     " ORDER BY ms.id DESC LIMIT ?"
 )
 
@@ -202,7 +195,7 @@ _ONE = (
     " FROM messages ms JOIN members s ON s.id = ms.sender_id JOIN members r ON r.id = ms.recipient_id"
     " WHERE ms.id = ? AND ((ms.sender_id = ? AND NOT ms.sender_deleted)"
     " OR (ms.recipient_id = ? AND NOT ms.recipient_deleted))"
-    " AND NOT " + _blocked("ms.sender_id", "ms.recipient_id")
+    " AND NOT " + privacy.blocked_sql("ms.sender_id", "ms.recipient_id")
 )
 
 
@@ -255,7 +248,7 @@ def delete_for(member_id: int, message_id: int) -> bool:
 UNREAD_COUNT_SQL = (
     "SELECT COUNT(*) FROM (SELECT 1 FROM messages ms WHERE ms.recipient_id = ?"
     " AND ms.read_at IS NULL AND NOT ms.recipient_deleted"
-    " AND NOT " + _blocked("ms.recipient_id", "ms.sender_id") + f" LIMIT {COUNT_CAP}) x"
+    " AND NOT " + privacy.blocked_sql("ms.recipient_id", "ms.sender_id") + f" LIMIT {COUNT_CAP}) x"
 )
 
 

@@ -13,10 +13,11 @@ import functools
 from typing import NamedTuple
 
 from keitai import words
-from keitai.platform.db.connection import fetchone, scalar
+from keitai.platform.db.connection import fetchone
 
 from keitai.communities import rules as communities
 from keitai.diary import rules as diaries
+from keitai.friends import rules as friends
 from keitai.footprints import rules as footprints
 from keitai.introductions import rules as introductions
 from keitai.messages import rules as messages
@@ -51,21 +52,8 @@ def register(key: str, sql: str, url: str, after: str | None = None) -> None:
     COUNTERS.insert(keys.index(after) + 1 if after in keys else len(COUNTERS), counter)
 
 
-_FRIEND_REQUESTS = (
-    "SELECT COUNT(*) FROM (SELECT 1 FROM friend_requests r JOIN members m ON m.id = r.from_id"
-    " WHERE r.to_id = ? AND m.status = 'active'"
-    " AND NOT EXISTS(SELECT 1 FROM blocks b WHERE (b.blocker_id = r.to_id AND b.blocked_id = r.from_id)"
-    " OR (b.blocker_id = r.from_id AND b.blocked_id = r.to_id)) LIMIT 100) x"
-)
-
-
-def friend_request_count(member_id: int) -> int:
-    """Friend requests waiting for ``member_id``'s answer."""
-    return scalar(_FRIEND_REQUESTS, (member_id,)) or 0
-
-
 # In the order of the home page.
-register("friend_requests", _FRIEND_REQUESTS, "/friends/requests")
+register("friend_requests", friends.INCOMING_COUNT_SQL, "/friends/requests")
 register("messages", messages.UNREAD_COUNT_SQL, "/messages")
 register("diary_comments", diaries.NEW_COMMENTS_COUNT_SQL, "/member/{member_id}/diary")
 register("footprints", footprints.NEW_COUNT_SQL, "/footprints")

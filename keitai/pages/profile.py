@@ -3,6 +3,7 @@ preview), ``/member/<id>/friends``, ``/member/<id>/request``, ``/member/<id>/unf
 ``/member/<id>/block``."""
 import bottle
 
+from keitai import privacy
 from keitai.friends import blocks
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
@@ -47,7 +48,7 @@ def visible_member(member_id: int) -> profiles.Profile:
 @login_required
 def member_friends(member_id):
     owner = visible_member(member_id)
-    if not friends.may_see_list(owner.relation, owner.member.aud_friends):
+    if not privacy.friend_list_visible(owner.relation, owner.member.aud_friends):
         raise bottle.HTTPError(404)
     size = page_size()
     rows = friends.friend_list(viewer().id, member_id, int_param("before"), size + 1)

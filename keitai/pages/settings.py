@@ -6,7 +6,7 @@ from keitai import words as messages
 from keitai.platform import text
 from keitai.accounts.models import Member
 from keitai.accounts import rules as accounts
-from keitai import privacy as audience
+from keitai import privacy
 from keitai.friends import blocks
 from keitai.accounts import easylogin
 from keitai.photos import rules as photos
@@ -73,7 +73,7 @@ def _profile_page(values: dict, errors: list[str], field: str | None = None, abo
     the device's page holds it, else as a list of parts to edit one by one.
     """
     context = dict(values=values, errors=errors, prefectures=profiles.PREFECTURES, genders=messages.GENDERS,
-                   field_audiences=audience.FIELD_AUDIENCES, short_audiences=messages.AUDIENCES_SHORT)
+                   field_audiences=privacy.FIELD_AUDIENCES, short_audiences=messages.AUDIENCES_SHORT)
     template = "profiles/field.html" if field else "profiles/edit.html"
     if field:
         fields, audiences = FIELD_PAGES[field]

@@ -14,7 +14,7 @@ from keitai.platform.db.connection import db, execute, fetchone
 from keitai.accounts.models import Member
 from keitai.platform.text import parts
 
-from keitai import privacy as audience
+from keitai import privacy
 from keitai.photos import rules as photos
 from keitai.search import rules as search
 from keitai.accounts.rules import MIN_AGE, age_on
@@ -50,16 +50,17 @@ MemberRow = namedtuple("MemberRow", (
     "id", "nickname", "birthday", "gender", "prefecture", "hobbies", "about", "real_name", "photo_id",
     "friend_count", *(f"aud_{name}" for name in FIELDS),
 ))
-_LOAD = f"SELECT {', '.join(MemberRow._fields)} FROM members WHERE id = ? AND status = 'active'"
+_LOAD = f"SELECT {', '.join(MemberRow._fields)} FROM members WHERE id = ? AND {privacy.active_member_sql()}"
 _LOAD_WITH_RELATION = (
-    f"SELECT {', '.join(MemberRow._fields)}, {audience.RELATION_COLUMNS} FROM members WHERE id = ? AND status = 'active'"
+    f"SELECT {', '.join(MemberRow._fields)}, {privacy.RELATION_COLUMNS} FROM members"
+    f" WHERE id = ? AND {privacy.active_member_sql()}"
 )
 
 
 @dataclass
 class Profile:
     member: MemberRow
-    relation: audience.Relation
+    relation: privacy.Relation
     visible: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -89,7 +90,7 @@ def field_values(member: MemberRow) -> dict[str, object]:
     }
 
 
-def profile_for(viewer_id: int | None, member_id: int, as_relation: audience.Relation | None = None) -> Profile | None:
+def profile_for(viewer_id: int | None, member_id: int, as_relation: privacy.Relation | None = None) -> Profile | None:
     """The profile of ``member_id`` as ``viewer_id`` may see it; None if they may not see it at all.
 
     ``as_relation`` lets an owner preview their profile as a friend or a stranger would see it.
@@ -99,30 +100,30 @@ def profile_for(viewer_id: int | None, member_id: int, as_relation: audience.Rel
         if row is None:
             return None
         member = MemberRow(*row)
-        rel = as_relation or audience.relation_from(viewer_id, member_id, False, False, False)
+        rel = as_relation or privacy.relation_from(viewer_id, member_id, False, False, False)
     else:  # the member and how the viewer stands to them, in one query
-        row = fetchone(_LOAD_WITH_RELATION, audience.relation_params(viewer_id, member_id) + (member_id,))
+        row = fetchone(_LOAD_WITH_RELATION, privacy.relation_params(viewer_id, member_id) + (member_id,))
         if row is None:
             return None
         member = MemberRow(*row[:-3])
-        rel = audience.relation_from(viewer_id, member_id, *row[-3:])
+        rel = privacy.relation_from(viewer_id, member_id, *row[-3:])
     if rel.viewer_id is None or rel.blocked:
         return None
     values = field_values(member)
     visible = {
         name: values[name]
         for name in FIELDS
-        if audience.may_see(rel, getattr(member, f"aud_{name}")) and values[name] not in ("", None)
+        if privacy.may_see(rel, getattr(member, f"aud_{name}")) and values[name] not in ("", None)
     }
     return Profile(member, rel, visible)
 
 
-def preview_relation(owner_id: int, kind: str) -> audience.Relation | None:
+def preview_relation(owner_id: int, kind: str) -> privacy.Relation | None:
     """How a friend, a friend of a friend or another member stands to ``owner_id`` (for previews)."""
     if kind not in PREVIEWS:
         return None
     # viewer_id 0 is no one: a signed-in viewer with exactly the named relation and nothing more.
-    return audience.Relation(0, owner_id, False, kind == "friend", kind == "friend_of_friend", False)
+    return privacy.Relation(0, owner_id, False, kind == "friend", kind == "friend_of_friend", False)
 
 
 def clean_text(name: str, value: str, errors: list[str]) -> str:
@@ -198,7 +199,7 @@ def update(member_id: int, form: dict[str, str], expected: dict[str, str] | None
     for name in FIELDS:
         key = f"aud_{name}"
         if key in form:
-            if form[key] not in audience.FIELD_AUDIENCES:
+            if form[key] not in privacy.FIELD_AUDIENCES:
                 errors.append(messages.AUDIENCE_INVALID)
             changes[key] = form[key]
     if errors:
@@ -240,10 +241,10 @@ PHOTO_KIND = "profile"
 
 def may_view_photo(viewer_id: int, member_id: int) -> bool:
     """May ``viewer_id`` see ``member_id``'s profile photo (its ``aud_photo`` audience, blocks)?"""
-    row = fetchone("SELECT aud_photo FROM members WHERE id = ? AND status = 'active'", (member_id,))
+    row = fetchone("SELECT aud_photo FROM members WHERE id = ? AND " + privacy.active_member_sql(), (member_id,))
     if row is None:
         return False
-    return audience.may_see(audience.relation(viewer_id, member_id), row[0])
+    return privacy.may_see(privacy.relation(viewer_id, member_id), row[0])
 
 
 photos.register_kind(PHOTO_KIND, may_view_photo, lambda member_id: f"/member/{member_id}")

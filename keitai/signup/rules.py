@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import peewee
 
-from keitai import config
 from keitai.platform import mail
 from keitai import words as messages
 from keitai.platform.db.connection import db, execute, fetchone, now, scalar
@@ -19,7 +18,7 @@ from keitai.accounts.models import Member
 from keitai.signup.models import MailToken
 
 from keitai.accounts import rules as accounts
-from keitai import privacy as audience
+from keitai import privacy
 from keitai.friends import rules as friends
 from keitai.signup import invitations
 from keitai.signup import addresses as mobile_mail
@@ -46,11 +45,6 @@ class SignupError(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
         self.errors = errors
-
-
-def open_signup() -> bool:
-    """May people join without an invitation?  (The operator's site switch.)"""
-    return not site.get_bool("invitation_only", config.get().invitation_only)
 
 
 def password_errors(password: str, again: str) -> list[str]:
@@ -119,7 +113,7 @@ def join(form: SignupForm, token: str | None, base_url: str) -> tuple[Member, bo
         invitation, problem = invitations.check(token)
         if problem:
             raise SignupError([problem])
-    elif not open_signup():
+    elif site.invitation_only():
         raise SignupError([messages.INVITATION_ONLY])
     values, errors = validate(form)
     if errors:
@@ -217,7 +211,7 @@ def verify(token: str) -> Verified:
             ).rowcount
             search.index_member(member_id)  # findable from now on
             inviter = invitations.inviter_of(member_id)
-            if activated and inviter is not None and _active(inviter) and not audience.blocked_between(inviter, member_id):
+            if activated and inviter is not None and _active(inviter) and not privacy.blocked_between(inviter, member_id):
                 friends.befriend(inviter, member_id)  # the inviter vouched for them: mixi made them friends
             return Verified(True, messages.VERIFY_DONE, purpose, member_id, address)
         execute("UPDATE members SET mail = ? WHERE id = ?", (address, member_id))
@@ -225,7 +219,7 @@ def verify(token: str) -> Verified:
 
 
 def _active(member_id: int) -> bool:
-    return scalar("SELECT 1 FROM members WHERE id = ? AND status = 'active'", (member_id,)) is not None
+    return scalar("SELECT 1 FROM members WHERE id = ? AND " + privacy.active_member_sql(), (member_id,)) is not None
 
 
 def request_mail_change(member_id: int, new_mail: str, password: str, base_url: str) -> list[str]:

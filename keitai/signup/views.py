@@ -6,6 +6,7 @@ from keitai import words as messages
 from keitai.signup import invitations
 from keitai.signup import addresses as mobile_mail
 from keitai.signup import rules as signup
+from keitai.admin import site
 from keitai.platform.web import RouteTable, absolute, login_required, params, redirect, render, viewer
 
 routes = RouteTable("signup")
@@ -62,7 +63,7 @@ def join_form(token):
 
 @routes.get("/join")
 def open_join_form():
-    if not signup.open_signup():
+    if site.invitation_only():
         return render("signup/join.html", problem=messages.INVITATION_ONLY, token=None, entry=signup.SignupForm(), errors=[])
     return render("signup/join.html", problem=None, token=None, entry=signup.SignupForm(), errors=[])
 
@@ -74,7 +75,7 @@ def _join(token):
     except signup.SignupError as exc:
         if token is not None and invitations.check(token)[1]:
             return _refused(exc.errors[0])
-        if token is None and not signup.open_signup():
+        if token is None and site.invitation_only():
             return render("signup/join.html", problem=messages.INVITATION_ONLY, token=None, entry=signup.SignupForm(), errors=[])
         form.password = form.password2 = ""  # never sent back into a page
         return render("signup/join.html", problem=None, token=token, entry=form, errors=exc.errors)

@@ -196,13 +196,13 @@ def test_invitation_only_switch_is_stored_for_every_process_and_logged(operator)
     saved = pc.submit(page, form_index=0, invitation_only="0").follow()
     assert "保存しました" in saved.text
     assert site.get_bool("invitation_only", True) is False
-    assert admin.invitation_only() is False
+    assert site.invitation_only() is False
     assert saved.forms[0]["invitation_only"].value == "0"
     assert "誰でも登録可" in pc.get("/admin").text
     csrf = saved.forms[0]["csrf"].value
     bad = pc.post("/admin/site/invitation-only", {"csrf": csrf, "invitation_only": "maybe"})
     assert "読み取れませんでした" in bad.text
-    assert admin.invitation_only() is False
+    assert site.invitation_only() is False
 
 
 @pytest.mark.parametrize("ua", [PC, DOCOMO_1_5K])

@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 
 from conftest import DOCOMO_1, PC
-from keitai.platform.db.connection import execute, fetchall, scalar
+from keitai.platform.db.connection import execute, fetchall, now, scalar
 from keitai.friends import blocks
 from keitai.friends import rules as friends
 from keitai.friends import groups
 from members_helpers import send
 from members_helpers import fast_passwords  # noqa: F401  (autouse: cheap argon2 here)
+from quick import member, sign_in
 
 
 def test_request_with_a_message_then_accept_on_a_handset(client, make_member):
@@ -273,3 +274,20 @@ def test_blocked_members_cannot_become_friends_by_any_path(make_member, app):
     execute("INSERT INTO friend_requests (from_id, to_id, created_at) VALUES (?, ?, 0)", (taro, sakura))
     assert not friends.accept(sakura, scalar("SELECT id FROM friend_requests"))
     assert not friends.are_friends(sakura, taro)
+
+
+
+def test_the_friends_page_counts_waiting_requests_as_home_does(client):
+    """Requests from suspended or blocked members wait for nobody; past 99 both pages say 99+."""
+    me, asker, suspended, blocked = member(), member(), member(), member()
+    for sender in (asker, suspended, blocked):
+        execute("INSERT INTO friend_requests (from_id, to_id, created_at) VALUES (?, ?, ?)", (sender, me, now()))
+    execute("UPDATE members SET status = 'suspended' WHERE id = ?", (suspended,))
+    execute("INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)", (blocked, me, now()))
+    pc = sign_in(client(PC), me)
+    assert "友人申請 1件" in pc.get("/").text
+    assert "友人申請（1 件）" in pc.get("/friends").text
+    for _ in range(100):
+        execute("INSERT INTO friend_requests (from_id, to_id, created_at) VALUES (?, ?, ?)", (member(), me, now()))
+    assert "友人申請 99+件" in pc.get("/").text
+    assert "友人申請（99+ 件）" in pc.get("/friends").text

@@ -1,5 +1,7 @@
 """The audience rule: may_see (one item) and visible_clause (lists, in SQL) must agree for
 every viewer relation and audience, and every members' page must show exactly what it allows.
+The kernel's other rules (blocked either way, active member, friend list visible) are held
+equal between their Python and SQL forms the same way.
 
 Relations: self, friend, friend in the owner's group, friend of friend, stranger, blocked
 (either way), signed-out visitor.  Runs on SQLite and PostgreSQL alike.
@@ -101,6 +103,87 @@ def test_not_blocked_clause_hides_blocks_both_ways(cast):
     visible = {row[0] for row in fetchall(f"SELECT m.id FROM members m WHERE {clause}", params)}
     assert cast["blocked"] not in visible and cast["blocker"] not in visible
     assert cast["stranger"] in visible and cast["owner"] in visible
+
+
+def test_blocked_either_way_is_the_same_in_python_and_sql(cast):
+    """Every ordered pair of the cast: blocked_between, relation().blocked, blocked_sql over two
+    columns, over a column and ``?``, and not_blocked_sql all name the same pairs."""
+    names = [n for n in VIEWERS if n] + ["other"]
+    ids = {cast[n]: n for n in names}
+    # The owner blocked "blocked"; "blocker" blocked the owner.  Either way hides both ways.
+    expected = {("owner", "blocked"), ("blocked", "owner"), ("owner", "blocker"), ("blocker", "owner")}
+    pairs = [(a, b) for a in names for b in names if a != b]
+    marks = ", ".join("?" * len(ids))
+    by_columns = {(ids[a], ids[b]) for a, b in fetchall(
+        f"SELECT a.id, b.id FROM members a, members b WHERE a.id IN ({marks}) AND b.id IN ({marks})"
+        f" AND a.id <> b.id AND {audience.blocked_sql('a.id', 'b.id')}", (*ids, *ids))}
+    assert by_columns == expected
+    for a, b in pairs:
+        blocked = (a, b) in expected
+        assert audience.blocked_between(cast[a], cast[b]) is blocked, (a, b)
+        assert audience.relation(cast[a], cast[b]).blocked is blocked, (a, b)
+        assert bool(fetchall("SELECT 1 WHERE " + audience.blocked_sql(), (cast[a], cast[b], cast[b], cast[a]))) is blocked
+        with_column = fetchall(f"SELECT 1 FROM members m WHERE m.id = ? AND {audience.blocked_sql('?', 'm.id')}",
+                               (cast[b], cast[a], cast[a]))
+        assert bool(with_column) is blocked, (a, b)
+        seen = fetchall(f"SELECT 1 FROM members m WHERE m.id = ? AND {audience.not_blocked_sql('m.id')}",
+                        (cast[b], cast[a], cast[a]))
+        assert bool(seen) is not blocked, (a, b)
+
+
+def test_active_member_is_the_same_in_python_and_sql(cast):
+    """Only active members count: pending (mail not confirmed) and suspended ones do not."""
+    statuses = {"stranger": "pending", "other": "suspended"}
+    for name, status in statuses.items():
+        execute("UPDATE members SET status = ? WHERE id = ?", (status, cast[name]))
+    names = [n for n in VIEWERS if n] + ["other"]
+    ids = {cast[n]: n for n in names}
+    marks = ", ".join("?" * len(ids))
+    expected = {"owner", "friend", "grouped", "fof", "blocked", "blocker"}
+    for prefix, table in (("", "members"), ("m.", "members m")):
+        by_sql = {ids[i] for (i,) in fetchall(
+            f"SELECT {prefix}id FROM {table} WHERE {prefix}id IN ({marks}) AND {audience.active_member_sql(prefix)}",
+            tuple(ids))}
+        assert by_sql == expected, prefix
+    by_rule = {ids[i] for i, status in fetchall(f"SELECT id, status FROM members WHERE id IN ({marks})", tuple(ids))
+               if audience.is_active(status)}
+    assert by_rule == expected
+    assert not audience.is_active(None)  # no such member
+
+
+# Who may see a friend list, by how the viewer stands and the list's audience ("odd": a value
+# no form writes, shown to its owner only).
+FRIEND_LIST_SEEN = {
+    "owner": {"everyone", "friends_of_friends", "friends", "private", "odd"},
+    "friend": {"everyone", "friends_of_friends", "friends"},
+    "grouped": {"everyone", "friends_of_friends", "friends"},
+    "fof": {"everyone", "friends_of_friends"},
+    "stranger": {"everyone"},
+    "blocked": set(),
+    "blocker": set(),
+    None: set(),
+}
+
+
+def test_friend_list_visible_is_the_same_in_python_and_sql(cast):
+    execute("CREATE TEMP TABLE aud_lists (id INTEGER PRIMARY KEY, aud_friends TEXT NOT NULL)")
+    try:
+        lists = (*audience.FIELD_AUDIENCES, "odd")
+        for n, aud in enumerate(lists, 1):
+            execute("INSERT INTO aud_lists (id, aud_friends) VALUES (?, ?)", (n, aud))
+        for name in VIEWERS:
+            rel = audience.relation(cast[name] if name else None, cast["owner"])
+            by_rule = {aud for aud in lists if audience.friend_list_visible(rel, aud)}
+            by_sql = {aud for (aud,) in fetchall(
+                f"SELECT l.aud_friends FROM aud_lists l WHERE {audience.friend_list_visible_sql(rel, 'l.')}")}
+            assert by_rule == by_sql == FRIEND_LIST_SEEN[name], name
+        # The relations rules use for many members at once say what a real friend's would.
+        for shared, real in ((audience.A_FRIEND, "friend"), (audience.A_FRIEND_OF_FRIEND, "fof")):
+            assert {a for a in lists if audience.friend_list_visible(shared, a)} == FRIEND_LIST_SEEN[real]
+            assert {aud for (aud,) in fetchall("SELECT aud_friends FROM aud_lists WHERE "
+                                               + audience.friend_list_visible_sql(shared))} == FRIEND_LIST_SEEN[real]
+    finally:
+        execute("DROP TABLE aud_lists")
 
 
 # --- pages ------------------------------------------------------------------------------
