@@ -1,6 +1,6 @@
 """Communities (コミュニティ): boards, their members, topics, numbered comments and reports.
 
-The schema is db/migrations/0030_communities.py; the rules are keitai/communities/rules.py.
+The schema is db/migrations/0030_communities.py; the rules are in keitai/communities/ (rules.py says which module holds what).
 """
 from peewee import AutoField, BigIntegerField, BooleanField, CompositeKey, ForeignKeyField, TextField
 

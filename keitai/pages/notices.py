@@ -15,7 +15,7 @@ from typing import NamedTuple
 from keitai import words
 from keitai.platform.db.connection import fetchone, scalar
 
-from keitai.communities import rules as communities
+from keitai import communities
 from keitai.diary import rules as diaries
 from keitai.footprints import rules as footprints
 from keitai.introductions import rules as introductions

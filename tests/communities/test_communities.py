@@ -11,8 +11,8 @@ from conftest import DOCOMO_1, DOCOMO_1_5K, PC
 from keitai.platform.db import connection as base
 from keitai.models.members import Member
 from keitai.platform.db.connection import execute, scalar
-from keitai.communities import rules as comm
-from keitai.communities.rules import CommunityError
+from keitai import communities as comm
+from keitai.communities import CommunityError, rules
 
 
 def submit(browser, response, form_index: int = 0, **fields):
@@ -188,7 +188,7 @@ def test_keyset_pages_cover_every_item_once(quick, app):
     for other in others:
         join(ids[0], other)
     assert sorted(walk(lambda cur: comm.members(st, 4, cur))) == sorted(others + [a])
-    assert comm.parse_cursor("12_x") is None and comm.parse_cursor("1_2_3") is None
+    assert rules.parse_cursor("12_x") is None and rules.parse_cursor("1_2_3") is None
 
 
 # ---------------------------------------------------------------------------
@@ -267,7 +267,7 @@ def test_open_policy_joins_at_once_and_leaving_keeps_counts(quick, app):
 
 
 def test_membership_limit(quick, app, monkeypatch):
-    monkeypatch.setattr(comm, "MAX_MEMBERSHIPS", 2)
+    monkeypatch.setattr(rules, "MAX_MEMBERSHIPS", 2)
     owner, member = quick(), quick()
     first, second, third = community(owner, "一"), community(owner, "二"), community(member, "三")
     with pytest.raises(CommunityError, match="2個まで"):
@@ -385,7 +385,7 @@ def test_closed_topic_takes_no_comments_until_reopened(quick, client, make_membe
 
 
 def test_comment_limit_per_topic(quick, app, monkeypatch):
-    monkeypatch.setattr(comm, "MAX_COMMENTS", 2)
+    monkeypatch.setattr(rules, "MAX_COMMENTS", 2)
     owner = quick()
     topic_id = topic(community(owner), owner)
     say(topic_id, owner, "1")
@@ -553,7 +553,7 @@ def test_owner_names_subadmins_hands_over_and_removes_members(quick, client, mak
 
 
 def test_subadmin_limit(quick, app, monkeypatch):
-    monkeypatch.setattr(comm, "MAX_SUBADMINS", 1)
+    monkeypatch.setattr(rules, "MAX_SUBADMINS", 1)
     owner, a, b = quick(), quick(), quick()
     community_id = community(owner)
     join(community_id, a)
