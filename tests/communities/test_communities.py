@@ -451,6 +451,58 @@ def test_topic_is_removed_by_its_poster_or_an_admin_only(quick, client, make_mem
     assert scalar("SELECT COUNT(*) FROM community_comments") == 0
 
 
+def test_pages_offer_only_the_actions_each_member_may_take(quick, client, make_member):
+    """Links follow the rules: a member deletes only their own comments and reports only
+    others'; admins delete any; a sub-admin removes ordinary members but not another
+    sub-admin, the owner removes both and alone hands over or deletes the community."""
+    owner = make_member("さくら", "sakura@example.jp")
+    member = make_member("たろう", "taro@example.jp")
+    subadmin = make_member("ゆき", "yuki@example.jp")
+    other_subadmin = quick("けん")
+    community_id = community(owner)
+    for m in (member, subadmin, other_subadmin):
+        join(community_id, m)
+    for m in (subadmin, other_subadmin):
+        comm.set_subadmin(standing(community_id, owner), m, True)
+    topic_id = topic(community_id, owner, "雑談")
+    say(topic_id, member, "たろうです")
+    say(topic_id, subadmin, "ゆきです")
+    mine, theirs = (scalar("SELECT id FROM community_comments WHERE number = ?", (n,)) for n in (1, 2))
+    pcs = {}
+    for who, mail in ((owner, "sakura"), (member, "taro"), (subadmin, "yuki")):
+        pcs[who] = client(PC)
+        pcs[who].login(f"{mail}@example.jp")
+
+    def links(who, path):
+        return pcs[who].page(path).text
+
+    as_member = links(member, f"/topic/{topic_id}")
+    assert f'href="/comment/{mine}/delete"' in as_member and f'href="/comment/{theirs}/delete"' not in as_member
+    assert f'href="/comment/{mine}/report"' not in as_member and f'href="/comment/{theirs}/report"' in as_member
+    assert f'href="/topic/{topic_id}/delete"' not in as_member and f'href="/topic/{topic_id}/report"' in as_member
+    as_subadmin = links(subadmin, f"/topic/{topic_id}")
+    assert f'href="/comment/{mine}/delete"' in as_subadmin and f'href="/topic/{topic_id}/delete"' in as_subadmin
+    assert f'href="/topic/{topic_id}/report"' in as_subadmin
+    as_owner = links(owner, f"/topic/{topic_id}")
+    assert f'href="/topic/{topic_id}/report"' not in as_owner and f'href="/comment/{theirs}/delete"' in as_owner
+
+    person = f"/community/{community_id}/member"
+    assert f'{person}/{other_subadmin}/remove"' not in links(subadmin, f"{person}/{other_subadmin}")
+    assert f'{person}/{member}/remove"' in links(subadmin, f"{person}/{member}")
+    assert f'{person}/{member}/handover"' not in links(subadmin, f"{person}/{member}")
+    by_owner = links(owner, f"{person}/{other_subadmin}")
+    assert f'{person}/{other_subadmin}/remove"' in by_owner and f'{person}/{other_subadmin}/handover"' in by_owner
+    members_seen_by_subadmin = links(subadmin, f"/community/{community_id}/members")
+    assert f'href="{person}/{member}"' in members_seen_by_subadmin
+    assert f'href="{person}/{subadmin}"' not in members_seen_by_subadmin
+    assert f'href="{person}/' not in links(member, f"/community/{community_id}/members")
+
+    assert f'href="/community/{community_id}/leave"' in links(member, f"/community/{community_id}")
+    assert f'href="/community/{community_id}/leave"' not in links(owner, f"/community/{community_id}")
+    assert f'href="/community/{community_id}/delete"' in links(owner, f"/community/{community_id}/admin")
+    assert f'href="/community/{community_id}/delete"' not in links(subadmin, f"/community/{community_id}/admin")
+
+
 def test_comment_numbers_are_unique_when_members_post_at_once(quick, app):
     owner = quick()
     writers = [quick() for _ in range(4)]
