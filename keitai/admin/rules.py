@@ -218,7 +218,7 @@ class Report(NamedTuple):
 
 def open_reports(limit: int = 50) -> list[Report]:
     """Reports members made in communities that are still open, newest first."""
-    from keitai.communities import rules as communities
+    from keitai import communities
 
     return [
         Report(r.id, r.created_at, r.reason_name, r.reporter_id, r.reporter_nickname, r.community_id,

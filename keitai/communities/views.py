@@ -1,28 +1,30 @@
-"""Communities: ``/communities``, ``/community/new``, ``/community/<id>`` and its pages, ``/topic/<id>``.
+"""Communities: ``/communities``, ``/community/new``, ``/community/<id>`` and its pages
+(topics and comments are in board_views.py).
 
-Thin: the rules are keitai/communities/rules.py.  Every action that cannot be
+Thin: the rules are in the package (see rules.py).  Every action that cannot be
 undone has a confirmation page (GET) before its form (POST), since handsets
 have no script to ask "are you sure?".
 """
 import bottle
 
 from keitai import words as messages
-from keitai.communities import rules as communities
+from keitai import communities
+from keitai.communities import CommunityError
 from keitai.photos import rules as photos
-from keitai.communities.rules import CommunityError
 from keitai.platform.text import parts
-from keitai.platform.web import RouteTable, current_device, files, login_required, params, redirect, render, viewer, int_param
+from keitai.platform.web import (RouteTable, current_device, files, login_required, params, redirect,
+                                 render, url, viewer)
 from keitai.platform.web import longtext
 
 routes = RouteTable("communities")
 
 
-def _per_page(handset: int, pc: int) -> int:
+def per_page(handset: int, pc: int) -> int:
     """Items per list page: a handset's page must fit its few kilobytes."""
     return handset if current_device().is_handset else pc
 
 
-def _standing(community_id: int) -> communities.Standing:
+def standing_of(community_id: int) -> communities.Standing:
     me = viewer()
     found = communities.standing(community_id, me.id, site_admin=me.is_admin)
     if found is None:
@@ -30,23 +32,29 @@ def _standing(community_id: int) -> communities.Standing:
     return found
 
 
-def _refuse(exc: CommunityError):
+def refuse(exc: CommunityError):
     raise bottle.HTTPError(403, exc.message)
 
 
-def _require(allowed: bool, code: str = "not_admin") -> None:
+def require(allowed: bool, code: str = "not_admin") -> None:
     if not allowed:
         raise bottle.HTTPError(403, messages.COMMUNITY[code])
 
 
 def _admin_standing(community_id: int) -> communities.Standing:
-    st = _standing(community_id)
-    _require(st.is_admin)
+    st = standing_of(community_id)
+    require(st.is_admin)
     return st
 
 
-def _confirm(kind: str, target: str, back: str, hidden: dict | None = None, **words):
-    """A page asking "are you sure?" (messages.COMMUNITY_CONFIRM[kind]) whose form posts ``hidden`` to ``target``."""
+def path(route: str, **values) -> str:
+    """The path of a named route (no sid: for forms and pages that add it themselves)."""
+    return url(route, _session=False, **values)
+
+
+def confirm(kind: str, target: str, back: str, hidden: dict | None = None, **words):
+    """A page asking "are you sure?" (messages.COMMUNITY_CONFIRM[kind]) whose form posts ``hidden`` to ``target``
+    (``target`` and ``back`` are paths made by :func:`_path`)."""
     title, question, button = messages.COMMUNITY_CONFIRM[kind]
     return render("communities/confirm.html", title=title, question=question.format(**words), button=button,
                   target=target, back=back, hidden=hidden or {})
@@ -62,22 +70,23 @@ def hub():
     me = viewer()
     return render(
         "communities/index.html",
-        mine=communities.my_communities(me.id, limit=_per_page(5, 10)),
-        updates=communities.home_updates(me.id, limit=_per_page(5, 10)),
+        mine=communities.my_communities(me.id, limit=per_page(5, 10)),
+        updates=communities.home_updates(me.id, limit=per_page(5, 10)),
     )
 
 
 @routes.get("/communities/<kind:re:mine|newest|active>")
 @login_required
 def listing(kind):
-    before, limit = params().get("before"), _per_page(10, 20)
+    before, limit = params().get("before"), per_page(10, 20)
     if kind == "mine":
         page = communities.my_communities(viewer().id, limit, before)
     elif kind == "newest":
         page = communities.newest_communities(limit, before)
     else:
         page = communities.active_communities(limit, before)
-    return render("communities/list.html", heading=messages.COMMUNITY_LISTS[kind], page=page, path=f"/communities/{kind}")
+    return render("communities/list.html", heading=messages.COMMUNITY_LISTS[kind], page=page,
+                  more=path("communities.listing", kind=kind))
 
 
 @routes.get("/communities/categories")
@@ -91,9 +100,9 @@ def categories():
 def category(key):
     if key not in communities.CATEGORIES:
         raise bottle.HTTPError(404)
-    page = communities.active_communities(_per_page(10, 20), params().get("before"), category=key)
+    page = communities.active_communities(per_page(10, 20), params().get("before"), category=key)
     return render("communities/list.html", heading=communities.CATEGORIES[key], page=page,
-                  path=f"/communities/category/{key}")
+                  more=path("communities.category", key=key))
 
 
 # ---------------------------------------------------------------------------
@@ -121,9 +130,9 @@ def _settings_form(values: dict, error: str | None, community=None, description_
         return longtext.form_or_parts("communities/form.html", source, description_v=parts.version(source.text),
                                       **context)
     if community is None:
-        note, resume = "コミュニティを作る・説明", "/community/new"
+        note, resume = "コミュニティを作る・説明", path("communities.new_form")
     else:
-        note, resume = f"コミュニティ「{community.name}」の説明", f"/community/{community.id}/edit"
+        note, resume = f"コミュニティ「{community.name}」の説明", path("communities.edit_form", community_id=community.id)
     note = f"{note}：{error}" if error else note
     return longtext.render_form("communities/form.html", values["description"], note, resume,
                                 description_v=description_v, **context)
@@ -132,9 +141,10 @@ def _settings_form(values: dict, error: str | None, community=None, description_
 def _description_source(community) -> longtext.LongText:
     """A community's description, for editing in parts on handsets whose page cannot hold the form."""
     return longtext.LongText(
-        name="description", label="説明", heading=community.name, base=f"/community/{community.id}/edit",
+        name="description", label="説明", heading=community.name,
+        base=path("communities.edit_form", community_id=community.id),
         text=community.description, check=communities.check_description,
-        store=lambda old, new: communities.replace_description(_standing(community.id), old, new),
+        store=lambda old, new: communities.replace_description(standing_of(community.id), old, new),
     )
 
 
@@ -241,18 +251,19 @@ def save_description_part(community_id):
 @routes.get("/community/<community_id:int>/delete")
 @login_required
 def delete_confirm(community_id):
-    st = _standing(community_id)
-    _require(st.is_owner or st.site_admin, "not_owner")
-    return _confirm("delete", f"/community/{community_id}/delete", f"/community/{community_id}", name=st.community.name)
+    st = standing_of(community_id)
+    require(st.can_delete, "not_owner")
+    return confirm("delete", path("communities.delete", community_id=community_id),
+                    path("communities.community", community_id=community_id), name=st.community.name)
 
 
 @routes.post("/community/<community_id:int>/delete")
 @login_required
 def delete(community_id):
     try:
-        communities.delete_community(_standing(community_id))
+        communities.delete_community(standing_of(community_id))
     except CommunityError as exc:
-        _refuse(exc)
+        refuse(exc)
     redirect('communities.hub', msg="community_deleted")
 
 
@@ -263,40 +274,40 @@ def delete(community_id):
 @routes.get("/community/<community_id:int>")
 @login_required
 def community(community_id):
-    st = _standing(community_id)
+    st = standing_of(community_id)
     return render("communities/community.html", st=st, c=st.community,
-                  topics=communities.topics(st, limit=_per_page(5, 10)))
+                  topics=communities.topics(st, limit=per_page(5, 10)))
 
 
 @routes.get("/community/<community_id:int>/topics")
 @login_required
 def topic_list(community_id):
-    st = _standing(community_id)
-    _require(st.can_read, "members_only")
-    page = communities.topics(st, _per_page(10, 20), params().get("before"))
+    st = standing_of(community_id)
+    require(st.can_read, "members_only")
+    page = communities.topics(st, per_page(10, 20), params().get("before"))
     return render("communities/topics.html", st=st, c=st.community, page=page)
 
 
 @routes.get("/community/<community_id:int>/members")
 @login_required
 def member_list(community_id):
-    st = _standing(community_id)
-    _require(st.can_read, "members_only")
-    page = communities.members(st, _per_page(10, 30), params().get("before"))
+    st = standing_of(community_id)
+    require(st.can_read, "members_only")
+    page = communities.members(st, per_page(10, 30), params().get("before"))
     return render("communities/members.html", st=st, c=st.community, page=page)
 
 
 @routes.get("/community/<community_id:int>/join")
 @login_required
 def join_form(community_id):
-    st = _standing(community_id)
+    st = standing_of(community_id)
     return render("communities/join.html", st=st, c=st.community, message="", error=None)
 
 
 @routes.post("/community/<community_id:int>/join")
 @login_required
 def join(community_id):
-    st = _standing(community_id)
+    st = standing_of(community_id)
     message = params().get("message", "")
     try:
         outcome = communities.join(st, message)
@@ -308,37 +319,39 @@ def join(community_id):
 @routes.get("/community/<community_id:int>/cancel")
 @login_required
 def cancel_confirm(community_id):
-    st = _standing(community_id)
-    _require(st.requested, "no_request")
-    return _confirm("cancel", f"/community/{community_id}/cancel", f"/community/{community_id}", name=st.community.name)
+    st = standing_of(community_id)
+    require(st.requested, "no_request")
+    return confirm("cancel", path("communities.cancel", community_id=community_id),
+                    path("communities.community", community_id=community_id), name=st.community.name)
 
 
 @routes.post("/community/<community_id:int>/cancel")
 @login_required
 def cancel(community_id):
     try:
-        communities.cancel_request(_standing(community_id))
+        communities.cancel_request(standing_of(community_id))
     except CommunityError as exc:
-        _refuse(exc)
+        refuse(exc)
     redirect('communities.community', community_id=community_id, msg="join_request_cancelled")
 
 
 @routes.get("/community/<community_id:int>/leave")
 @login_required
 def leave_confirm(community_id):
-    st = _standing(community_id)
-    _require(st.is_member, "not_joined")
-    _require(not st.is_owner, "owner_cannot_leave")
-    return _confirm("leave", f"/community/{community_id}/leave", f"/community/{community_id}", name=st.community.name)
+    st = standing_of(community_id)
+    require(st.is_member, "not_joined")
+    require(st.can_leave, "owner_cannot_leave")
+    return confirm("leave", path("communities.leave", community_id=community_id),
+                    path("communities.community", community_id=community_id), name=st.community.name)
 
 
 @routes.post("/community/<community_id:int>/leave")
 @login_required
 def leave(community_id):
     try:
-        communities.leave(_standing(community_id))
+        communities.leave(standing_of(community_id))
     except CommunityError as exc:
-        _refuse(exc)
+        refuse(exc)
     redirect('communities.community', community_id=community_id, msg="left")
 
 
@@ -349,8 +362,8 @@ def leave(community_id):
 @routes.get("/community/<community_id:int>/admin")
 @login_required
 def admin(community_id):
-    st = _standing(community_id)
-    _require(st.can_moderate)
+    st = standing_of(community_id)
+    require(st.can_moderate)
     return render(
         "communities/admin.html", st=st, c=st.community,
         requests=communities.open_request_count(st) if st.is_admin else 0,
@@ -363,9 +376,9 @@ def admin(community_id):
 @routes.get("/community/<community_id:int>/requests")
 @login_required
 def requests(community_id):
-    st = _standing(community_id)
-    _require(st.is_admin)
-    page = communities.join_requests(st, _per_page(5, 20), params().get("before"))
+    st = standing_of(community_id)
+    require(st.is_admin)
+    page = communities.join_requests(st, per_page(5, 20), params().get("before"))
     return render("communities/requests.html", st=st, c=st.community, page=page)
 
 
@@ -377,18 +390,18 @@ def answer(community_id, member_id):
         raise bottle.HTTPError(400)
     approve = choice == "approve"
     try:
-        communities.answer_request(_standing(community_id), member_id, approve)
+        communities.answer_request(standing_of(community_id), member_id, approve)
     except CommunityError as exc:
-        _refuse(exc)
+        refuse(exc)
     redirect('communities.requests', community_id=community_id, msg="approved" if approve else "rejected")
 
 
 @routes.get("/community/<community_id:int>/reports")
 @login_required
 def reports(community_id):
-    st = _standing(community_id)
-    _require(st.can_moderate)
-    page = communities.community_reports(st, _per_page(5, 20), params().get("before"))
+    st = standing_of(community_id)
+    require(st.can_moderate)
+    page = communities.community_reports(st, per_page(5, 20), params().get("before"))
     return render("communities/reports.html", st=st, c=st.community, page=page)
 
 
@@ -400,14 +413,14 @@ def resolve(community_id, report_id):
         raise bottle.HTTPError(400)
     remove = action == "remove"
     try:
-        communities.resolve_report(_standing(community_id), report_id, remove)
+        communities.resolve_report(standing_of(community_id), report_id, remove)
     except CommunityError as exc:
-        _refuse(exc)
+        refuse(exc)
     redirect('communities.reports', community_id=community_id, msg="removed" if remove else "dismissed")
 
 
 def _person(st, member_id):
-    _require(st.can_moderate)
+    require(st.can_moderate)
     person = communities.member_in(st, member_id)
     if person is None:
         raise bottle.HTTPError(404, messages.COMMUNITY["not_a_member"])
@@ -417,7 +430,7 @@ def _person(st, member_id):
 @routes.get("/community/<community_id:int>/member/<member_id:int>")
 @login_required
 def person(community_id, member_id):
-    st = _standing(community_id)
+    st = standing_of(community_id)
     return render("communities/person.html", st=st, c=st.community, person=_person(st, member_id))
 
 
@@ -431,10 +444,10 @@ _PERSON_ACTIONS = {
 @routes.get("/community/<community_id:int>/member/<member_id:int>/<action:re:handover|remove>")
 @login_required
 def person_confirm(community_id, member_id, action):
-    st = _standing(community_id)
+    st = standing_of(community_id)
     found = _person(st, member_id)
-    here = f"/community/{community_id}/member/{member_id}"
-    return _confirm(action, here, here, {"action": action}, name=found.nickname)
+    here = path("communities.person", community_id=community_id, member_id=member_id)
+    return confirm(action, here, here, {"action": action}, name=found.nickname)
 
 
 @routes.post("/community/<community_id:int>/member/<member_id:int>")
@@ -445,181 +458,8 @@ def person_action(community_id, member_id):
         raise bottle.HTTPError(400)
     do, notice = _PERSON_ACTIONS[action]
     try:
-        do(_standing(community_id), member_id)
+        do(standing_of(community_id), member_id)
     except CommunityError as exc:
-        _refuse(exc)
-    target = f"/community/{community_id}" if action == "handover" else f"/community/{community_id}/admin"
-    redirect(target, msg=notice)
-
-
-# ---------------------------------------------------------------------------
-# Topics and comments
-
-
-@routes.get("/community/<community_id:int>/topic/new")
-@login_required
-def topic_form(community_id):
-    st = _standing(community_id)
-    _require(st.is_member, "not_member")
-    _require(st.can_open_topic, "admins_only_topics")
-    resumed = longtext.kept_in_form()
-    return _topic_form(st, "", resumed.body if resumed else "", None)
-
-
-def _topic_form(st, title: str, body: str, error: str | None):
-    note = f"コミュニティ「{st.community.name}」のトピックの本文" + (f"：{error}" if error else "")
-    return longtext.render_form("communities/topic_form.html", body, note, f"/community/{st.community.id}/topic/new", st=st,
-                                c=st.community, title=title, body=body, error=error)
-
-
-@routes.post("/community/<community_id:int>/topic/new")
-@login_required
-def create_topic(community_id):
-    st = _standing(community_id)
-    title, body = params().get("title", ""), longtext.posted("body") or ""
-    try:
-        topic_id = communities.create_topic(st, title, body)
-    except CommunityError as exc:
-        return _topic_form(st, title, body, exc.message)
-    longtext.forget_kept()
-    redirect('communities.topic', topic_id=topic_id, msg="topic_created")
-
-
-def _topic(topic_id: int):
-    """The topic and the viewer's standing in its community; 404/403 when not theirs to read."""
-    found = communities.get_topic(topic_id, viewer().id)
-    if found is None:
-        raise bottle.HTTPError(404)
-    st = _standing(found.community_id)
-    _require(st.can_read, "members_only")
-    return found, st
-
-
-def _topic_page(topic, st, body: str = "", error: str | None = None):
-    limit = _per_page(10, 20)
-    page = communities.comments(topic, st.viewer_id, limit, before=int_param("before"), after=int_param("after"))
-    context = dict(st=st, c=st.community, topic=topic, page=page, body=body, error=error,
-                   manage=communities.may_manage_topic(st, topic), comment_max=communities.COMMENT_MAX)
-    if error is None:
-        return render("communities/topic.html", **context)
-    return longtext.comment_again("communities/topic.html", topic.title, f"/topic/{topic.id}", body, [error], **context)
-
-
-@routes.get("/topic/<topic_id:int>")
-@login_required
-def topic(topic_id):
-    found, st = _topic(topic_id)
-    return _topic_page(found, st)
-
-
-@routes.post("/topic/<topic_id:int>/comment")
-@login_required
-def comment(topic_id):
-    found, st = _topic(topic_id)
-    body = longtext.posted("body") or ""
-    try:
-        number = communities.add_comment(st, found, body)
-    except CommunityError as exc:
-        return _topic_page(found, st, body=body, error=exc.message)
-    longtext.forget_kept()
-    redirect('communities.topic', topic_id=topic_id, _anchor=f"c{number}", msg="commented")
-
-
-@routes.post("/topic/<topic_id:int>/close")
-@login_required
-def close(topic_id):
-    found, st = _topic(topic_id)
-    closed = params().get("closed") == "1"
-    try:
-        communities.set_closed(st, found, closed)
-    except CommunityError as exc:
-        _refuse(exc)
-    redirect('communities.topic', topic_id=topic_id, msg="closed" if closed else "reopened")
-
-
-@routes.get("/topic/<topic_id:int>/delete")
-@login_required
-def topic_delete_confirm(topic_id):
-    found, st = _topic(topic_id)
-    _require(communities.may_manage_topic(st, found), "not_yours")
-    return _confirm("delete_topic", f"/topic/{topic_id}/delete", f"/topic/{topic_id}", name=found.title)
-
-
-@routes.post("/topic/<topic_id:int>/delete")
-@login_required
-def topic_delete(topic_id):
-    found, st = _topic(topic_id)
-    try:
-        communities.delete_topic(st, found)
-    except CommunityError as exc:
-        _refuse(exc)
-    redirect('communities.community', community_id=st.community.id, msg="removed")
-
-
-def _comment(comment_id: int):
-    pair = communities.get_comment(comment_id, viewer().id)
-    if pair is None:
-        raise bottle.HTTPError(404)
-    found, st = _topic(pair[1])
-    return pair[0], found, st
-
-
-@routes.get("/comment/<comment_id:int>/delete")
-@login_required
-def comment_delete_confirm(comment_id):
-    item, found, st = _comment(comment_id)
-    _require(communities.may_delete_comment(st, item), "not_yours")
-    return _confirm("delete_comment", f"/comment/{comment_id}/delete", f"/topic/{found.id}",
-                    name=found.title, number=item.number)
-
-
-@routes.post("/comment/<comment_id:int>/delete")
-@login_required
-def comment_delete(comment_id):
-    item, found, st = _comment(comment_id)
-    try:
-        communities.delete_comment(st, item)
-    except CommunityError as exc:
-        _refuse(exc)
-    redirect('communities.topic', topic_id=found.id, after=max(item.number - 1, 0), msg="removed")
-
-
-def _report_form(topic, st, item=None, reason: str = "", note: str = "", error: str | None = None):
-    action = f"/comment/{item.id}/report" if item else f"/topic/{topic.id}/report"
-    return render("communities/report.html", st=st, c=st.community, topic=topic, item=item, action=action,
-                  reasons=communities.REPORT_REASONS, reason=reason, note=note, error=error)
-
-
-def _report(topic, st, item=None):
-    reason, note = params().get("reason", ""), params().get("note", "")
-    try:
-        communities.report(st, topic, item, reason, note)
-    except CommunityError as exc:
-        return _report_form(topic, st, item, reason, note, exc.message)
-    redirect('communities.topic', topic_id=topic.id, msg="reported")
-
-
-@routes.get("/topic/<topic_id:int>/report")
-@login_required
-def topic_report_form(topic_id):
-    return _report_form(*_topic(topic_id))
-
-
-@routes.post("/topic/<topic_id:int>/report")
-@login_required
-def topic_report(topic_id):
-    return _report(*_topic(topic_id))
-
-
-@routes.get("/comment/<comment_id:int>/report")
-@login_required
-def comment_report_form(comment_id):
-    item, found, st = _comment(comment_id)
-    return _report_form(found, st, item)
-
-
-@routes.post("/comment/<comment_id:int>/report")
-@login_required
-def comment_report(comment_id):
-    item, found, st = _comment(comment_id)
-    return _report(found, st, item)
+        refuse(exc)
+    redirect("communities.community" if action == "handover" else "communities.admin",
+             community_id=community_id, msg=notice)

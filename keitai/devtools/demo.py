@@ -4,7 +4,7 @@ from __future__ import annotations
 from keitai.platform.db.connection import db, scalar
 
 from keitai.accounts import rules as accounts
-from keitai.communities import rules as communities
+from keitai import communities
 from keitai.diary import rules as diaries
 from keitai.friends import rules as friends
 

@@ -1,6 +1,6 @@
 """``/``: the sign-in page for visitors, the home page for members."""
 from keitai.admin import rules as admin
-from keitai.communities import rules as communities
+from keitai import communities
 from keitai.diary import rules as diaries
 from keitai.friends import rules as friends
 from keitai.pages import notices as notifications

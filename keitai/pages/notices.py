@@ -15,7 +15,7 @@ from typing import NamedTuple
 from keitai import words
 from keitai.platform.db.connection import fetchone
 
-from keitai.communities import rules as communities
+from keitai import communities
 from keitai.diary import rules as diaries
 from keitai.friends import rules as friends
 from keitai.footprints import rules as footprints

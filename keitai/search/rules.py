@@ -63,7 +63,7 @@ KINDS = (MEMBER, COMMUNITY, DIARY)
 SOURCES: dict[str, str] = {
     MEMBER: "keitai.search.rules:member_docs",
     DIARY: "keitai.diary.rules:search_docs",
-    COMMUNITY: "keitai.communities.rules:search_docs",
+    COMMUNITY: "keitai.communities.community:search_docs",
 }
 
 MAX_QUERY = 100  # characters a member may type

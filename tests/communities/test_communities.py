@@ -11,8 +11,8 @@ from conftest import DOCOMO_1, DOCOMO_1_5K, PC
 from keitai.platform.db import connection as base
 from keitai.accounts.models import Member
 from keitai.platform.db.connection import execute, scalar
-from keitai.communities import rules as comm
-from keitai.communities.rules import CommunityError
+from keitai import communities as comm
+from keitai.communities import CommunityError, rules
 
 
 def submit(browser, response, form_index: int = 0, **fields):
@@ -188,7 +188,7 @@ def test_keyset_pages_cover_every_item_once(quick, app):
     for other in others:
         join(ids[0], other)
     assert sorted(walk(lambda cur: comm.members(st, 4, cur))) == sorted(others + [a])
-    assert comm.parse_cursor("12_x") is None and comm.parse_cursor("1_2_3") is None
+    assert rules.parse_cursor("12_x") is None and rules.parse_cursor("1_2_3") is None
 
 
 # ---------------------------------------------------------------------------
@@ -267,7 +267,7 @@ def test_open_policy_joins_at_once_and_leaving_keeps_counts(quick, app):
 
 
 def test_membership_limit(quick, app, monkeypatch):
-    monkeypatch.setattr(comm, "MAX_MEMBERSHIPS", 2)
+    monkeypatch.setattr(rules, "MAX_MEMBERSHIPS", 2)
     owner, member = quick(), quick()
     first, second, third = community(owner, "一"), community(owner, "二"), community(member, "三")
     with pytest.raises(CommunityError, match="2個まで"):
@@ -385,7 +385,7 @@ def test_closed_topic_takes_no_comments_until_reopened(quick, client, make_membe
 
 
 def test_comment_limit_per_topic(quick, app, monkeypatch):
-    monkeypatch.setattr(comm, "MAX_COMMENTS", 2)
+    monkeypatch.setattr(rules, "MAX_COMMENTS", 2)
     owner = quick()
     topic_id = topic(community(owner), owner)
     say(topic_id, owner, "1")
@@ -449,6 +449,58 @@ def test_topic_is_removed_by_its_poster_or_an_admin_only(quick, client, make_mem
     assert "消される話題" not in phone.text(phone.page(f"/community/{community_id}"))
     assert scalar("SELECT topic_count FROM communities WHERE id = ?", (community_id,)) == 0
     assert scalar("SELECT COUNT(*) FROM community_comments") == 0
+
+
+def test_pages_offer_only_the_actions_each_member_may_take(quick, client, make_member):
+    """Links follow the rules: a member deletes only their own comments and reports only
+    others'; admins delete any; a sub-admin removes ordinary members but not another
+    sub-admin, the owner removes both and alone hands over or deletes the community."""
+    owner = make_member("さくら", "sakura@example.jp")
+    member = make_member("たろう", "taro@example.jp")
+    subadmin = make_member("ゆき", "yuki@example.jp")
+    other_subadmin = quick("けん")
+    community_id = community(owner)
+    for m in (member, subadmin, other_subadmin):
+        join(community_id, m)
+    for m in (subadmin, other_subadmin):
+        comm.set_subadmin(standing(community_id, owner), m, True)
+    topic_id = topic(community_id, owner, "雑談")
+    say(topic_id, member, "たろうです")
+    say(topic_id, subadmin, "ゆきです")
+    mine, theirs = (scalar("SELECT id FROM community_comments WHERE number = ?", (n,)) for n in (1, 2))
+    pcs = {}
+    for who, mail in ((owner, "sakura"), (member, "taro"), (subadmin, "yuki")):
+        pcs[who] = client(PC)
+        pcs[who].login(f"{mail}@example.jp")
+
+    def links(who, path):
+        return pcs[who].page(path).text
+
+    as_member = links(member, f"/topic/{topic_id}")
+    assert f'href="/comment/{mine}/delete"' in as_member and f'href="/comment/{theirs}/delete"' not in as_member
+    assert f'href="/comment/{mine}/report"' not in as_member and f'href="/comment/{theirs}/report"' in as_member
+    assert f'href="/topic/{topic_id}/delete"' not in as_member and f'href="/topic/{topic_id}/report"' in as_member
+    as_subadmin = links(subadmin, f"/topic/{topic_id}")
+    assert f'href="/comment/{mine}/delete"' in as_subadmin and f'href="/topic/{topic_id}/delete"' in as_subadmin
+    assert f'href="/topic/{topic_id}/report"' in as_subadmin
+    as_owner = links(owner, f"/topic/{topic_id}")
+    assert f'href="/topic/{topic_id}/report"' not in as_owner and f'href="/comment/{theirs}/delete"' in as_owner
+
+    person = f"/community/{community_id}/member"
+    assert f'{person}/{other_subadmin}/remove"' not in links(subadmin, f"{person}/{other_subadmin}")
+    assert f'{person}/{member}/remove"' in links(subadmin, f"{person}/{member}")
+    assert f'{person}/{member}/handover"' not in links(subadmin, f"{person}/{member}")
+    by_owner = links(owner, f"{person}/{other_subadmin}")
+    assert f'{person}/{other_subadmin}/remove"' in by_owner and f'{person}/{other_subadmin}/handover"' in by_owner
+    members_seen_by_subadmin = links(subadmin, f"/community/{community_id}/members")
+    assert f'href="{person}/{member}"' in members_seen_by_subadmin
+    assert f'href="{person}/{subadmin}"' not in members_seen_by_subadmin
+    assert f'href="{person}/' not in links(member, f"/community/{community_id}/members")
+
+    assert f'href="/community/{community_id}/leave"' in links(member, f"/community/{community_id}")
+    assert f'href="/community/{community_id}/leave"' not in links(owner, f"/community/{community_id}")
+    assert f'href="/community/{community_id}/delete"' in links(owner, f"/community/{community_id}/admin")
+    assert f'href="/community/{community_id}/delete"' not in links(subadmin, f"/community/{community_id}/admin")
 
 
 def test_comment_numbers_are_unique_when_members_post_at_once(quick, app):
@@ -553,7 +605,7 @@ def test_owner_names_subadmins_hands_over_and_removes_members(quick, client, mak
 
 
 def test_subadmin_limit(quick, app, monkeypatch):
-    monkeypatch.setattr(comm, "MAX_SUBADMINS", 1)
+    monkeypatch.setattr(rules, "MAX_SUBADMINS", 1)
     owner, a, b = quick(), quick(), quick()
     community_id = community(owner)
     join(community_id, a)

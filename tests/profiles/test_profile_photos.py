@@ -15,7 +15,7 @@ from keitai import config
 from keitai.platform.db.connection import fetchall, scalar
 from keitai.accounts.models import Member
 from keitai.friends import blocks
-from keitai.communities import rules as communities
+from keitai import communities
 from keitai.friends import rules as friends
 
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from conftest import ACTION, DOCOMO_1_5K, HREF
 from diary_helpers import FakeUpload, small_photo, write_entry
 from keitai.friends import blocks
-from keitai.communities import rules as communities
+from keitai import communities
 from keitai.diary import rules as diaries
 from keitai.blog_import import rules as feeds
 from keitai.footprints import rules as footprints

@@ -17,7 +17,7 @@ import pytest
 from conftest import ACTION, DOCOMO_2, HREF, PC
 from diary_helpers import member, write_entry  # noqa: F401  (member: a fixture)
 from keitai.platform.db.connection import fetchall, scalar
-from keitai.communities import rules as communities
+from keitai import communities
 
 D502I = "DoCoMo/1.0/D502i"        # declares no cache: 5 KB pages
 P503I = "DoCoMo/1.0/P503i/c10"    # 10 KB cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import DOCOMO_1, PC
 from diary_helpers import write_entry
-from keitai.communities import rules as communities
+from keitai import communities
 from keitai.diary import rules as diaries
 from keitai.friends import rules as friends
 from keitai.profiles import rules as profiles

@@ -1,0 +1,188 @@
+"""A community's board: ``/community/<id>/topic/new``, ``/topic/<id>`` and its comments, reports.
+
+Thin, like views.py (whose route table and helpers it shares).
+"""
+import bottle
+
+from keitai import communities
+from keitai.communities import CommunityError
+from keitai.platform.web import int_param, login_required, params, redirect, render, viewer
+from keitai.platform.web import longtext
+
+from .views import confirm, path, per_page, refuse, require, routes, standing_of
+
+# ---------------------------------------------------------------------------
+# Topics and comments
+
+
+@routes.get("/community/<community_id:int>/topic/new")
+@login_required
+def topic_form(community_id):
+    st = standing_of(community_id)
+    require(st.is_member, "not_member")
+    require(st.can_open_topic, "admins_only_topics")
+    resumed = longtext.kept_in_form()
+    return _topic_form(st, "", resumed.body if resumed else "", None)
+
+
+def _topic_form(st, title: str, body: str, error: str | None):
+    note = f"コミュニティ「{st.community.name}」のトピックの本文" + (f"：{error}" if error else "")
+    return longtext.render_form("communities/topic_form.html", body, note,
+                                path("communities.topic_form", community_id=st.community.id),
+                                st=st, c=st.community, title=title, body=body, error=error)
+
+
+@routes.post("/community/<community_id:int>/topic/new")
+@login_required
+def create_topic(community_id):
+    st = standing_of(community_id)
+    title, body = params().get("title", ""), longtext.posted("body") or ""
+    try:
+        topic_id = communities.create_topic(st, title, body)
+    except CommunityError as exc:
+        return _topic_form(st, title, body, exc.message)
+    longtext.forget_kept()
+    redirect('communities.topic', topic_id=topic_id, msg="topic_created")
+
+
+def _topic(topic_id: int):
+    """The topic and the viewer's standing in its community; 404/403 when not theirs to read."""
+    found = communities.get_topic(topic_id, viewer().id)
+    if found is None:
+        raise bottle.HTTPError(404)
+    st = standing_of(found.community_id)
+    require(st.can_read, "members_only")
+    return communities.as_seen_by(st, found), st
+
+
+def _topic_page(topic, st, body: str = "", error: str | None = None):
+    limit = per_page(10, 20)
+    page = communities.comment_page(st, topic, limit, before=int_param("before"), after=int_param("after"))
+    context = dict(st=st, c=st.community, topic=topic, page=page, body=body, error=error,
+                   comment_max=communities.COMMENT_MAX)
+    if error is None:
+        return render("communities/topic.html", **context)
+    return longtext.comment_again("communities/topic.html", topic.title, path("communities.topic", topic_id=topic.id),
+                                  body, [error], **context)
+
+
+@routes.get("/topic/<topic_id:int>")
+@login_required
+def topic(topic_id):
+    found, st = _topic(topic_id)
+    return _topic_page(found, st)
+
+
+@routes.post("/topic/<topic_id:int>/comment")
+@login_required
+def comment(topic_id):
+    found, st = _topic(topic_id)
+    body = longtext.posted("body") or ""
+    try:
+        number = communities.add_comment(st, found, body)
+    except CommunityError as exc:
+        return _topic_page(found, st, body=body, error=exc.message)
+    longtext.forget_kept()
+    redirect('communities.topic', topic_id=topic_id, _anchor=f"c{number}", msg="commented")
+
+
+@routes.post("/topic/<topic_id:int>/close")
+@login_required
+def close(topic_id):
+    found, st = _topic(topic_id)
+    closed = params().get("closed") == "1"
+    try:
+        communities.set_closed(st, found, closed)
+    except CommunityError as exc:
+        refuse(exc)
+    redirect('communities.topic', topic_id=topic_id, msg="closed" if closed else "reopened")
+
+
+@routes.get("/topic/<topic_id:int>/delete")
+@login_required
+def topic_delete_confirm(topic_id):
+    found, st = _topic(topic_id)
+    require(found.may_manage, "not_yours")
+    return confirm("delete_topic", path("communities.topic_delete", topic_id=topic_id),
+                    path("communities.topic", topic_id=topic_id), name=found.title)
+
+
+@routes.post("/topic/<topic_id:int>/delete")
+@login_required
+def topic_delete(topic_id):
+    found, st = _topic(topic_id)
+    try:
+        communities.delete_topic(st, found)
+    except CommunityError as exc:
+        refuse(exc)
+    redirect('communities.community', community_id=st.community.id, msg="removed")
+
+
+def _comment(comment_id: int):
+    pair = communities.get_comment(comment_id, viewer().id)
+    if pair is None:
+        raise bottle.HTTPError(404)
+    found, st = _topic(pair[1])
+    return pair[0], found, st
+
+
+@routes.get("/comment/<comment_id:int>/delete")
+@login_required
+def comment_delete_confirm(comment_id):
+    item, found, st = _comment(comment_id)
+    require(communities.may_delete_comment(st, item), "not_yours")
+    return confirm("delete_comment", path("communities.comment_delete", comment_id=comment_id),
+                    path("communities.topic", topic_id=found.id), name=found.title, number=item.number)
+
+
+@routes.post("/comment/<comment_id:int>/delete")
+@login_required
+def comment_delete(comment_id):
+    item, found, st = _comment(comment_id)
+    try:
+        communities.delete_comment(st, item)
+    except CommunityError as exc:
+        refuse(exc)
+    redirect('communities.topic', topic_id=found.id, after=max(item.number - 1, 0), msg="removed")
+
+
+def _report_form(topic, st, item=None, reason: str = "", note: str = "", error: str | None = None):
+    action = (path("communities.comment_report", comment_id=item.id) if item
+              else path("communities.topic_report", topic_id=topic.id))
+    return render("communities/report.html", st=st, c=st.community, topic=topic, item=item, action=action,
+                  reasons=communities.REPORT_REASONS, reason=reason, note=note, error=error)
+
+
+def _report(topic, st, item=None):
+    reason, note = params().get("reason", ""), params().get("note", "")
+    try:
+        communities.report(st, topic, item, reason, note)
+    except CommunityError as exc:
+        return _report_form(topic, st, item, reason, note, exc.message)
+    redirect('communities.topic', topic_id=topic.id, msg="reported")
+
+
+@routes.get("/topic/<topic_id:int>/report")
+@login_required
+def topic_report_form(topic_id):
+    return _report_form(*_topic(topic_id))
+
+
+@routes.post("/topic/<topic_id:int>/report")
+@login_required
+def topic_report(topic_id):
+    return _report(*_topic(topic_id))
+
+
+@routes.get("/comment/<comment_id:int>/report")
+@login_required
+def comment_report_form(comment_id):
+    item, found, st = _comment(comment_id)
+    return _report_form(found, st, item)
+
+
+@routes.post("/comment/<comment_id:int>/report")
+@login_required
+def comment_report(comment_id):
+    item, found, st = _comment(comment_id)
+    return _report(found, st, item)
