@@ -184,3 +184,8 @@ def not_blocked_clause(viewer_id: int | None, member: str) -> tuple[str, tuple]:
     if viewer_id is None:
         return "1 = 1", ()
     return not_blocked_sql(member), (viewer_id, viewer_id)
+
+
+def active_member_sql(column_prefix: str = "") -> str:
+    """SQL condition: the member (columns of ``members``, prefixed) is active."""
+    return f"{column_prefix}status = 'active'"

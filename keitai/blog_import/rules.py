@@ -263,7 +263,8 @@ def import_feed(member_id: int) -> Result:
     """Fetch one member's feed now and import its new items."""
     row = fetchone(
         "SELECT f.url, f.audience, f.group_id, f.etag, f.last_modified, f.fetched_once, f.error_count"
-        " FROM diary_feeds f JOIN members m ON m.id = f.member_id WHERE f.member_id = ? AND m.status = 'active'",
+        " FROM diary_feeds f JOIN members m ON m.id = f.member_id WHERE f.member_id = ? AND "
+        + audience.active_member_sql("m."),
         (member_id,),
     )
     if row is None:
@@ -341,7 +342,7 @@ def import_due(limit: int = 100) -> list[Result]:
     t = now()
     due = fetchall(
         "SELECT f.member_id, f.next_fetch_at FROM diary_feeds f JOIN members m ON m.id = f.member_id"
-        " WHERE f.next_fetch_at <= ? AND m.status = 'active' ORDER BY f.next_fetch_at LIMIT ?",
+        f" WHERE f.next_fetch_at <= ? AND {audience.active_member_sql('m.')} ORDER BY f.next_fetch_at LIMIT ?",
         (t, limit),
     )
     results = []

@@ -771,9 +771,9 @@ def seed_search_index(ctx: Context) -> int:
 
     def members() -> Iterator:
         after = first - 1
-        while rows := fetchall(search._MEMBER_SQL + " AND id > ? AND id <= ? ORDER BY id LIMIT 1000", (after, last)):
+        while rows := fetchall(search.MEMBER_SQL + " AND id > ? AND id <= ? ORDER BY id LIMIT 1000", (after, last)):
             for row in rows:
-                yield from search._member_parts(row)
+                yield from search.member_parts(row)
             after = rows[-1][0]
 
     def diaries() -> Iterator:
@@ -801,7 +801,7 @@ def seed_search_index(ctx: Context) -> int:
     for kind, docs in kinds:
         started = last_shown = time.monotonic()
         done = 0
-        for batch in search._batches(docs, 2000):
+        for batch in search.batches(docs, 2000):
             done += search.index_many(batch)
             if time.monotonic() - last_shown >= 2:
                 last_shown = time.monotonic()

@@ -10,7 +10,7 @@ from conftest import DOCOMO_1, DOCOMO_1_5K, HREF, PC
 from keitai.platform.db.connection import db, execute, fetchall, is_sqlite, scalar
 from keitai import privacy as audience
 from keitai.friends import rules as friends
-from keitai.search import rules as search
+from keitai.search import planner, query as query_rules, rules as search, sources
 from keitai.platform.text import grams
 
 
@@ -338,7 +338,7 @@ def test_reindex_rebuilds_every_kind_from_its_source(make_member, monkeypatch, c
     other = make_member("さくら")
     DIARY_SOURCE[:] = [search.Doc(search.DIARY, n, owner, f"日記{n}", "京都の旅行記", audience.EVERYONE)
                        for n in range(1, 6)]
-    monkeypatch.setitem(search.SOURCES, search.DIARY, f"{__name__}:diary_source")
+    monkeypatch.setitem(sources.SOURCES, search.DIARY, diary_source)
     execute("UPDATE members SET nickname = '山本' WHERE id = ?", (owner,))  # changed behind the index's back
     search.index(search.DIARY, 99, owner, "もう無い日記", "京都")
 
@@ -381,7 +381,7 @@ def test_results_come_newest_first_a_page_at_a_time(make_member):
 
 
 def test_batches_of_matches_skip_what_the_viewer_may_not_see(make_member, monkeypatch):
-    monkeypatch.setattr(search, "_FIRST_BATCH", 4)  # many small batches, members split across them
+    monkeypatch.setattr(planner, "_FIRST_BATCH", 4)  # many small batches, members split across them
     owner, stranger, friend = make_member("書く人"), make_member("他人"), make_member("友人")
     friends.befriend(owner, friend)
     for n in range(1, 61):
@@ -410,12 +410,12 @@ def test_batches_of_matches_skip_what_the_viewer_may_not_see(make_member, monkey
 def test_older_matches_are_found_whichever_way_they_are_read(make_member, monkeypatch, index_cost):
     """PostgreSQL walks the newest documents, then either walks on or asks the indexes for the
     older matches (_postgres_matches); both ways give the same pages.  SQLite has one way."""
-    monkeypatch.setattr(search, "_WALK", 4)
-    monkeypatch.setattr(search, "_INDEX_COST", index_cost)
+    monkeypatch.setattr(planner, "_WALK", 4)
+    monkeypatch.setattr(planner, "_INDEX_COST", index_cost)
     asked = []
     if not is_sqlite():
-        by_index = search._postgres_by_index
-        monkeypatch.setattr(search, "_postgres_by_index", lambda *args: asked.append(args) or by_index(*args))
+        by_index = planner._postgres_by_index
+        monkeypatch.setattr(planner, "_postgres_by_index", lambda *args: asked.append(args) or by_index(*args))
     owner, stranger = make_member(), make_member()
     for n in range(1, 81):
         search.index(search.DIARY, n, owner, "", "よく見る言葉" + ("と珍しい言葉" if n % 9 == 0 else ""),
@@ -436,7 +436,7 @@ def test_older_matches_are_found_whichever_way_they_are_read(make_member, monkey
 
 def test_counts_stop_at_the_limit(make_member, monkeypatch):
     owner = make_member()
-    monkeypatch.setattr(search, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(query_rules, "COUNT_LIMIT", 5)
     for n in range(1, 9):
         search.index(search.DIARY, n, owner, "", "上限")
     hits, total = search.search(owner, search.DIARY, "上限", limit=3)
