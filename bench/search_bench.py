@@ -125,7 +125,7 @@ def build_members(rng: random.Random, count: int) -> list[int]:
                 base.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
     for start in range(1, count + 1, 1000):
         search.index_many(doc for n in range(start, min(start + 1000, count + 1))
-                          for doc in search._member_parts(base.fetchone(search._MEMBER_SQL + " AND id = ?", (n,))))
+                          for doc in search.member_parts(base.fetchone(search.MEMBER_SQL + " AND id = ?", (n,))))
     return list(range(1, count + 1))
 
 

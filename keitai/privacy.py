@@ -225,4 +225,5 @@ def is_active(status: str | None) -> bool:
 
 
 def active_member_sql(column_prefix: str = "") -> str:
+    """SQL condition: the member (columns of ``members``, prefixed) is active."""
     return f"{column_prefix}status = 'active'"

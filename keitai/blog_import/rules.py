@@ -6,36 +6,28 @@ A member sets one feed URL (``/settings/feed``) with the audience its entries ge
 imports each new item once, as a real diary entry: the title, the text with every tag
 and script removed, and a link to the original.
 
-Fetching is hostile ground: only http and https; no proxies; every address the name
-resolves to is checked and the connection goes to a checked address (so DNS cannot
-point it at the server's own network, unless ``settings.feed_allow_private``); a
-deadline for the whole fetch, a cap on size and on redirects.  Whatever goes wrong is
-recorded on the member's feed (shown in their settings), retried later with backoff,
-and changes nothing else.
+Fetching is hostile ground: :mod:`keitai.platform.net` does it (no private addresses
+unless ``settings.feed_allow_private``; deadline, size and redirect caps).  Whatever goes
+wrong is recorded on the member's feed (shown in their settings), retried later with
+backoff, and changes nothing else.
 """
 from __future__ import annotations
 
 import hashlib
 import html
-import http.client
 import io
-import ipaddress
 import logging
 import re
-import socket
 import threading
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 import feedparser
 
 from keitai import config
 from keitai import words as messages
+from keitai.platform import net
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now
 
 from keitai import privacy as audience
@@ -43,13 +35,11 @@ from keitai.diary import rules as diaries
 
 log = logging.getLogger("keitai.feeds")
 
-URL_MAX = 2000
 #: Seconds for the whole fetch (connect, headers, body); a slow feed is an error, not a wait.
 FETCH_DEADLINE = 20.0
 #: Seconds any one network read or connect may take.
 SOCKET_TIMEOUT = 10.0
 MAX_FEED_BYTES = 2 * 1024 * 1024
-MAX_REDIRECTS = 3
 #: A feed is fetched again this long after a good fetch; errors back off up to a day.
 REFRESH_SECONDS = 30 * 60
 MAX_BACKOFF_SECONDS = 24 * 3600
@@ -58,19 +48,13 @@ MAX_BACKOFF_SECONDS = 24 * 3600
 MAX_ITEMS_PER_FETCH = 20
 FIRST_FETCH_ITEMS = 5
 USER_AGENT = "keitai-feed-import/1.0"
+ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9,"
+          " text/xml;q=0.9, */*;q=0.1")
 
 
-class FeedError(Exception):
-    """A fetch or parse that failed; ``code`` is a key of messages.FEED_ERRORS."""
-
-    def __init__(self, code: str, detail: str = ""):
-        super().__init__(f"{code}:{detail}" if detail else code)
-        self.code = code
-        self.detail = detail
-
-    @property
-    def stored(self) -> str:
-        return f"{self.code}:{self.detail}" if self.detail else self.code
+class FeedError(net.FetchError):
+    """A fetch or parse that failed; ``code`` is a key of messages.FEED_ERRORS (the fetch's
+    codes, and ``not_feed``)."""
 
 
 def error_message(stored: str | None) -> str | None:
@@ -107,27 +91,12 @@ def setting_of(member_id: int) -> FeedSetting | None:
     return FeedSetting(*row) if row else None
 
 
-def check_url(url: str) -> str | None:
-    """The URL if it is an absolute http(s) URL with a host and no credentials, else None."""
-    url = url.strip()
-    if not url or len(url) > URL_MAX or any(ord(c) < 33 or ord(c) == 127 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
-        return None
-    return url
-
-
 def save_setting(member_id: int, url: str, chosen: str, group_raw: str | None) -> list[str]:
     """Set (or with an empty URL, stop) a member's feed; returns errors (then nothing changes)."""
     if not url.strip():
         execute("DELETE FROM diary_feeds WHERE member_id = ?", (member_id,))
         return []
-    checked = check_url(url)
+    checked = net.check_url(url)
     aud, group_id, errors = diaries.check_audience(member_id, chosen, group_raw)
     if checked is None:
         errors = [messages.FEED_URL_INVALID] + errors
@@ -157,176 +126,13 @@ def save_setting(member_id: int, url: str, chosen: str, group_raw: str | None) -
 
 # ---- fetching ----------------------------------------------------------------------------
 
-class RefusedAddress(OSError):
-    """The feed's host resolves only to addresses a member's URL must not reach."""
-
-
-def _public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-_fetch_state = threading.local()
-
-
-def _connect(address, timeout=SOCKET_TIMEOUT, source_address=None, *args, **kwargs):
-    """socket.create_connection, but only to addresses allowed for members' URLs."""
-    host, port = address
-    allow_private = config.get().feed_allow_private
+def fetch(url: str, etag: str | None = None, last_modified: str | None = None) -> net.Fetched:
+    """GET a feed through the platform's guarded fetch; raises FeedError."""
+    limits = net.Limits(FETCH_DEADLINE, SOCKET_TIMEOUT, MAX_FEED_BYTES, config.get().feed_allow_private)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise OSError(f"cannot resolve {host}: {exc}") from None
-    allowed = [info for info in infos if allow_private or _public(info[4][0])]
-    if not allowed:
-        raise RefusedAddress(f"{host} resolves only to non-public addresses")
-    last_error: OSError | None = None
-    for family, kind, proto, _name, sockaddr in allowed:
-        sock = socket.socket(family, kind, proto)
-        try:
-            sock.settimeout(timeout)
-            sock.connect(sockaddr)
-        except OSError as exc:
-            sock.close()
-            last_error = exc
-            continue
-        sockets = getattr(_fetch_state, "sockets", None)
-        if sockets is not None:
-            sockets.append(sock)
-        return sock
-    raise last_error or OSError(f"cannot connect to {host}")
-
-
-class _HTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._create_connection = _connect
-
-
-class _HTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._create_connection = _connect
-
-
-class _HTTPHandler(urllib.request.HTTPHandler):
-    def http_open(self, req):
-        return self.do_open(_HTTPConnection, req)
-
-
-class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def https_open(self, req):
-        return self.do_open(_HTTPSConnection, req, context=self._context)
-
-
-class _RedirectHandler(urllib.request.HTTPRedirectHandler):
-    max_redirections = MAX_REDIRECTS
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if check_url(newurl) is None:
-            raise FeedError("redirects")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _opener() -> urllib.request.OpenerDirector:
-    """Only http and https through the guarded connections: no proxies, files, ftp or data URLs."""
-    opener = urllib.request.OpenerDirector()
-    for handler in (_HTTPHandler(), _HTTPSHandler(), _RedirectHandler(),
-                    urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor()):
-        opener.add_handler(handler)
-    return opener
-
-
-class Fetched(NamedTuple):
-    body: bytes | None  # None: not modified since the last fetch
-    etag: str | None
-    last_modified: str | None
-    url: str  # after redirects
-    content_type: str
-
-
-def fetch(url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
-    """GET a feed within the deadline, size and redirect caps; raises FeedError."""
-    if check_url(url) is None:
-        raise FeedError("bad_url")
-    request = urllib.request.Request(url, headers={
-        "User-Agent": USER_AGENT,
-        "Accept": "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9,"
-                  " text/xml;q=0.9, */*;q=0.1",
-    })
-    if etag:
-        request.add_header("If-None-Match", etag)
-    if last_modified:
-        request.add_header("If-Modified-Since", last_modified)
-    deadline = time.monotonic() + FETCH_DEADLINE
-    _fetch_state.sockets = sockets = []
-    # The deadline holds even against a server that sends a byte at a time.
-    watchdog = threading.Timer(FETCH_DEADLINE, _shut, (sockets,))
-    watchdog.daemon = True
-    watchdog.start()
-    try:
-        return _get(request, deadline)
-    finally:
-        watchdog.cancel()
-        _fetch_state.sockets = None
-
-
-def _shut(sockets: list) -> None:
-    for sock in list(sockets):
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-
-def _get(request, deadline: float) -> Fetched:
-    try:
-        with _opener().open(request, timeout=SOCKET_TIMEOUT) as response:
-            length = response.headers.get("Content-Length", "")
-            if length.isdecimal() and int(length) > MAX_FEED_BYTES:
-                raise FeedError("too_large", str(MAX_FEED_BYTES // 1024))
-            chunks, size = [], 0
-            while True:
-                if time.monotonic() > deadline:
-                    raise FeedError("timeout")
-                chunk = response.read1(64 * 1024)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > MAX_FEED_BYTES:
-                    raise FeedError("too_large", str(MAX_FEED_BYTES // 1024))
-                chunks.append(chunk)
-            if time.monotonic() > deadline:
-                raise FeedError("timeout")
-            return Fetched(b"".join(chunks), response.headers.get("ETag"), response.headers.get("Last-Modified"),
-                           response.geturl(), response.headers.get("Content-Type", ""))
-    except FeedError:
-        raise
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return Fetched(None, etag_of(exc), exc.headers.get("Last-Modified"), request.full_url, "")
-        if 300 <= exc.code < 400:
-            raise FeedError("redirects") from None
-        raise FeedError("http", str(exc.code)) from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, RefusedAddress):
-            raise FeedError("refused_address") from None
-        if isinstance(reason, (socket.timeout, TimeoutError)) or time.monotonic() > deadline:
-            raise FeedError("timeout") from None
-        raise FeedError("unreachable") from None
-    except (socket.timeout, TimeoutError):
-        raise FeedError("timeout") from None
-    except (OSError, http.client.HTTPException, ValueError):
-        if time.monotonic() > deadline:
-            raise FeedError("timeout") from None
-        raise FeedError("unreachable") from None
-
-
-def etag_of(error: urllib.error.HTTPError) -> str | None:
-    return error.headers.get("ETag") if error.headers else None
+        return net.fetch(url, limits, {"User-Agent": USER_AGENT, "Accept": ACCEPT}, etag, last_modified)
+    except net.FetchError as exc:
+        raise FeedError(exc.code, exc.detail) from None
 
 
 # ---- items -------------------------------------------------------------------------------
@@ -406,7 +212,7 @@ def _field_text(detail, fallback: str = "") -> str:
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
 
 
-def parse(fetched: Fetched) -> list[Item]:
+def parse(fetched: net.Fetched) -> list[Item]:
     """The items of a feed, oldest first; raises FeedError('not_feed') if it is not one."""
     if _ENTITY_DECLARATION.search(fetched.body or b""):
         raise FeedError("not_feed")  # entity tricks (billion laughs, external files): no real feed needs them
@@ -422,7 +228,7 @@ def parse(fetched: Fetched) -> list[Item]:
     items = []
     for entry in parsed.entries:
         link = entry.get("link")
-        link = check_url(link) if isinstance(link, str) else None
+        link = net.check_url(link) if isinstance(link, str) else None
         identity = entry.get("id") or link or (entry.get("title", "") + "\n" + entry.get("summary", ""))
         if not identity.strip():
             continue
@@ -457,7 +263,8 @@ def import_feed(member_id: int) -> Result:
     """Fetch one member's feed now and import its new items."""
     row = fetchone(
         "SELECT f.url, f.audience, f.group_id, f.etag, f.last_modified, f.fetched_once, f.error_count"
-        " FROM diary_feeds f JOIN members m ON m.id = f.member_id WHERE f.member_id = ? AND m.status = 'active'",
+        " FROM diary_feeds f JOIN members m ON m.id = f.member_id WHERE f.member_id = ? AND "
+        + audience.active_member_sql("m."),
         (member_id,),
     )
     if row is None:
@@ -535,7 +342,7 @@ def import_due(limit: int = 100) -> list[Result]:
     t = now()
     due = fetchall(
         "SELECT f.member_id, f.next_fetch_at FROM diary_feeds f JOIN members m ON m.id = f.member_id"
-        " WHERE f.next_fetch_at <= ? AND m.status = 'active' ORDER BY f.next_fetch_at LIMIT ?",
+        f" WHERE f.next_fetch_at <= ? AND {audience.active_member_sql('m.')} ORDER BY f.next_fetch_at LIMIT ?",
         (t, limit),
     )
     results = []

@@ -6,28 +6,24 @@ A photo belongs to an item: ``kind`` ('diary' now; profiles and communities late
 (:func:`register_kind`), and :func:`visible_photo` asks that before a photo is served, so a
 photo is never seen outside its item's audience.
 
-Uploads are decoded with Pillow, turned upright by their EXIF orientation and re-encoded
-with no metadata at all (EXIF with its GPS position, XMP, ICC profiles, comments), no larger
-than STORE_MAX_SIDE.  Renditions are made on first request, sized and encoded for the
-device (JPEG, or GIF / PNG for the handsets that show nothing else) within its byte
-budget, and cached as files.
+Uploads are checked and stripped of all metadata by :mod:`keitai.platform.images`, no
+larger than STORE_MAX_SIDE.  Renditions are made on first request, sized for the device
+and encoded in the first of its ``image_formats`` within its byte budget, and cached as
+files.
 """
 from __future__ import annotations
 
-import io
 import os
-import re
 import secrets
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from PIL import Image, ImageOps
-
 from keitai import config
 from keitai import words as messages
+from keitai.platform import images
 from keitai.platform.db.connection import execute, fetchall, fetchone, now
+from keitai.platform.images import Prepared, Spec
 
 KB = 1024
 #: A single upload above this is refused (handset photos are far smaller; PC photos rarely larger).
@@ -36,12 +32,9 @@ MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 #: The kept original is no larger than this on its longer side.
 STORE_MAX_SIDE = 1600
-ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "BMP"}
 SIZES = ("s", "m")  # thumbnail; the size for looking at the photo itself
 #: Handsets that send no screen size are assumed to be the narrowest (120-240 px).
 HANDSET_WIDTH = 120
-CONTENT_TYPES = {"jpeg": "image/jpeg", "gif": "image/gif", "png": "image/png"}
-EXTENSIONS = {"jpeg": "jpg", "gif": "gif", "png": "png"}
 
 
 class PhotoError(ValueError):
@@ -51,26 +44,6 @@ class PhotoError(ValueError):
         self.code = code
         self.message = messages.PHOTO_ERRORS[code].format(mb=MAX_UPLOAD_BYTES // (1024 * 1024))
         super().__init__(self.message)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A checked, stripped image, ready to be stored."""
-
-    data: bytes  # JPEG
-    width: int
-    height: int
-
-
-@dataclass(frozen=True)
-class Spec:
-    """A rendition: format, bounding box and (for handsets) a byte budget."""
-
-    fmt: str
-    width: int
-    height: int
-    max_bytes: int | None
-    quality: int = 85
 
 
 # ---- who may see a photo -------------------------------------------------------------
@@ -113,21 +86,8 @@ def photos_of(kind: str, ref_id: int) -> list[dict]:
 # ---- uploads ---------------------------------------------------------------------------
 
 def can_upload(device) -> bool:
-    """Whether the device's browser can send files from a form.
-
-    i-mode browser 1.0 (mova, early FOMA), au before browser 7.2 and the older SoftBank
-    types cannot; they may still write entries without photos.
-    """
-    if not device.is_handset:
-        return True
-    if device.carrier == "docomo":
-        return device.browser_version == "2.0"
-    if device.carrier == "softbank":
-        return device.charset == "utf-8"  # 3G handsets
-    if device.carrier == "au":
-        match = re.match(r"(\d+)\.(\d+)", device.browser_version or "")
-        return bool(match) and (int(match.group(1)), int(match.group(2))) >= (7, 2)
-    return device.carrier == "willcom"
+    """Whether the device's browser can send files from a form (the device knows)."""
+    return device.can_upload
 
 
 def prepare(upload) -> Prepared:
@@ -135,48 +95,10 @@ def prepare(upload) -> Prepared:
     raw = upload.file.read(MAX_UPLOAD_BYTES + 1)
     if len(raw) > MAX_UPLOAD_BYTES:
         raise PhotoError("too_large")
-    if not raw:
-        raise PhotoError("not_image")
     try:
-        with Image.open(io.BytesIO(raw)) as opened:
-            if opened.format not in ACCEPTED_FORMATS:
-                raise PhotoError("not_image")
-            width, height = opened.size
-            if width < 1 or height < 1 or width * height > MAX_PIXELS:
-                raise PhotoError("too_many_pixels")
-            opened.load()
-            image = ImageOps.exif_transpose(opened)
-            image = _flatten(image)
-    except PhotoError:
-        raise
-    except Image.DecompressionBombError:
-        raise PhotoError("too_many_pixels") from None
-    except Exception:  # Pillow raises many kinds of error on hostile or broken files
-        raise PhotoError("not_image") from None
-    image.thumbnail((STORE_MAX_SIDE, STORE_MAX_SIDE), Image.Resampling.LANCZOS)
-    return Prepared(_encode(image, "jpeg", 90), image.width, image.height)
-
-
-def _flatten(image: Image.Image) -> Image.Image:
-    """RGB, with any transparency laid on white (JPEG and old handsets know no alpha)."""
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        return flat
-    return image.convert("RGB")
-
-
-def _encode(image: Image.Image, fmt: str, quality: int = 85, colors: int = 256) -> bytes:
-    image.info = {}  # never carry EXIF, XMP, ICC or comments into a file we write
-    out = io.BytesIO()
-    if fmt == "jpeg":
-        image.save(out, "JPEG", quality=quality, optimize=True)  # baseline: old handsets know no progressive
-    else:
-        palette = image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
-        palette.info = {}
-        palette.save(out, fmt.upper(), optimize=True)
-    return out.getvalue()
+        return images.strip(raw, MAX_PIXELS, STORE_MAX_SIDE)
+    except images.ImageRefused as refused:
+        raise PhotoError(refused.code) from None
 
 
 # ---- files -----------------------------------------------------------------------------
@@ -252,19 +174,6 @@ def remove_files(names: list[str]) -> None:
 
 # ---- renditions ------------------------------------------------------------------------
 
-def handset_format(device) -> str:
-    """GIF for i-mode handsets older than the 503i series (no JPEG), PNG for au's HDML
-    browsers, JPEG for the rest."""
-    if device.carrier == "docomo" and device.browser_version == "1.0":
-        # mova models are named like N502i, D209i, SO502iWM; FOMA ones (N2051, N905i) show JPEG.
-        match = re.fullmatch(r"[A-Za-z]+(\d{3})i[A-Za-z0-9]*", device.model or "")
-        if device.model is None or (match and int(match.group(1)) in (209, 210, 211, 501, 502, 821)):
-            return "gif"
-    if device.carrier == "au" and device.page_bytes <= 2 * KB:
-        return "png"
-    return "jpeg"
-
-
 #: Room left in a handset's cache for the photo page around the photo.
 PHOTO_PAGE_BYTES = 1536
 
@@ -280,7 +189,7 @@ def spec_for(device, size: str) -> Spec:
         return Spec("jpeg", 240, 240, None, 80) if size == "s" else Spec("jpeg", 960, 960, None, 85)
     width = min(device.screen_width or HANDSET_WIDTH, 480)
     budget = handset_budget(device)
-    fmt = handset_format(device)
+    fmt = next(f for f in device.image_formats if f in images.CONTENT_TYPES)
     if size == "s":
         return Spec(fmt, min(width, 96), min(width, 96), min(budget, 6 * KB), 70)
     return Spec(fmt, width, width * 2, budget, 75)
@@ -291,33 +200,8 @@ def rendition(photo: dict, spec: Spec) -> Path:
     name = photo["file"]
     stem = Path(name).stem
     path = (media_root() / "cache" / name.split("/")[0]
-            / f"{stem}_{spec.fmt}{spec.width}x{spec.height}_{spec.max_bytes or 0}.{EXTENSIONS[spec.fmt]}")
+            / f"{stem}_{spec.fmt}{spec.width}x{spec.height}_{spec.max_bytes or 0}.{images.EXTENSIONS[spec.fmt]}")
     if not path.exists():
-        with Image.open(_original_path(name)) as original:
-            original.load()
-            image = original.convert("RGB")
-        _write(path, fit(image, spec))
+        _write(path, images.fit(images.open_rgb(_original_path(name)), spec))
     return path
 
-
-def fit(image: Image.Image, spec: Spec) -> bytes:
-    """Encode ``image`` within the spec's box (never enlarged) and byte budget."""
-    width, height = spec.width, spec.height
-    smallest = b""
-    for _ in range(10):
-        scaled = image.copy()
-        scaled.thumbnail((width, height), Image.Resampling.LANCZOS)
-        if spec.max_bytes is None:
-            return _encode(scaled, spec.fmt, spec.quality)
-        if spec.fmt == "jpeg":
-            tries = [dict(quality=q) for q in (spec.quality, 60, 45, 30)]
-        else:
-            tries = [dict(colors=c) for c in (256, 64, 16)]
-        for options in tries:
-            data = _encode(scaled.copy(), spec.fmt, **options)
-            if len(data) <= spec.max_bytes:
-                return data
-            if not smallest or len(data) < len(smallest):
-                smallest = data
-        width, height = max(width * 4 // 5, 8), max(height * 4 // 5, 8)
-    return smallest

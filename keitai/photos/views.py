@@ -5,6 +5,7 @@ import logging
 import bottle
 
 from keitai.photos import rules as photos
+from keitai.platform import images
 from keitai.platform.web import RouteTable, current_device, login_required, params, render, viewer
 
 routes = RouteTable("photos")
@@ -24,7 +25,7 @@ def photo(photo_id):
     except FileNotFoundError:  # the original is gone (a database restored without its media)
         log.error("photo %s: original file %s is missing", photo_id, found["file"])
         raise bottle.HTTPError(404) from None
-    response = bottle.static_file(path.name, root=str(path.parent), mimetype=photos.CONTENT_TYPES[spec.fmt])
+    response = bottle.static_file(path.name, root=str(path.parent), mimetype=images.CONTENT_TYPES[spec.fmt])
     # The URL may carry a sid and the audience may change: never in a shared cache.
     response.set_header("Cache-Control", "private, max-age=3600")
     return response

@@ -14,6 +14,7 @@ import run
 from conftest import DOCOMO_1, PC
 from diary_helpers import make_group, member
 from keitai import config
+from keitai.platform import net
 from keitai.platform.db.connection import db, execute, fetchall, scalar
 from keitai.diary import rules as diaries
 from keitai.blog_import import rules as feeds
@@ -351,15 +352,15 @@ def test_private_addresses_are_refused_unless_allowed(client, member, feed_serve
 def test_a_public_url_redirecting_inside_is_refused(member, feed_server, settings, monkeypatch):
     """A redirect is checked like the first address: a public feed cannot point inside."""
     me = member()
-    real = feeds.socket.getaddrinfo
+    real = net.socket.getaddrinfo
 
     def fake_dns(host, port, *args, **kwargs):
         if host == "public.example":  # pretend this name is on the internet, served by our test server
             return real("127.0.0.1", port, *args, **kwargs)
         return real(host, port, *args, **kwargs)
 
-    monkeypatch.setattr(feeds.socket, "getaddrinfo", fake_dns)
-    monkeypatch.setattr(feeds, "_public", lambda address: address != "10.9.9.9" and not address.startswith("::"))
+    monkeypatch.setattr(net.socket, "getaddrinfo", fake_dns)
+    monkeypatch.setattr(net, "is_public", lambda address: address != "10.9.9.9" and not address.startswith("::"))
     feed_server.routes["/go"] = lambda h: h._send(302, b"", {"Location": "http://10.9.9.9/admin"})
     port = feed_server.base.rsplit(":", 1)[1]
     feeds.save_setting(me, f"http://public.example:{port}/go", "everyone", None)

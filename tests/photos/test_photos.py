@@ -18,6 +18,7 @@ from keitai import config
 from keitai.platform.db.connection import fetchall, scalar
 from keitai.diary import rules as diaries
 from keitai.photos import rules as photos
+from keitai.platform import images
 
 DOCOMO_OLD_MOVA = "DoCoMo/1.0/N502i/c10"  # GIF only
 
@@ -220,19 +221,23 @@ def test_capabilities_by_handset():
     def device(ua):
         return detect({"HTTP_USER_AGENT": ua, "REMOTE_ADDR": "192.0.2.1"}, check_gateway=False)
 
-    assert not photos.can_upload(device(DOCOMO_1)) and not photos.can_upload(device(DOCOMO_1_5K))
-    assert photos.can_upload(device("DoCoMo/2.0 P906i(c500;TB;W24H15)"))
-    assert photos.can_upload(device(SOFTBANK)) and photos.can_upload(device(PC))
-    assert not photos.can_upload(device("KDDI-SA31 UP.Browser/6.2.0.7.3.129 (GUI) MMP/2.0"))
-    assert photos.can_upload(device("KDDI-CA3H UP.Browser/7.2.7.2.372 (GUI) MMP/2.0"))
-    assert photos.handset_format(device(DOCOMO_OLD_MOVA)) == "gif"
-    assert photos.handset_format(device("DoCoMo/1.0/D209i/c10")) == "gif"
-    assert photos.handset_format(device(DOCOMO_1)) == "jpeg"
-    assert photos.handset_format(device("DoCoMo/2.0 N2001(c10)")) == "jpeg"
+    assert not device(DOCOMO_1).can_upload and not device(DOCOMO_1_5K).can_upload
+    assert device("DoCoMo/2.0 P906i(c500;TB;W24H15)").can_upload
+    assert device(SOFTBANK).can_upload and device(PC).can_upload
+    assert not device("KDDI-SA31 UP.Browser/6.2.0.7.3.129 (GUI) MMP/2.0").can_upload
+    assert device("KDDI-CA3H UP.Browser/7.2.7.2.372 (GUI) MMP/2.0").can_upload
+    assert device(DOCOMO_OLD_MOVA).image_formats == ("gif",)
+    assert device("DoCoMo/1.0/D209i/c10").image_formats == ("gif",)
+    assert device(DOCOMO_1).image_formats[0] == "jpeg"
+    assert device("DoCoMo/2.0 N2001(c10)").image_formats[0] == "jpeg"
+    assert photos.spec_for(device(DOCOMO_OLD_MOVA), "m").fmt == "gif"
+    # Thumbnails inline only where the page budget has room for them (a 20 KB i-mode page has not).
+    assert not device(DOCOMO_1).inline_images and not device(SOFTBANK).inline_images
+    assert device("DoCoMo/2.0 P906i(c500;TB;W24H15)").inline_images and device(PC).inline_images
     hdml = device("UP.Browser/3.04-KCTA UP.Link/3.4.5.9")
     spec = photos.spec_for(hdml, "m")
     assert spec.fmt == "png" and spec.max_bytes == 2 * 1024
-    png = photos.fit(Image.open(io.BytesIO(image_bytes(640, 480))).convert("RGB"), spec)
+    png = images.fit(Image.open(io.BytesIO(image_bytes(640, 480))).convert("RGB"), spec)
     assert len(png) <= 2 * 1024 and Image.open(io.BytesIO(png)).format == "PNG"
 
 

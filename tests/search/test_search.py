@@ -1,16 +1,13 @@
 """Search: readings, normalisation, short queries, audiences and blocks, the index kept in
-step with its sources, and /search as members use it on a docomo 1.0 handset and a PC."""
+step with its sources (the pages: test_search_pages.py)."""
 from __future__ import annotations
-
-from urllib.parse import urlencode
 
 import pytest
 
-from conftest import DOCOMO_1, DOCOMO_1_5K, HREF, PC
 from keitai.platform.db.connection import db, execute, fetchall, is_sqlite, scalar
 from keitai import privacy as audience
 from keitai.friends import rules as friends
-from keitai.search import rules as search
+from keitai.search import planner, query as query_rules, rules as search, sources
 from keitai.platform.text import grams
 
 
@@ -338,7 +335,7 @@ def test_reindex_rebuilds_every_kind_from_its_source(make_member, monkeypatch, c
     other = make_member("さくら")
     DIARY_SOURCE[:] = [search.Doc(search.DIARY, n, owner, f"日記{n}", "京都の旅行記", audience.EVERYONE)
                        for n in range(1, 6)]
-    monkeypatch.setitem(search.SOURCES, search.DIARY, f"{__name__}:diary_source")
+    monkeypatch.setitem(sources.SOURCES, search.DIARY, diary_source)
     execute("UPDATE members SET nickname = '山本' WHERE id = ?", (owner,))  # changed behind the index's back
     search.index(search.DIARY, 99, owner, "もう無い日記", "京都")
 
@@ -381,7 +378,7 @@ def test_results_come_newest_first_a_page_at_a_time(make_member):
 
 
 def test_batches_of_matches_skip_what_the_viewer_may_not_see(make_member, monkeypatch):
-    monkeypatch.setattr(search, "_FIRST_BATCH", 4)  # many small batches, members split across them
+    monkeypatch.setattr(planner, "_FIRST_BATCH", 4)  # many small batches, members split across them
     owner, stranger, friend = make_member("書く人"), make_member("他人"), make_member("友人")
     friends.befriend(owner, friend)
     for n in range(1, 61):
@@ -410,12 +407,12 @@ def test_batches_of_matches_skip_what_the_viewer_may_not_see(make_member, monkey
 def test_older_matches_are_found_whichever_way_they_are_read(make_member, monkeypatch, index_cost):
     """PostgreSQL walks the newest documents, then either walks on or asks the indexes for the
     older matches (_postgres_matches); both ways give the same pages.  SQLite has one way."""
-    monkeypatch.setattr(search, "_WALK", 4)
-    monkeypatch.setattr(search, "_INDEX_COST", index_cost)
+    monkeypatch.setattr(planner, "_WALK", 4)
+    monkeypatch.setattr(planner, "_INDEX_COST", index_cost)
     asked = []
     if not is_sqlite():
-        by_index = search._postgres_by_index
-        monkeypatch.setattr(search, "_postgres_by_index", lambda *args: asked.append(args) or by_index(*args))
+        by_index = planner._postgres_by_index
+        monkeypatch.setattr(planner, "_postgres_by_index", lambda *args: asked.append(args) or by_index(*args))
     owner, stranger = make_member(), make_member()
     for n in range(1, 81):
         search.index(search.DIARY, n, owner, "", "よく見る言葉" + ("と珍しい言葉" if n % 9 == 0 else ""),
@@ -436,7 +433,7 @@ def test_older_matches_are_found_whichever_way_they_are_read(make_member, monkey
 
 def test_counts_stop_at_the_limit(make_member, monkeypatch):
     owner = make_member()
-    monkeypatch.setattr(search, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(query_rules, "COUNT_LIMIT", 5)
     for n in range(1, 9):
         search.index(search.DIARY, n, owner, "", "上限")
     hits, total = search.search(owner, search.DIARY, "上限", limit=3)
@@ -449,79 +446,3 @@ def test_snippets_show_the_match_in_the_original_text():
     assert match == "カフェ" and before.startswith("…") and after.endswith("…")
     assert len(before) + len(match) + len(after) <= 32
     assert search.snippet("改行も\n\nまとめる", ["x"]) == ("改行も まとめる", "", "")
-
-
-# --- the pages -----------------------------------------------------------------------------
-
-def test_pc_member_searches_from_home_and_moves_between_tabs(client, make_member):
-    me = make_member("さくら", "sakura@docomo.ne.jp")
-    yamada = make_member("山田太郎", about="週末はカフェ巡り")
-    search.index(search.DIARY, 5, yamada, "京都の山田さん", "やまだ")
-    pc = client(PC)
-    home = pc.login("sakura@docomo.ne.jp")
-    page = pc.submit(home, form_index=_search_form(home), q="ﾔﾏﾀﾞ")
-    text = pc.text(page)
-    assert "山田太郎" in text and f'href="/member/{yamada}"' in text
-    assert "メンバー（1件）" in text and "日記</a>（1件）" in text and "コミュニティ</a>（0件）" in text
-    diary_tab = pc.get(_link(page, "kind=diary"))
-    text = pc.text(diary_tab)
-    assert 'href="/diary/5"' in text and "山田太郎 さん" in text
-    nothing = pc.get("/search?q=%E5%AD%98%E5%9C%A8%E3%81%97%E3%81%AA%E3%81%84&kind=community")
-    assert "見つかりませんでした" in pc.text(nothing)
-    assert me
-
-
-def test_handset_search_keeps_the_sid_speaks_shift_jis_and_stays_in_budget(client, make_member):
-    make_member("さくら", "sakura@docomo.ne.jp")
-    owner = make_member("たろう")
-    for n in range(1, 16):
-        search.index(search.DIARY, n, owner, f"日記その{n}" * 3, "今日はラーメンを食べに行きました。" * 20)
-    phone = client(DOCOMO_1_5K)
-    home = phone.login("sakura@docomo.ne.jp")
-    form = home.forms[_search_form(home)]
-    assert form.method.lower() == "get" and form["sid"].value == phone.sid  # a GET form drops the action's query
-    page = phone.get("/search?" + urlencode({"q": "らーめん", "sid": phone.sid}, encoding="cp932"))  # as the handset sends it
-    assert page.headers["Content-Type"] == "text/html; charset=Shift_JIS"
-    text = phone.text(page)
-    assert "[1]ﾒﾝﾊﾞｰ</a>(0)" in text and "■日記(15)" in text  # no member matches: the diary tab
-    diary = page
-    assert len(diary.body) <= 5 * 1024
-    assert "日記その15" in text and "[5]次の10件" in text
-    for href in HREF.findall(text):
-        assert f"sid={phone.sid}" in href, href
-    second = phone.get(_link(diary, "before="))
-    assert "日記その5" in phone.text(second) and "次の10件" not in phone.text(second)
-
-
-def test_bad_search_input_gets_a_message_and_keeps_what_was_typed(client, make_member):
-    make_member("さくら", "sakura@docomo.ne.jp")
-    phone = client(DOCOMO_1)
-    phone.login("sakura@docomo.ne.jp")
-    typed = "ね" * 101
-    page = phone.page("/search?q=" + "%82%CB" * 101)  # Shift_JIS, as the handset sends it
-    text = phone.text(page)
-    assert "100文字まで" in text and typed in text
-    assert "ｻｰﾁ" in phone.text(phone.page("/search?kind=nonsense&before=x&q="))
-    for before in ("x", "-1", "9" * 30):
-        assert phone.page(f"/search?q=a&before={before}").status_int == 200
-
-
-def _search_form(page) -> int:
-    for index, form in page.forms.items():
-        if form.action.startswith("/search"):
-            return index
-    raise AssertionError("no search form")
-
-
-def _link(page, contains: str) -> str:
-    for href in HREF.findall(page.body.decode(page.charset or "utf-8", "replace")):
-        href = href.replace("&amp;", "&")
-        if href.startswith("/search") and contains in href:
-            return href
-    raise AssertionError(f"no link with {contains}")
-
-
-def test_search_needs_a_signed_in_member(client, make_member):
-    make_member("山田太郎")
-    page = client(PC).get("/search?q=yamada")
-    assert "ログインしてください" in page.text and "山田太郎" not in page.text

@@ -43,6 +43,40 @@ class Device:
         """Binds a session to carrier and subscriber, so a sid replayed elsewhere is refused."""
         return f"{self.carrier or 'web'}:{self.subscriber_id or ''}"
 
+    # Photos
+    @property
+    def image_formats(self) -> tuple[str, ...]:
+        """The image formats it shows, best first: GIF only on i-mode handsets older than the
+        503i series, PNG only on au's HDML browsers, JPEG first everywhere else."""
+        if self.carrier == "docomo" and self.browser_version == "1.0":
+            # mova models are named like N502i, D209i, SO502iWM; FOMA ones (N2051, N905i) show JPEG.
+            match = _MOVA_MODEL.fullmatch(self.model or "")
+            if self.model is None or (match and int(match.group(1)) in (209, 210, 211, 501, 502, 821)):
+                return ("gif",)
+        if self.carrier == "au" and self.page_bytes <= 2 * 1024:
+            return ("png",)
+        return ("jpeg", "gif") if self.is_handset else ("jpeg", "png", "gif")
+
+    @property
+    def can_upload(self) -> bool:
+        """Whether its browser can send files from a form: i-mode browser 1.0 (mova, early
+        FOMA), au before browser 7.2 and the older SoftBank types cannot."""
+        if not self.is_handset:
+            return True
+        if self.carrier == "docomo":
+            return self.browser_version == "2.0"
+        if self.carrier == "softbank":
+            return self.charset == "utf-8"  # 3G handsets
+        if self.carrier == "au":
+            match = _VERSION.match(self.browser_version or "")
+            return bool(match) and (int(match.group(1)), int(match.group(2))) >= (7, 2)
+        return self.carrier == "willcom"
+
+    @property
+    def inline_images(self) -> bool:
+        """Whether a page may show photos inline (thumbnails) rather than only link to them."""
+        return self.page_bytes >= 60_000
+
 
 # The header each carrier's gateway puts the subscriber id in; WILLCOM sends none.
 SUBSCRIBER_HEADERS = {
@@ -56,6 +90,8 @@ SUBSCRIBER_HEADERS = {
 _ID = re.compile(r"[0-9A-Za-z._-]{1,64}")
 _NO_ID = frozenset({"NULLGWDOCOMO"})
 _MODEL = re.compile(r"[0-9A-Za-z._-]{1,32}")
+_MOVA_MODEL = re.compile(r"[A-Za-z]+(\d{3})i[A-Za-z0-9]*")
+_VERSION = re.compile(r"(\d+)\.(\d+)")
 
 
 def _int_prefix(value: str | None, sep: str = ",", limit: int = 10_000) -> int | None:
