@@ -99,24 +99,28 @@ def redirect(target: str, /, _anchor: str | None = None, **query):
     raise response
 
 
-def form(action: str, method: str = "post", multipart: bool = False, **attrs) -> Markup:
+def form(action: str, method: str = "post", multipart: bool = False, _query: dict | None = None,
+         **attrs) -> Markup:
     """The opening ``<form>`` tag with the hidden fields this request needs.
 
     ``action`` is a route name (its wildcards taken from ``attrs``: ``form("diary.comment",
-    diary_id=5)``) or a path; the other ``attrs`` become the tag's attributes.  POST forms carry the sid in the action URL (docomo sends ``guid`` only for
-    ids in the URL) and a CSRF token; GET forms drop the action's query string,
-    so the sid goes in a hidden field instead.
+    diary_id=5)``) or a path; the other ``attrs`` become the tag's attributes.  POST forms
+    carry the sid and ``_query`` in the action URL (docomo sends ``guid`` only for ids in the
+    URL) and a CSRF token; GET forms drop the action's query string, so the sid and
+    ``_query`` go in hidden fields instead.  ``None`` values in ``_query`` are left out.
     """
     if not action.startswith("/"):
         action, attrs = routes.path_for(action, attrs)
     sid, _device = _context()
     method = method.lower()
+    query = {k: v for k, v in (_query or {}).items() if v is not None}
     hidden = []
     if method == "post":
-        target = url(action)
+        target = url(action, **query)
         hidden.append(("csrf", bottle.request.environ.get("keitai.csrf", "")))
     else:
         target = action
+        hidden.extend(query.items())
         if sid:
             hidden.append((SID, sid))
     extra = "".join(f' {k.rstrip("_")}="{escape(v)}"' for k, v in attrs.items())
