@@ -337,9 +337,6 @@ def may_view_photo(viewer_id: int, community_id: int) -> bool:
     return row is not None and (row[0] == viewer_id or not audience.blocked_between(viewer_id, row[0]))
 
 
-photos.register_kind(PHOTO_KIND, may_view_photo, lambda community_id: f"/community/{community_id}")
-
-
 def set_photo(standing: Standing, prepared: photos.Prepared) -> int:
     """Make ``prepared`` the community's photo, replacing any (its admins may); returns its id."""
     _require(standing.is_admin, "not_admin")

@@ -322,9 +322,6 @@ def can_read(viewer_id: int | None, diary_id: int) -> bool:
     return row is not None and row[3] == "active" and audience.can_see(viewer_id, row[0], row[1], row[2])
 
 
-photos.register_kind("diary", can_read, lambda diary_id: f"/diary/{diary_id}")
-
-
 def mark_comments_seen(entry: Entry) -> None:
     """The author has read the entry's comments: clear its "new comments" mark."""
     if entry.unread_comments:

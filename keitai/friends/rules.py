@@ -256,3 +256,13 @@ def home_summary(viewer_id: int) -> dict:
     """What the home page says about friends: waiting requests, and how many friends."""
     friend_count, waiting = fetchone(_HOME, (viewer_id, viewer_id))
     return {"requests": waiting, "friends": friend_count}
+
+
+#: The home notice's count: requests waiting for the member's answer, from active members
+#: with no block either way, stopped at 100.
+PENDING_REQUESTS_COUNT_SQL = (
+    "SELECT COUNT(*) FROM (SELECT 1 FROM friend_requests r JOIN members m ON m.id = r.from_id"
+    " WHERE r.to_id = ? AND m.status = 'active'"
+    " AND NOT EXISTS(SELECT 1 FROM blocks b WHERE (b.blocker_id = r.to_id AND b.blocked_id = r.from_id)"
+    " OR (b.blocker_id = r.from_id AND b.blocked_id = r.to_id)) LIMIT 100) x"
+)

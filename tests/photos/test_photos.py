@@ -142,6 +142,8 @@ def test_handsets_with_big_pages_see_thumbnails_small_ones_a_link(client, member
     for path, photo in ((f"/diary/{diary_id}", in_entry), (f"/member/{me}", on_profile)):
         page = small.text(small.page(path))
         assert re.search(f'<a href="/photo/{photo}/view\\?sid={small.sid}">[^<]*写真', page) and "<img" not in page
+        # The photo's page leads back to where it was shown.
+        assert f'<a href="{path}?sid={small.sid}" accesskey="1">[1]戻る' in small.text(small.page(f"/photo/{photo}/view"))
 
 
 def test_non_images_and_bombs_are_refused_and_the_text_kept(client, member):
@@ -235,6 +237,16 @@ def test_photos_of_unknown_kinds_are_shown_to_no_one(member):
     me = member()
     photos.add_rows(me, "no-such-kind", 1, photos.write_files([photos.prepare(FakeUpload(small_photo()))]))
     assert photos.visible_photo(me, scalar("SELECT id FROM photos")) is None
+
+
+def test_photo_kinds_are_what_the_installed_features_register(settings, monkeypatch):
+    from keitai.app import create_app
+
+    monkeypatch.setattr(photos, "_kinds", {})
+    create_app(settings, connect=False)
+    assert {kind: (k.route, k.id_name) for kind, k in photos._kinds.items()} == {
+        "diary": ("diary.entry", "diary_id"), "profile": ("profile.profile", "member_id"),
+        "community": ("communities.community", "community_id")}
 
 
 def test_capabilities_by_handset():
