@@ -105,22 +105,22 @@ def form(action: str, method: str = "post", multipart: bool = False, _query: dic
 
     ``action`` is a route name (its wildcards taken from ``attrs``: ``form("diary.comment",
     diary_id=5)``) or a path; the other ``attrs`` become the tag's attributes.  POST forms
-    carry the sid and ``_query`` in the action URL (docomo sends ``guid`` only for ids in the
-    URL) and a CSRF token; GET forms drop the action's query string, so the sid and
-    ``_query`` go in hidden fields instead.  ``None`` values in ``_query`` are left out.
+    carry the sid and ``_query`` (``None`` values left out) in the action URL (docomo sends
+    ``guid`` only for ids in the URL) and a CSRF token; GET forms drop the action's query
+    string, so the sid goes in a hidden field instead (and a GET form takes no ``_query``).
     """
     if not action.startswith("/"):
         action, attrs = routes.path_for(action, attrs)
     sid, _device = _context()
     method = method.lower()
-    query = {k: v for k, v in (_query or {}).items() if v is not None}
     hidden = []
     if method == "post":
-        target = url(action, **query)
+        target = url(action, **(_query or {}))
         hidden.append(("csrf", bottle.request.environ.get("keitai.csrf", "")))
     else:
+        if _query:
+            raise ValueError("a GET form's fields are its query: write them as hidden fields")
         target = action
-        hidden.extend(query.items())
         if sid:
             hidden.append((SID, sid))
     extra = "".join(f' {k.rstrip("_")}="{escape(v)}"' for k, v in attrs.items())
