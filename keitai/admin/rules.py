@@ -211,8 +211,7 @@ class Report(NamedTuple):
     reporter_id: int
     reporter_nickname: str
     community_id: int
-    community_name: str
-    target_path: str  # where it is dealt with: the community's reports page
+    community_name: str  # dealt with on the community's reports page
     excerpt: str
 
 
@@ -222,6 +221,6 @@ def open_reports(limit: int = 50) -> list[Report]:
 
     return [
         Report(r.id, r.created_at, r.reason_name, r.reporter_id, r.reporter_nickname, r.community_id,
-               r.community_name, f"/community/{r.community_id}/reports", r.body)
+               r.community_name, r.body)
         for r in communities.open_reports(limit).items
     ]

@@ -22,7 +22,12 @@ from .rules import (CATEGORIES, COMMENT_MAX, DESCRIPTION_MAX, JOIN_POLICIES, MAX
 
 
 def install(app) -> None:
-    """Register this feature's routes on ``app``."""
-    from . import board_views, views  # board_views adds its routes to views.routes
+    """Register this feature's routes on ``app``, its photos' kind and its line in the home notices."""
+    from keitai.pages import notices
+    from keitai.photos import rules as photos
+
+    from . import board_views, community, moderation, views  # board_views adds its routes to views.routes
 
     views.routes.install(app)
+    photos.register_kind(community.PHOTO_KIND, community.may_view_photo, "communities.community", "community_id")
+    notices.register("community_requests", moderation.PENDING_JOIN_REQUESTS_COUNT_SQL, "communities.listing", kind="mine")

@@ -6,7 +6,6 @@ from keitai.communities import models
 from keitai.photos import rules as photos
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now
 from keitai.platform.text import parts
-from keitai.platform.web.routes import path_for
 from keitai.privacy import blocked_between
 from keitai.search import rules as search
 
@@ -125,10 +124,6 @@ def may_view_photo(viewer_id: int, community_id: int) -> bool:
     except those blocked with its owner either way."""
     row = fetchone("SELECT owner_id FROM communities WHERE id = ?", (community_id,))
     return row is not None and (row[0] == viewer_id or not blocked_between(viewer_id, row[0]))
-
-
-photos.register_kind(PHOTO_KIND, may_view_photo,
-                     lambda community_id: path_for("communities.community", {"community_id": community_id})[0])
 
 
 def set_photo(standing: Standing, prepared: photos.Prepared) -> int:

@@ -2,7 +2,12 @@
 
 
 def install(app) -> None:
-    """Register this feature's routes on ``app``."""
-    from . import views
+    """Register this feature's routes on ``app``, its photos' kind and its line in the home notices."""
+    from keitai.pages import notices
+    from keitai.photos import rules as photos
+
+    from . import rules, views
 
     views.routes.install(app)
+    photos.register_kind("diary", rules.can_read, "diary.entry", "diary_id")
+    notices.register("diary_comments", rules.NEW_COMMENTS_COUNT_SQL, "diary.member_diary")

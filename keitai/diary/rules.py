@@ -83,6 +83,12 @@ class Comment(NamedTuple):
     nickname: str
     body: str
     created_at: int
+    may_delete: bool = False  # for the viewer it was read by (comments_for)
+
+
+def may_delete_comment(viewer_id: int, comment_author_id: int, entry_author_id: int) -> bool:
+    """A comment may be deleted by its writer and by the entry's author."""
+    return viewer_id in (comment_author_id, entry_author_id)
 
 
 class UnreadEntry(NamedTuple):
@@ -316,9 +322,6 @@ def can_read(viewer_id: int | None, diary_id: int) -> bool:
     return row is not None and privacy.is_active(row[3]) and privacy.can_see(viewer_id, row[0], row[1], row[2])
 
 
-photos.register_kind("diary", can_read, lambda diary_id: f"/diary/{diary_id}")
-
-
 def mark_comments_seen(entry: Entry) -> None:
     """The author has read the entry's comments: clear its "new comments" mark."""
     if entry.unread_comments:
@@ -346,7 +349,8 @@ def comments_for(viewer_id: int, entry: Entry, before: int | None = None, limit:
     (or None), and how many comments the viewer may see in all."""
     rows = fetchall(_COMMENTS, (entry.id, before or NEWEST, viewer_id, viewer_id, limit + 1))
     older = rows[limit - 1][0] if len(rows) > limit else None
-    shown = [Comment(*r) for r in reversed(rows[:limit])]
+    shown = [Comment(*r, may_delete=may_delete_comment(viewer_id, r[1], entry.author_id))
+             for r in reversed(rows[:limit])]
     count = entry.comment_count
     if count:  # blocks hide some comments: count what this viewer is shown
         count = scalar(_COMMENT_COUNT, (entry.id, viewer_id, viewer_id))
@@ -381,9 +385,9 @@ def comment_to_delete(viewer_id: int, diary_id: int, comment_id: int) -> Comment
         " JOIN diaries d ON d.id = c.diary_id JOIN members m ON m.id = c.author_id"
         " WHERE c.id = ? AND c.diary_id = ?", (comment_id, diary_id)
     )
-    if row is None or viewer_id not in (row[1], row[5]):
+    if row is None or not may_delete_comment(viewer_id, row[1], row[5]):
         return None
-    return Comment(*row[:5])
+    return Comment(*row[:5], may_delete=True)
 
 
 def delete_comment(viewer_id: int, diary_id: int, comment_id: int) -> bool:

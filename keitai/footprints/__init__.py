@@ -2,7 +2,10 @@
 
 
 def install(app) -> None:
-    """Register this feature's routes on ``app``."""
-    from . import views
+    """Register this feature's routes on ``app``, and its line in the home notices."""
+    from keitai.pages import notices
+
+    from . import rules, views
 
     views.routes.install(app)
+    notices.register("footprints", rules.NEW_COUNT_SQL, "footprints.visitors")

@@ -37,6 +37,9 @@ class Introduction(NamedTuple):
     approved: bool
     created_at: int
     updated_at: int
+    # What the member it was read for may do (as_seen_by): one of its two members.
+    may_approve: bool = False
+    may_rewrite: bool = False
 
 
 class Listing(NamedTuple):
@@ -95,6 +98,13 @@ def written_by(author_id: int, member_id: int) -> Introduction | None:
 def get(introduction_id: int) -> Introduction | None:
     row = fetchone(_ONE, (introduction_id,))
     return _row(row) if row else None
+
+
+def as_seen_by(viewer_id: int, intro: Introduction) -> Introduction:
+    """``intro`` with what ``viewer_id`` may do: the member introduced approves it while it
+    waits; its author rewrites it."""
+    return intro._replace(may_approve=viewer_id == intro.member_id and not intro.approved,
+                          may_rewrite=viewer_id == intro.author_id)
 
 
 def clean(body: str) -> tuple[str, list[str]]:

@@ -86,7 +86,7 @@ def _own(introduction_id: int) -> introductions.Introduction:
 @routes.get("/introduction/<introduction_id:int>")
 @login_required
 def show(introduction_id):
-    return render("introductions/one.html", intro=_own(introduction_id))
+    return render("introductions/one.html", intro=introductions.as_seen_by(viewer().id, _own(introduction_id)))
 
 
 @routes.post("/introduction/<introduction_id:int>/approve")

@@ -4,7 +4,9 @@ import bottle
 
 from keitai import words
 from keitai.messages import rules as messages
-from keitai.platform.web import RouteTable, absolute, current_device, login_required, params, redirect, render, viewer, int_param
+from keitai.platform.web import (
+    RouteTable, absolute, current_device, int_param, login_required, params, redirect, render, url, viewer,
+)
 from keitai.platform.web import longtext
 
 routes = RouteTable("messages")
@@ -51,12 +53,13 @@ def delete(message_id):
     message = messages.open_message(me, message_id)
     if message is None or not messages.delete_for(me, message_id):
         raise bottle.HTTPError(404)
-    redirect("/messages/sent" if message.sender_id == me else "/messages", msg="message_deleted")
+    redirect("messages.sent" if message.sender_id == me else "messages.inbox", msg="message_deleted")
 
 
 def _compose(recipient, reply_to, subject="", body="", errors=()):
     note = f"{recipient[1]}さんへのメッセージ" + ("：" + " ".join(errors) if errors else "")
-    resume = f"/message/new?reply={reply_to.id}" if reply_to else f"/message/new?to={recipient[0]}"
+    addressee = {"reply": reply_to.id} if reply_to else {"to": recipient[0]}
+    resume = url("messages.compose", _session=False, **addressee)
     return longtext.render_form("messages/new.html", body, note, resume, recipient=recipient, reply_to=reply_to,
                                 subject=subject, body=body, errors=list(errors), max_subject=messages.MAX_SUBJECT,
                                 max_body=messages.MAX_BODY)
@@ -102,7 +105,7 @@ def send():
         return _compose(recipient, original, form.get("subject", ""), typed, errors)
     try:
         messages.send(me, recipient[0], subject, body, reply_to=original.id if original else None,
-                      inbox_link=absolute("/messages"))
+                      inbox_link=absolute(url("messages.inbox", _session=False)))
     except messages.SendError as exc:
         return _compose(recipient, original, form.get("subject", ""), typed, [str(exc)])
     longtext.forget_kept()

@@ -20,19 +20,19 @@ from keitai.platform.web import longtext, sessions
 
 routes = RouteTable("settings")
 
-#: The settings menu: (path, label).  Each feature's settings page is one line here.
+#: The settings menu: (route name, label).  Each feature's settings page is one line here.
 MENU = [
-    ("/settings/profile", "プロフィールと公開範囲"),
-    ("/settings/photo", "プロフィール写真"),
-    ("/settings/handset", "かんたんログイン（携帯電話の登録）"),
-    ("/settings/password", "パスワードの変更"),
-    ("/settings/mail", "メールアドレスの変更"),
-    ("/friends/groups", "友人グループ"),
-    ("/settings/blocks", "ブロックしたメンバー"),
-    ("/settings/footprints", "足あと"),
-    ("/settings/messages", "メッセージのお知らせメール"),
-    ("/settings/feed", "ブログの取り込み"),
-    ("/kept", "預かった文章"),
+    ("settings.profile_page", "プロフィールと公開範囲"),
+    ("settings.photo_page", "プロフィール写真"),
+    ("settings.handset_page", "かんたんログイン（携帯電話の登録）"),
+    ("settings.password_page", "パスワードの変更"),
+    ("settings.mail_page", "メールアドレスの変更"),
+    ("friends.groups_page", "友人グループ"),
+    ("settings.blocks_page", "ブロックしたメンバー"),
+    ("footprints.settings_form", "足あと"),
+    ("messages.settings_form", "メッセージのお知らせメール"),
+    ("blog_import.feed_settings", "ブログの取り込み"),
+    ("kept.kept_list", "預かった文章"),
 ]
 
 
@@ -40,9 +40,11 @@ MENU = [
 @login_required
 def menu():
     dev = current_device()
-    # Handset pages spell UI words in half-width katakana (fewer bytes on a 5 KB page).
-    entries = [(path, text.hankaku_kana(label) if dev.is_handset else label) for path, label in MENU]
-    return render("settings/index.html", menu=entries, docomo=dev.carrier == "docomo")
+    # Handset pages spell UI words in half-width katakana (fewer bytes on a 5 KB page); the
+    # handset page reads the subscriber id, which docomo sends only when the link asks.
+    entries = [(name, dev.guid_param if name == "settings.handset_page" else None,
+                text.hankaku_kana(label) if dev.is_handset else label) for name, label in MENU]
+    return render("settings/index.html", menu=entries)
 
 
 # --- profile ----------------------------------------------------------------------------
@@ -249,11 +251,6 @@ def change_mail():
 
 # --- handset (かんたんログイン) ------------------------------------------------------------
 
-def _guid() -> str | None:
-    """docomo handsets send their subscriber id only to URLs with guid=ON."""
-    return "ON" if current_device().carrier == "docomo" else None
-
-
 def _handset_page(error: str | None = None):
     dev = current_device()
     reg = easylogin.registration(viewer().id)
@@ -261,7 +258,7 @@ def _handset_page(error: str | None = None):
     return render(
         "accounts/handset.html", enabled=easylogin.enabled(), registration=reg, error=error,
         can_register=can_register, this_one=easylogin.is_this_handset(reg, dev.carrier, dev.subscriber_id),
-        handset=dev.is_handset, docomo=dev.carrier == "docomo",
+        handset=dev.is_handset,
     )
 
 
@@ -282,14 +279,14 @@ def register_handset():
     if not dev.subscriber_id:
         return _handset_page(messages.EASY_LOGIN_NO_ID)
     easylogin.register(viewer().id, dev.carrier, dev.subscriber_id, dev.model)
-    redirect('settings.handset_page', msg="handset_registered", guid=_guid())
+    redirect('settings.handset_page', msg="handset_registered", guid=current_device().guid_param)
 
 
 @routes.post("/settings/handset/delete")
 @login_required
 def remove_handset():
     easylogin.unregister(viewer().id)
-    redirect('settings.handset_page', msg="handset_removed", guid=_guid())
+    redirect('settings.handset_page', msg="handset_removed", guid=current_device().guid_param)
 
 
 # --- blocks -----------------------------------------------------------------------------

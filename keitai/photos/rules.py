@@ -50,16 +50,18 @@ class PhotoError(ValueError):
 
 class Kind(NamedTuple):
     may_view: Callable[[int, int], bool]
-    page: Callable[[int], str]
+    route: str  # an item's page
+    id_name: str  # the route's wildcard an item's id fills
 
 
 _kinds: dict[str, Kind] = {}
 
 
-def register_kind(kind: str, may_view: Callable[[int, int], bool], page: Callable[[int], str]) -> None:
+def register_kind(kind: str, may_view: Callable[[int, int], bool], route: str, id_name: str) -> None:
     """Let photos belong to items of ``kind``: ``may_view(viewer_id, ref_id)`` is the items'
-    audience rule, ``page(ref_id)`` the path of an item's page (to go back to from a photo)."""
-    _kinds[kind] = Kind(may_view, page)
+    audience rule; ``route`` names an item's page (to go back to from a photo), its wildcard
+    ``id_name`` filled with the item's id (``register_kind("diary", can_read, "diary.entry", "diary_id")``)."""
+    _kinds[kind] = Kind(may_view, route, id_name)
 
 
 def visible_photo(viewer_id: int | None, photo_id: int) -> dict | None:
@@ -72,7 +74,8 @@ def visible_photo(viewer_id: int | None, photo_id: int) -> dict | None:
     kind = _kinds.get(row[1])
     if kind is None or not kind.may_view(viewer_id, row[2]):
         return None  # an unknown kind is shown to no one
-    return dict(zip(("id", "kind", "ref_id", "file", "width", "height"), row), page=kind.page(row[2]))
+    return dict(zip(("id", "kind", "ref_id", "file", "width", "height"), row),
+                page_route=kind.route, page_args={kind.id_name: row[2]})
 
 
 def photos_of(kind: str, ref_id: int) -> list[dict]:

@@ -247,9 +247,6 @@ def may_view_photo(viewer_id: int, member_id: int) -> bool:
     return privacy.may_see(privacy.relation(viewer_id, member_id), row[0])
 
 
-photos.register_kind(PHOTO_KIND, may_view_photo, lambda member_id: f"/member/{member_id}")
-
-
 def current_photo(member_id: int) -> int | None:
     row = fetchone("SELECT photo_id FROM members WHERE id = ?", (member_id,))
     return row[0] if row else None

@@ -1,11 +1,17 @@
 """``/search``: members, communities and diary entries, by text or kana/romaji reading, in tabs."""
 from keitai.search import rules as search
-from keitai.platform.web import RouteTable, current_device, login_required, params, render, viewer, int_param
+from keitai.platform.web import RouteTable, current_device, int_param, login_required, params, render, url, viewer
 
 routes = RouteTable("search")
 
-#: Where a result of each kind leads.
-PATHS = {search.MEMBER: "/member/%d", search.COMMUNITY: "/community/%d", search.DIARY: "/diary/%d"}
+#: Where a result of each kind leads: the route, and the name its id goes by.
+ROUTES = {search.MEMBER: ("profile.profile", "member_id"), search.COMMUNITY: ("communities.community", "community_id"),
+          search.DIARY: ("diary.entry", "diary_id")}
+
+
+def result_url(hit) -> str:
+    route, id_name = ROUTES[hit.kind]
+    return url(route, **{id_name: hit.ref_id})
 PER_PAGE = 10
 
 
@@ -27,7 +33,7 @@ def search_page():
     elif kind not in search.KINDS:
         kind = search.KINDS[0]
     return render("search/index.html", q=query, kind=kind, kinds=search.KINDS, hits=hits, counts=counts,
-                  searched=bool(found), error=error, paths=PATHS, per_page=PER_PAGE,
+                  searched=bool(found), error=error, result_url=result_url, per_page=PER_PAGE,
                   count_limit=search.COUNT_LIMIT, max_query=search.MAX_QUERY)
 
 

@@ -64,6 +64,17 @@ def test_docomo_handset_registers_and_signs_in_without_a_password_or_cookies(cli
     assert "さくらさんのﾎｰﾑ" in fresh.text(home)
 
 
+def test_the_login_page_offers_easy_login_to_handsets_that_can_send_their_id(client):
+    def login_page(ua):
+        return client(ua).get("/login").body.decode("cp932", "replace")
+
+    assert 'href="/login/easy?guid=ON"' in login_page(DOCOMO_1)  # docomo sends its id only then
+    au = login_page(AU)
+    assert 'href="/login/easy"' in au and "guid" not in au
+    assert "/login/easy" not in login_page("Mozilla/3.0(WILLCOM;KYOCERA/WX310K/2;1.2.2.16.000000/0.1/C100) Opera 7.0")
+    assert "/login/easy" not in login_page(PC)
+
+
 @pytest.mark.parametrize("ua,ip,headers", [
     (AU, GATEWAY_IP["au"], {"X-UP-SUBNO": SUBNO}),
     (SOFTBANK, GATEWAY_IP["softbank"], {"X-JPHONE-UID": JPHONE_UID}),

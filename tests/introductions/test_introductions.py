@@ -93,6 +93,20 @@ def test_either_may_remove_it_and_no_one_else(client):
     assert scalar("SELECT COUNT(*) FROM introductions") == 0
 
 
+def test_only_the_member_approves_and_only_the_author_rewrites(client):
+    sakura, taro = member("さくら"), member("たろう")
+    friends.befriend(sakura, taro)
+    introductions.write(taro, sakura, "たろうより")
+    intro = scalar("SELECT id FROM introductions")
+    for ua in (PC, DOCOMO_1):
+        as_member = sign_in(client(ua), sakura)
+        page = as_member.text(as_member.page(f"/introduction/{intro}"))
+        assert "承認して" in page and "書き直す" not in page
+        as_author = sign_in(client(ua), taro)
+        page = as_author.text(as_author.page(f"/introduction/{intro}"))
+        assert "承認して" not in page and "書き直す" in page
+
+
 def test_introductions_follow_the_friend_list_audience_blocks_and_friendship(client):
     sakura = member("さくら", aud_friends="friends")
     taro, yuki, stranger = member("たろう"), member("ゆき"), member("しらない")

@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import DOCOMO_1, DOCOMO_1_5K, PC
 from keitai import config
 from keitai.platform.db.connection import execute, now, scalar
+from keitai.friends import rules as friends
 from keitai.messages import rules as messages
 from quick import member, sign_in, submit
 
@@ -180,3 +181,21 @@ def test_inbox_pages_on_a_handset_and_counts_stop_at_99_plus(client):
     second = first.click(description="次の10件")
     assert "お知らせ109" in phone.text(second) and "お知らせ119" not in phone.text(second)
     assert len(first.body) <= 5 * 1024 and len(second.body) <= 5 * 1024
+
+
+def test_a_long_message_kept_on_a_mova_handset_goes_back_to_its_recipient(client):
+    from promises.test_long_text import D502I, long_body
+
+    me, friend = member("さくら"), member("たろう")
+    friends.befriend(me, friend)
+    phone = sign_in(client(D502I), me)
+    typed = long_body()[:4900]
+    answer = submit(phone.page(f"/message/new?to={friend}"), subject="件" * 101, body=typed)
+    kept_id = scalar("SELECT id FROM kept_texts WHERE member_id = ?", (me,))
+    assert answer.forms[0]["kept"].value == str(kept_id)  # too long for a 5 KB page: kept
+    kept_page = phone.text(phone.page(f"/kept/{kept_id}"))
+    back = f"/message/new?to={friend}&amp;kept={kept_id}&amp;sid={phone.sid}"
+    assert f'href="{back}"' in kept_page  # to the form it was written in, for the same member
+    form_page = phone.get(back.replace("&amp;", "&"))
+    assert submit(form_page, subject="やあ").status_int == 303
+    assert scalar("SELECT body FROM messages WHERE sender_id = ? AND recipient_id = ?", (me, friend)) == typed

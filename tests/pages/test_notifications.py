@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from conftest import DOCOMO_1_5K, PC
+from keitai.app import create_app
 from keitai.platform.db.connection import execute, now
 from keitai.friends import blocks
 from keitai.footprints import rules as footprints
@@ -43,15 +44,18 @@ def test_home_starts_with_what_waits_in_order_on_a_handset_and_a_pc(client):
 
 
 
-def test_a_feature_adds_its_line_where_it_belongs(client, monkeypatch):
+def test_a_feature_adds_its_line_where_its_label_is(client, monkeypatch):
     me = member()
-    monkeypatch.setitem(notifications.words.HOME_NOTICES, "test_line", "テストの知らせ")
+    labels = dict(notifications.words.HOME_NOTICES)
+    at = list(labels).index("messages") + 1
+    # The line's label goes after the unread messages' one: so does the line.
+    monkeypatch.setattr(notifications.words, "HOME_NOTICES",
+                        dict([*labels.items()][:at] + [("test_line", "テストの知らせ")] + [*labels.items()][at:]))
     before = [c.key for c in notifications.COUNTERS]
     # A count naming the member twice, as feature counts do (blocks made by them, of others).
     notifications.register("test_line", "SELECT COUNT(*) FROM blocks WHERE blocker_id = ? AND blocked_id <> ?",
-                           "/member/{member_id}", after="messages")
+                           "profile.profile")
     try:
-        at = before.index("messages") + 1
         assert [c.key for c in notifications.COUNTERS] == before[:at] + ["test_line"] + before[at:]
         assert notifications.home_notices(me) == []
         for n in range(3):
@@ -59,3 +63,22 @@ def test_a_feature_adds_its_line_where_it_belongs(client, monkeypatch):
         assert notifications.home_notices(me) == [notifications.Notice("テストの知らせ", 3, f"/member/{me}")]
     finally:
         notifications.COUNTERS[:] = [c for c in notifications.COUNTERS if c.key != "test_line"]
+
+
+def test_the_home_notices_are_what_the_installed_features_register(settings):
+    notifications.COUNTERS.clear()
+    create_app(settings, connect=False)
+    assert [c.key for c in notifications.COUNTERS] == [
+        "friend_requests", "messages", "diary_comments", "footprints", "introductions", "community_requests"]
+    create_app(settings, connect=False)  # installing again changes nothing
+    assert len(notifications.COUNTERS) == 6
+
+
+def test_a_join_request_waits_on_the_community_admins_home_with_a_link_to_their_communities(client):
+    from keitai import communities
+
+    owner, asker = member("さくら"), member("たろう")
+    community_id = communities.create_community(owner, "秘密の集まり", "animals", "説明", join_policy="approval")
+    communities.join(communities.standing(community_id, asker))
+    assert notifications.home_notices(owner) == [
+        notifications.Notice("コミュニティへの参加申請", 1, "/communities/mine")]

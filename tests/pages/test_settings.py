@@ -7,6 +7,7 @@ import datetime
 from conftest import DOCOMO_1, PASSWORD, PC
 from keitai.platform.db.connection import fetchone, scalar
 from keitai.pages import settings as settings_view
+from keitai.platform.web.routes import PATHS
 from members_helpers import send
 from members_helpers import fast_passwords  # noqa: F401  (autouse: cheap argon2 here)
 
@@ -18,8 +19,9 @@ def test_settings_menu_lists_every_sub_page_on_both_devices(client, make_member)
         home = c.login("sakura@docomo.ne.jp")
         assert "/settings" in c.text(home)
         page = c.page("/settings")
-        for path, _label in settings_view.MENU:
-            assert path in c.text(page)
+        for name, _label in settings_view.MENU:
+            path = PATHS[name]
+            assert f'href="{path}' in c.text(page)
             assert c.page(path).status_int == 200
 
 

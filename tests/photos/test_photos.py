@@ -122,6 +122,31 @@ def test_handset_renditions_fit_screen_and_budget(client, member, ua, fmt, max_w
     assert _stored_files("cache") == cached
 
 
+def test_handsets_with_big_pages_see_thumbnails_small_ones_a_link(client, member):
+    from keitai.profiles import rules as profiles
+
+    me = member("さくら", "sakura@docomo.ne.jp")
+    diary_id = write_entry(me, "写真")
+    diaries.update_entry(diary_id, me, diaries.Draft("写真", "本文", "everyone", None), [],
+                         [photos.prepare(FakeUpload(small_photo()))])
+    in_entry = scalar("SELECT id FROM photos WHERE kind = 'diary'")
+    on_profile = profiles.set_photo(me, photos.prepare(FakeUpload(small_photo())))
+    # i-mode browser 2.0 (100 KB pages, cookies): the thumbnail inline, linking to the photo's page.
+    big = client("DoCoMo/2.0 P906i(c500;TB;W24H15)")
+    big.login("sakura@docomo.ne.jp")
+    for path, photo in ((f"/diary/{diary_id}", in_entry), (f"/member/{me}", on_profile)):
+        page = big.text(big.page(path))
+        assert f'<a href="/photo/{photo}/view"><img src="/photo/{photo}?size=s"' in page
+    # mova with a 20 KB cache: a link only.
+    small = client(DOCOMO_1)
+    small.login("sakura@docomo.ne.jp")
+    for path, photo in ((f"/diary/{diary_id}", in_entry), (f"/member/{me}", on_profile)):
+        page = small.text(small.page(path))
+        assert re.search(f'<a href="/photo/{photo}/view\\?sid={small.sid}">[^<]*写真', page) and "<img" not in page
+        # The photo's page leads back to where it was shown.
+        assert f'<a href="{path}?sid={small.sid}" accesskey="1">[1]戻る' in small.text(small.page(f"/photo/{photo}/view"))
+
+
 def test_non_images_and_bombs_are_refused_and_the_text_kept(client, member):
     member("さくら", "sakura@docomo.ne.jp")
     pc = client(PC)
@@ -213,6 +238,16 @@ def test_photos_of_unknown_kinds_are_shown_to_no_one(member):
     me = member()
     photos.add_rows(me, "no-such-kind", 1, photos.write_files([photos.prepare(FakeUpload(small_photo()))]))
     assert photos.visible_photo(me, scalar("SELECT id FROM photos")) is None
+
+
+def test_photo_kinds_are_what_the_installed_features_register(settings, monkeypatch):
+    from keitai.app import create_app
+
+    monkeypatch.setattr(photos, "_kinds", {})
+    create_app(settings, connect=False)
+    assert {kind: (k.route, k.id_name) for kind, k in photos._kinds.items()} == {
+        "diary": ("diary.entry", "diary_id"), "profile": ("profile.profile", "member_id"),
+        "community": ("communities.community", "community_id")}
 
 
 def test_capabilities_by_handset():

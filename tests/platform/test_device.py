@@ -256,6 +256,22 @@ def test_device_is_frozen_and_slotted():
     assert isinstance(d, Device)
 
 
+# What pages ask the device instead of comparing carrier names.
+@pytest.mark.parametrize("ua, guid, subscriber_id, inline_images", [
+    ("DoCoMo/2.0 P07A3(c500;TB;W24H15)", "ON", True, True),  # i-mode browser 2.0, 100 KB: thumbnails fit
+    (N905I, "ON", True, False),                   # FOMA c100, 30 KB pages
+    ("DoCoMo/1.0/P503i", "ON", True, False),      # mova, 5 KB pages
+    (CA32, None, True, False),                    # au WIN, 30 KB pages
+    (SB910T, None, True, False),                  # SoftBank 3G, 30 KB pages
+    (WX310K, None, False, False),                 # WILLCOM sends no subscriber id
+    (ANDROID, None, False, True),
+    (CHROME_PC, None, False, True),
+])
+def test_capabilities(ua, guid, subscriber_id, inline_images):
+    d = detect(env(ua))
+    assert (d.guid_param, d.sends_subscriber_id, d.inline_images) == (guid, subscriber_id, inline_images)
+
+
 # --- the shipped table -------------------------------------------------------------------------
 
 def _published_ranges():

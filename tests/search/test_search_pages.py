@@ -21,6 +21,8 @@ def test_pc_member_searches_from_home_and_moves_between_tabs(client, make_member
     diary_tab = pc.get(_link(page, "kind=diary"))
     text = pc.text(diary_tab)
     assert 'href="/diary/5"' in text and "山田太郎 さん" in text
+    search.index(search.COMMUNITY, 8, yamada, "山田さんの会", "やまだ")
+    assert 'href="/community/8"' in pc.text(pc.get("/search?q=yamada&kind=community"))
     nothing = pc.get("/search?q=%E5%AD%98%E5%9C%A8%E3%81%97%E3%81%AA%E3%81%84&kind=community")
     assert "見つかりませんでした" in pc.text(nothing)
     assert me

@@ -72,9 +72,22 @@ class Device:
             return bool(match) and (int(match.group(1)), int(match.group(2))) >= (7, 2)
         return self.carrier == "willcom"
 
+    # Pages and links
+    @property
+    def guid_param(self) -> str | None:
+        """The ``guid`` value a link needs for the handset to send its subscriber id: docomo
+        sends it only to URLs carrying ``guid=ON``; the others send it always (``None``)."""
+        return "ON" if self.carrier == "docomo" else None
+
+    @property
+    def sends_subscriber_id(self) -> bool:
+        """A handset that may identify itself by subscriber id (かんたんログイン); WILLCOM never does."""
+        return self.is_handset and self.carrier != "willcom"
+
     @property
     def inline_images(self) -> bool:
-        """Whether a page may show photos inline (thumbnails) rather than only link to them."""
+        """A page may show thumbnails inline: the page budget (60 KB and up) holds them beside
+        the text; smaller handsets get a link to each photo instead."""
         return self.page_bytes >= 60_000
 
 

@@ -99,13 +99,15 @@ def redirect(target: str, /, _anchor: str | None = None, **query):
     raise response
 
 
-def form(action: str, method: str = "post", multipart: bool = False, **attrs) -> Markup:
+def form(action: str, method: str = "post", multipart: bool = False, _query: dict | None = None,
+         **attrs) -> Markup:
     """The opening ``<form>`` tag with the hidden fields this request needs.
 
     ``action`` is a route name (its wildcards taken from ``attrs``: ``form("diary.comment",
-    diary_id=5)``) or a path; the other ``attrs`` become the tag's attributes.  POST forms carry the sid in the action URL (docomo sends ``guid`` only for
-    ids in the URL) and a CSRF token; GET forms drop the action's query string,
-    so the sid goes in a hidden field instead.
+    diary_id=5)``) or a path; the other ``attrs`` become the tag's attributes.  POST forms
+    carry the sid and ``_query`` (``None`` values left out) in the action URL (docomo sends
+    ``guid`` only for ids in the URL) and a CSRF token; GET forms drop the action's query
+    string, so the sid goes in a hidden field instead (and a GET form takes no ``_query``).
     """
     if not action.startswith("/"):
         action, attrs = routes.path_for(action, attrs)
@@ -113,9 +115,11 @@ def form(action: str, method: str = "post", multipart: bool = False, **attrs) ->
     method = method.lower()
     hidden = []
     if method == "post":
-        target = url(action)
+        target = url(action, **(_query or {}))
         hidden.append(("csrf", bottle.request.environ.get("keitai.csrf", "")))
     else:
+        if _query:
+            raise ValueError("a GET form's fields are its query: write them as hidden fields")
         target = action
         if sid:
             hidden.append((SID, sid))
