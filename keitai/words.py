@@ -93,7 +93,7 @@ MESSAGE_MAIL_BODY = (
 INTRODUCTION_EMPTY = "紹介文を入力してください。"
 INTRODUCTION_FRIENDS_ONLY = "紹介文は友人だけが書けます。"
 
-# The home page's first lines (keitai.pages.notices), each followed by a count.
+# The home page's first lines (keitai.notices), each followed by a count.
 HOME_NOTICES = {
     "friend_requests": "友人申請",
     "messages": "未読メッセージ",

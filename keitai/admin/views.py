@@ -14,7 +14,7 @@ from keitai import words as messages
 from keitai.platform.device import gateways
 from keitai.admin import rules as admin
 from keitai.admin import site
-from keitai.platform.web import RouteTable, current_device, int_param, login_required, params, redirect, render, viewer
+from keitai.platform.web import RouteTable, int_param, login_required, params, per_page, redirect, render, viewer
 from keitai.platform.web import sessions
 
 routes = RouteTable("admin")
@@ -53,7 +53,7 @@ def members():
     query = form.get("q", "").strip()[:100]
     status = form.get("status", "")
     status = status if status in admin.STATUSES else ""
-    limit = admin.HANDSET_PAGE_SIZE if current_device().is_handset else admin.PAGE_SIZE
+    limit = per_page(admin.HANDSET_PAGE_SIZE, admin.PAGE_SIZE)
     found = admin.find_members(query, status, int_param("before"), limit + 1)
     more = len(found) > limit
     found = found[:limit]

@@ -23,7 +23,7 @@ from .rules import (CATEGORIES, COMMENT_MAX, DESCRIPTION_MAX, JOIN_POLICIES, MAX
 
 def install(app) -> None:
     """Register this feature's routes on ``app``, its photos' kind and its line in the home notices."""
-    from keitai.pages import notices
+    from keitai import notices
     from keitai.photos import rules as photos
 
     from . import board_views, community, moderation, views  # board_views adds its routes to views.routes

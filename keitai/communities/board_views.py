@@ -6,10 +6,10 @@ import bottle
 
 from keitai import communities
 from keitai.communities import CommunityError
-from keitai.platform.web import int_param, login_required, params, redirect, render, viewer
-from keitai.platform.web import longtext
+from keitai.platform.web import int_param, login_required, params, per_page, redirect, render, viewer
+from keitai.kept import longtext
 
-from .views import confirm, path, per_page, refuse, require, routes, standing_of
+from .views import confirm, path, refuse, require, routes, standing_of
 
 # ---------------------------------------------------------------------------
 # Topics and comments

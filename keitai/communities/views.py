@@ -12,16 +12,11 @@ from keitai import communities
 from keitai.communities import CommunityError
 from keitai.photos import rules as photos
 from keitai.platform.text import parts
-from keitai.platform.web import (RouteTable, current_device, files, login_required, params, redirect,
-                                 render, url, viewer)
-from keitai.platform.web import longtext
+from keitai.platform.web import (RouteTable, current_device, files, login_required, params, path, per_page,
+                                 redirect, render, viewer)
+from keitai.kept import longtext
 
 routes = RouteTable("communities")
-
-
-def per_page(handset: int, pc: int) -> int:
-    """Items per list page: a handset's page must fit its few kilobytes."""
-    return handset if current_device().is_handset else pc
 
 
 def standing_of(community_id: int) -> communities.Standing:
@@ -45,11 +40,6 @@ def _admin_standing(community_id: int) -> communities.Standing:
     st = standing_of(community_id)
     require(st.is_admin)
     return st
-
-
-def path(route: str, **values) -> str:
-    """The path of a named route (no sid: for forms and pages that add it themselves)."""
-    return url(route, _session=False, **values)
 
 
 def confirm(kind: str, target: str, back: str, hidden: dict | None = None, **words):
@@ -143,6 +133,7 @@ def _description_source(community) -> longtext.LongText:
     return longtext.LongText(
         name="description", label="説明", heading=community.name,
         base=path("communities.edit_form", community_id=community.id),
+        part=path("communities.description_part", community_id=community.id),
         text=community.description, check=communities.check_description,
         store=lambda old, new: communities.replace_description(standing_of(community.id), old, new),
     )

@@ -3,7 +3,7 @@
 
 def install(app) -> None:
     """Register this feature's routes on ``app``, its photos' kind and its line in the home notices."""
-    from keitai.pages import notices
+    from keitai import notices
     from keitai.photos import rules as photos
 
     from . import rules, views

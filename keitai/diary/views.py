@@ -7,16 +7,14 @@ from keitai.diary import rules as diaries
 from keitai.footprints import rules as footprints
 from keitai.photos import rules as photos
 from keitai.platform.text import parts
-from keitai.platform.web import RouteTable, current_device, files, login_required, params, redirect, render, viewer, int_param
-from keitai.platform.web import longtext
+from keitai.platform.web import (
+    RouteTable, current_device, files, int_param, login_required, params, path, per_page, redirect, render, viewer,
+)
+from keitai.kept import longtext
 
 routes = RouteTable("diary")
 
 PHOTO_FIELDS = ("photo1", "photo2", "photo3")
-
-
-def _page_size() -> int:
-    return 10 if current_device().is_handset else 20
 
 
 def _uploads() -> tuple[list[photos.Prepared], list[str]]:
@@ -39,7 +37,8 @@ def _body_source(found: diaries.Entry) -> longtext.LongText:
     """An entry's body, for editing in parts on handsets whose page cannot hold the form."""
     author_id = viewer().id
     return longtext.LongText(
-        name="body", label="本文", heading="日記の編集", base=f"/diary/{found.id}/edit", text=found.body,
+        name="body", label="本文", heading="日記の編集", base=path("diary.edit_form", diary_id=found.id),
+        part=path("diary.body_part", diary_id=found.id), text=found.body,
         check=diaries.check_body, store=lambda old, new: diaries.replace_body(found.id, author_id, old, new),
     )
 
@@ -55,9 +54,9 @@ def _form(entry, draft: diaries.Draft, errors: list[str], body_v: str | None = N
         return longtext.form_or_parts("diary/form.html", _body_source(entry), draft=draft._replace(body=entry.body),
                                       body_v=parts.version(entry.body), **context)
     if entry is None:
-        note, resume = "日記を書く・本文", "/diary/new"
+        note, resume = "日記を書く・本文", path("diary.new_form")
     else:
-        note, resume = f"日記「{entry.title}」の本文", f"/diary/{entry.id}/edit"
+        note, resume = f"日記「{entry.title}」の本文", path("diary.edit_form", diary_id=entry.id)
     note = "：".join([note, " ".join(errors)]) if errors else note
     return longtext.render_form("diary/form.html", draft.body, note, resume, draft=draft, body_v=body_v, **context)
 
@@ -105,12 +104,12 @@ def create():
 
 def _entry_page(entry: diaries.Entry, comment_body: str = "", errors: list[str] = ()):
     me = viewer()
-    comments, older, count = diaries.comments_for(me.id, entry, int_param("before"), limit=_page_size() * 2)
+    comments, older, count = diaries.comments_for(me.id, entry, int_param("before"), limit=per_page(10, 20) * 2)
     context = dict(entry=entry, comments=comments, older=older, comment_count=count, comment_body=comment_body,
                    errors=list(errors), comment_max=diaries.COMMENT_MAX)
     if not errors:
         return render("diary/entry.html", **context)
-    return longtext.comment_again("diary/entry.html", entry.title, f"/diary/{entry.id}", comment_body, list(errors),
+    return longtext.comment_again("diary/entry.html", entry.title, path("diary.entry", diary_id=entry.id), comment_body, list(errors),
                                   **context)
 
 
@@ -244,7 +243,7 @@ def member_diary(member_id):
     nickname = diaries.diary_owner(me.id, member_id)
     if nickname is None:
         raise bottle.HTTPError(404)
-    entries, older = diaries.member_diary(me.id, member_id, int_param("before"), _page_size())
+    entries, older = diaries.member_diary(me.id, member_id, int_param("before"), per_page(10, 20))
     return render("diary/list.html", owner_id=member_id, owner_nickname=nickname, entries=entries, older=older,
                   is_me=member_id == me.id)
 
@@ -253,5 +252,5 @@ def member_diary(member_id):
 @login_required
 def feed():
     me = viewer()
-    entries, older = diaries.friends_feed(me.id, int_param("before"), _page_size())
+    entries, older = diaries.friends_feed(me.id, int_param("before"), per_page(10, 20))
     return render("diary/feed.html", entries=entries, older=older, unread=diaries.unread_entries(me.id))

@@ -5,9 +5,8 @@ import bottle
 from keitai import words as messages
 from keitai.friends import rules as friends
 from keitai.friends import groups
-from keitai.platform.web import RouteTable, login_required, params, redirect, render, viewer, int_param
+from keitai.platform.web import RouteTable, int_param, login_required, params, per_page, redirect, render, viewer
 
-from keitai.pages.profile import page_size
 
 routes = RouteTable("friends")
 
@@ -20,7 +19,7 @@ def _ids(name: str) -> list[int]:
 @login_required
 def my_friends():
     me = viewer()
-    size = page_size()
+    size = per_page(10, 30)
     rows = friends.friend_list(me.id, me.id, int_param("before"), size + 1)
     more = rows[size - 1][0] if len(rows) > size else None
     waiting = friends.incoming_count(me.id)  # counting stops at REQUESTS_COUNT_CAP, as on home
@@ -76,7 +75,7 @@ def _my_group(group_id: int) -> groups.Group:
 @login_required
 def group_page(group_id, error=None, name=None):
     group = _my_group(group_id)
-    size = page_size()
+    size = per_page(10, 30)
     rows = groups.members(viewer().id, group_id, int_param("before"), size + 1)
     more = rows[size - 1][0] if len(rows) > size else None
     return render("friends/group.html", group=group, members=rows[:size], more=more, error=error,
@@ -107,7 +106,7 @@ def remove_from_group(group_id):
 @login_required
 def add_page(group_id):
     group = _my_group(group_id)
-    size = page_size()
+    size = per_page(10, 30)
     rows = groups.candidates(viewer().id, group_id, int_param("before"), size + 1)
     more = rows[size - 1][0] if len(rows) > size else None
     return render("friends/group_add.html", group=group, candidates=rows[:size], more=more, error=None)
@@ -120,7 +119,7 @@ def add_to_group(group_id):
     try:
         groups.add(viewer().id, group_id, _ids("member"))
     except groups.GroupError as exc:
-        size = page_size()
+        size = per_page(10, 30)
         rows = groups.candidates(viewer().id, group_id, None, size + 1)
         more = rows[size - 1][0] if len(rows) > size else None
         return render("friends/group_add.html", group=group, candidates=rows[:size], more=more, error=str(exc))

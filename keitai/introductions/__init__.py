@@ -3,7 +3,7 @@
 
 def install(app) -> None:
     """Register this feature's routes on ``app``, and its line in the home notices."""
-    from keitai.pages import notices
+    from keitai import notices
 
     from . import rules, views
 

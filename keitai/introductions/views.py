@@ -5,10 +5,10 @@ from keitai import privacy
 from keitai import words as messages
 from keitai.introductions import rules as introductions
 from keitai.profiles import rules as profiles
-from keitai.platform.web import RouteTable, current_device, login_required, params, redirect, render, viewer
-from keitai.platform.web import longtext
+from keitai.platform.web import RouteTable, current_device, login_required, params, path, redirect, render, viewer
+from keitai.kept import longtext
 
-from keitai.pages.profile import visible_member
+from keitai.profiles.views import visible_member
 
 routes = RouteTable("introductions")
 
@@ -38,11 +38,11 @@ def _write_form(profile, body: str, errors=()):
     if not errors and not longtext.kept_in_form():
         return render("introductions/write.html", **context)
     note = f"{profile.nickname}さんの紹介文" + ("：" + " ".join(errors) if errors else "")
-    return longtext.render_form("introductions/write.html", body, note, f"/member/{profile.id}/introductions/write",
+    return longtext.render_form("introductions/write.html", body, note, path("introductions.write_form", member_id=profile.id),
                                 **context)
 
 
-def _friendvisible_member(member_id: int) -> profiles.Profile:
+def _friend_profile(member_id: int) -> profiles.Profile:
     """The profile of a friend of the viewer's (only friends write introductions), else 403."""
     profile = visible_member(member_id)
     if not profile.relation.is_friend:
@@ -53,7 +53,7 @@ def _friendvisible_member(member_id: int) -> profiles.Profile:
 @routes.get("/member/<member_id:int>/introductions/write")
 @login_required
 def write_form(member_id):
-    profile = _friendvisible_member(member_id)
+    profile = _friend_profile(member_id)
     mine = introductions.written_by(viewer().id, member_id)
     resumed = longtext.kept_in_form()
     return _write_form(profile, resumed.body if resumed else mine.body if mine else "")
@@ -62,7 +62,7 @@ def write_form(member_id):
 @routes.post("/member/<member_id:int>/introductions/write")
 @login_required
 def write(member_id):
-    profile = _friendvisible_member(member_id)
+    profile = _friend_profile(member_id)
     typed = longtext.posted("body") or ""
     body, errors = introductions.clean(typed)
     if errors:

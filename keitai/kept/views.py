@@ -3,8 +3,8 @@
 import bottle
 
 from keitai.kept import rules as kept
-from keitai.platform.web import RouteTable, login_required, redirect, render, viewer
-from keitai.platform.web import longtext
+from keitai.platform.web import RouteTable, login_required, path, redirect, render, viewer
+from keitai.kept import longtext
 
 routes = RouteTable("kept")
 
@@ -19,7 +19,8 @@ def _own(kept_id: int) -> kept.Kept:
 def _source(found: kept.Kept) -> longtext.LongText:
     member_id = viewer().id
     return longtext.LongText(
-        name="body", label="預かった文章", heading="預かった文章", base=f"/kept/{found.id}", text=found.body,
+        name="body", label="預かった文章", heading="預かった文章", base=path("kept.kept_text", kept_id=found.id),
+        part=path("kept.part", kept_id=found.id), text=found.body,
         check=lambda new: (new, []), store=lambda old, new: kept.replace(member_id, found.id, old, new),
     )
 

@@ -5,28 +5,24 @@ import bottle
 from keitai import words
 from keitai.messages import rules as messages
 from keitai.platform.web import (
-    RouteTable, absolute, current_device, int_param, login_required, params, redirect, render, url, viewer,
+    RouteTable, absolute, int_param, login_required, params, per_page, redirect, render, url, viewer,
 )
-from keitai.platform.web import longtext
+from keitai.kept import longtext
 
 routes = RouteTable("messages")
-
-
-def _page_size() -> int:
-    return 10 if current_device().is_handset else 20
 
 
 @routes.get("/messages")
 @login_required
 def inbox():
-    box = messages.inbox(viewer().id, int_param("before"), _page_size())
+    box = messages.inbox(viewer().id, int_param("before"), per_page(10, 20))
     return render("messages/inbox.html", box=box, first=not params().get("before"))
 
 
 @routes.get("/messages/sent")
 @login_required
 def sent():
-    box = messages.sent(viewer().id, int_param("before"), _page_size())
+    box = messages.sent(viewer().id, int_param("before"), per_page(10, 20))
     return render("messages/sent.html", box=box, first=not params().get("before"))
 
 

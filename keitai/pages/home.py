@@ -3,7 +3,7 @@ from keitai.admin import rules as admin
 from keitai import communities
 from keitai.diary import rules as diaries
 from keitai.friends import rules as friends
-from keitai.pages import notices as notifications
+from keitai import notices as notifications
 from keitai.platform.web import RouteTable, params, render, safe_next, viewer
 
 routes = RouteTable("home")

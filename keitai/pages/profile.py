@@ -9,14 +9,10 @@ from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
 from keitai.introductions import rules as introductions
 from keitai.profiles import rules as profiles
-from keitai.platform.web import RouteTable, current_device, login_required, params, redirect, render, viewer, int_param
+from keitai.profiles.views import visible_member
+from keitai.platform.web import RouteTable, int_param, login_required, params, per_page, redirect, render, viewer
 
 routes = RouteTable("profile")
-
-
-def page_size() -> int:
-    """Items per list page: about ten on a handset, more on a PC."""
-    return 10 if current_device().is_handset else 30
 
 
 @routes.get("/member/<member_id:int>")
@@ -36,21 +32,13 @@ def profile(member_id):
                   intros=introductions.for_profile(me.id, found))
 
 
-def visible_member(member_id: int) -> profiles.Profile:
-    """The member as the viewer may see them; 404 for unknown, inactive or blocked either way."""
-    found = profiles.profile_for(viewer().id, member_id)
-    if found is None:
-        raise bottle.HTTPError(404)
-    return found
-
-
 @routes.get("/member/<member_id:int>/friends")
 @login_required
 def member_friends(member_id):
     owner = visible_member(member_id)
     if not privacy.friend_list_visible(owner.relation, owner.member.aud_friends):
         raise bottle.HTTPError(404)
-    size = page_size()
+    size = per_page(10, 30)
     rows = friends.friend_list(viewer().id, member_id, int_param("before"), size + 1)
     more = rows[size - 1][0] if len(rows) > size else None
     return render("friends/of_member.html", owner=owner, friends=rows[:size], more=more)

@@ -14,9 +14,10 @@ from keitai.profiles import rules as profiles
 from keitai.signup import rules as signup
 from keitai.platform.text import parts
 from keitai.platform.web import (
-    RouteTable, absolute, current_device, files, login_required, params, redirect, render, sign_in, viewer,
+    RouteTable, absolute, current_device, files, login_required, params, path, redirect, render, sign_in, viewer,
 )
-from keitai.platform.web import longtext, sessions
+from keitai.platform.web import sessions
+from keitai.kept import longtext
 
 routes = RouteTable("settings")
 
@@ -85,7 +86,7 @@ def _profile_page(values: dict, errors: list[str], field: str | None = None, abo
         return longtext.form_or_parts(template, source, about_v=parts.version(source.text), **context)
     if field == "about" or (field is None and not current_device().is_handset):  # a page with its text box
         note = "自己紹介" + ("：" + " ".join(errors) if errors else "")
-        return longtext.render_form(template, values["about"], note, "/settings/profile/about", about_v=about_v,
+        return longtext.render_form(template, values["about"], note, path("settings.field_page", field="about"), about_v=about_v,
                                     **context)
     return render(template, **context)
 
@@ -94,7 +95,8 @@ def _about_source(stored: str) -> longtext.LongText:
     """The self-introduction, for editing in parts on handsets whose page cannot hold it."""
     member_id = viewer().id
     return longtext.LongText(
-        name="about", label="自己紹介", heading="自己紹介の変更", base="/settings/profile/about", text=stored,
+        name="about", label="自己紹介", heading="自己紹介の変更", base=path("settings.field_page", field="about"),
+        part=path("settings.about_part"), text=stored,
         check=lambda new: profiles.check_text("about", new),
         store=lambda old, new: profiles.replace_text(member_id, "about", old, new),
     )

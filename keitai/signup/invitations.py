@@ -16,7 +16,7 @@ from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, 
 from keitai.signup.models import Invitation
 
 from keitai.accounts import rules as accounts
-from keitai.signup import addresses as mobile_mail
+from keitai.platform.mail import addresses as mobile_mail
 
 log = logging.getLogger("keitai.invitations")
 

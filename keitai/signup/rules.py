@@ -21,7 +21,7 @@ from keitai.accounts import rules as accounts
 from keitai import privacy
 from keitai.friends import rules as friends
 from keitai.signup import invitations
-from keitai.signup import addresses as mobile_mail
+from keitai.platform.mail import addresses as mobile_mail
 from keitai.search import rules as search
 from keitai.admin import site
 from keitai.profiles.rules import clean_text, parse_birthday

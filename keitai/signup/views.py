@@ -4,7 +4,7 @@ import bottle
 
 from keitai import words as messages
 from keitai.signup import invitations
-from keitai.signup import addresses as mobile_mail
+from keitai.platform.mail import addresses as mobile_mail
 from keitai.signup import rules as signup
 from keitai.admin import site
 from keitai.platform.web import RouteTable, absolute, login_required, params, redirect, render, viewer

@@ -11,7 +11,7 @@ from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
 from keitai.introductions import rules as introductions
 from keitai.messages import rules as messages
-from keitai.pages import notices as notifications
+from keitai import notices as notifications
 from quick import member, sign_in
 
 

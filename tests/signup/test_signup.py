@@ -16,7 +16,7 @@ from keitai.app import create_app
 from keitai.platform.db.connection import execute, fetchone, scalar
 from keitai.friends import rules as friends
 from keitai.signup import invitations
-from keitai.signup import addresses as mobile_mail
+from keitai.platform.mail import addresses as mobile_mail
 from keitai.admin import site
 from members_helpers import body, fill_join, free_port, link_path, outbox, smtp  # noqa: F401  (smtp: fixture)
 from members_helpers import fast_passwords  # noqa: F401  (autouse: cheap argon2 here)

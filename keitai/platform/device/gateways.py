@@ -204,7 +204,7 @@ def carrier_of(ip: str) -> str | None:
 def refresh() -> None:
     """Read the operator's set from the database now (parsed again only if it changed)."""
     global _stored
-    from keitai.admin import site
+    from keitai.platform.db import site_settings as site
 
     text = site.get(SETTING)
     if text == _stored[0]:
@@ -371,7 +371,7 @@ def store_from_yaml(src_path: str | os.PathLike) -> dict[str, int]:
     force in this process at once and in every other within REFRESH_SECONDS, unless the
     shipped set carries a later date.
     """
-    from keitai.admin import site
+    from keitai.platform.db import site_settings as site
 
     refresh()
     text, counts = _merged(src_path, in_force(), "run.py update-gateways")

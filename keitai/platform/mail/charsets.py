@@ -32,7 +32,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from keitai.signup import addresses as mobile_mail
+from keitai.platform.mail import addresses as mobile_mail
 from keitai.platform.text import emoji, emoji_table, kana
 
 #: What stands for a character that has no readable form in the reader's charset.

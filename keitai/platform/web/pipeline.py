@@ -172,6 +172,11 @@ class KeitaiPlugin:
         return wrapper
 
 
+def per_page(handset: int, pc: int) -> int:
+    """Items per list page for this device: a handset's page must fit its few kilobytes."""
+    return handset if current_device().is_handset else pc
+
+
 def login_required(callback):
     """Signed-out visitors get the sign-in page, then come back here."""
 

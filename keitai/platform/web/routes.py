@@ -6,6 +6,7 @@ Pages and code build internal URLs from names with :func:`keitai.platform.web.ur
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Callable
 
@@ -46,16 +47,24 @@ class RouteTable:
 
 def path_for(name: str, values: dict) -> tuple[str, dict]:
     """The path of route ``name`` with its wildcards filled from ``values``; the values left over."""
+    pieces, wildcards = _pieces(name)
+    rest = dict(values)
+    try:
+        filled = [str(rest.pop(w)) for w in wildcards]
+    except KeyError as missing:
+        raise LookupError(f"route {name} needs {missing.args[0]}") from None
+    path = pieces[0]
+    for value, piece in zip(filled, pieces[1:]):
+        path += value + piece
+    return path, rest
+
+
+@functools.lru_cache(maxsize=None)
+def _pieces(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A route's pattern cut at its wildcards, once (a page builds dozens of URLs)."""
     try:
         pattern = PATHS[name]
     except KeyError:
         raise LookupError(f"no route named {name!r}") from None
-    rest = dict(values)
-
-    def fill(m):
-        try:
-            return str(rest.pop(m.group(1)))
-        except KeyError:
-            raise LookupError(f"route {name} needs {m.group(1)}") from None
-
-    return _WILDCARD.sub(fill, pattern), rest
+    parts = _WILDCARD.split(pattern)  # text, name, text, name, ..., text
+    return tuple(parts[0::2]), tuple(parts[1::2])

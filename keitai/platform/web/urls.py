@@ -61,6 +61,13 @@ def url(target: str, /, _anchor: str | None = None, _session: bool = True, **que
     return path
 
 
+
+def path(route: str, /, **values) -> str:
+    """The path of route ``route`` (its wildcards and any query from ``values``) without the sid:
+    what is stored or handed on (a kept text's way back, a long text's pages), made into a
+    link by :func:`url` when it is shown."""
+    return url(route, _session=False, **values)
+
 @functools.lru_cache(maxsize=64)
 def static(name: str) -> str:
     """The URL of a file in static/, with a hash of its content so browsers may keep it for long."""

@@ -27,9 +27,9 @@ from keitai import words as messages
 from keitai.kept import rules as kept
 from keitai.platform.text import parts
 
-from .pipeline import current_device, int_param, params, viewer
-from .render import _encoder, fits, handset_bytes, page_html, render, respond
-from .urls import redirect
+from keitai.platform.web.pipeline import current_device, int_param, params, viewer
+from keitai.platform.web.render import _encoder, fits, handset_bytes, page_html, render, respond
+from keitai.platform.web.urls import redirect
 
 #: The query parameter naming a part (1 = the first; one past the last = add at the end).
 PART = "part"
@@ -51,7 +51,8 @@ class LongText:
     name: str      # its form field: 'body'
     label: str     # what it is: '本文'
     heading: str   # the page it is edited on: '日記の編集'
-    base: str      # that page's path; its parts are at base + '/part'
+    base: str      # that page's path (keitai.platform.web.path)
+    part: str      # the path of its part pages (?part=N)
     text: str      # as stored now
     check: Check   # the whole new text -> (the text as it would be stored, errors)
     store: Store   # (old, new) -> saved; False if the stored text is no longer old
@@ -61,7 +62,7 @@ class Parts(NamedTuple):
     """What an edit page shows of a text edited in parts."""
 
     label: str
-    base: str
+    part: str
     length: int
     previews: list[str]
 
@@ -82,7 +83,7 @@ def _measure() -> Callable[[str], int]:
 
 def _part_context(source: LongText, number: int, count: int, start: int, end: int, text: str,
                   errors: list[str], version: str) -> dict:
-    return dict(heading=source.heading, label=source.label, name=source.name, base=source.base,
+    return dict(heading=source.heading, label=source.label, name=source.name, base=source.base, part=source.part,
                 number=number, count=count, start=start, end=end, text=text, errors=errors, version=version)
 
 
@@ -102,11 +103,11 @@ def form_or_parts(template: str, source: LongText, /, **context):
     if fits(html):
         return respond(html)
     previews = [" ".join(source.text[start:end][:PREVIEW].split()) for start, end in spans(source)]
-    return render(template, parts=Parts(source.label, source.base, len(source.text), previews), **context)
+    return render(template, parts=Parts(source.label, source.part, len(source.text), previews), **context)
 
 
 def part_page(source: LongText):
-    """``GET <base>/part?part=N``: the form for part N (one past the last: add at the end)."""
+    """``GET <part>?part=N``: the form for part N (one past the last: add at the end)."""
     bounds = spans(source)
     number = min(max(int_param(PART) or 1, 1), len(bounds) + 1)
     start, end = bounds[number - 1] if number <= len(bounds) else (len(source.text), len(source.text))
@@ -115,7 +116,7 @@ def part_page(source: LongText):
 
 
 def save_part(source: LongText):
-    """``POST <base>/part``: put the part sent in place of the one shown.
+    """``POST <part>``: put the part sent in place of the one shown.
 
     Refused, with what the member wrote kept, if the text changed since the part was shown.
     """
@@ -140,7 +141,7 @@ def save_part(source: LongText):
         if fits(html):
             return respond(html)
         note = f"{source.heading}・{source.label}の一部：" + " ".join(errors)
-        redirect(f"/kept/{kept.keep(viewer().id, note, typed)}", msg="kept")
+        redirect("kept.kept_text", kept_id=kept.keep(viewer().id, note, typed), msg="kept")
     if new != old and not source.store(old, new):
         refuse(source, typed)
     redirect(source.base, msg="saved")
@@ -155,7 +156,8 @@ def keep_refused(what: str, typed: str, rest_saved: bool = False):
     """``what`` changed elsewhere since the member's form was made: keep what they wrote and show it
     (``rest_saved``: the form's other fields were saved)."""
     note = f"{what}：{messages.TEXT_CHANGED}"
-    redirect(f"/kept/{kept.keep(viewer().id, note, typed)}", msg="kept_changed_rest" if rest_saved else "kept_changed")
+    redirect("kept.kept_text", kept_id=kept.keep(viewer().id, note, typed),
+             msg="kept_changed_rest" if rest_saved else "kept_changed")
 
 
 # --- whole forms ------------------------------------------------------------------------
