@@ -344,3 +344,27 @@ NOTICES.update({
     "kept_changed": "ほかの画面で先に変更されていたため、保存しませんでした。書いた文章はここに預かっています。",
     "kept_changed_rest": "ほかの画面で先に本文が変更されていたため、本文は保存せずここに預かりました。ほかの項目は保存しました。",
 })
+
+
+# Refusals: what the rules refuse, by code.  Each feature adds its codes as "<feature>.<what>"
+# (REFUSALS.update({...}) in its own block below); rules raise Refused(code, **values) and
+# views show its message.
+REFUSALS: dict[str, str] = {}
+
+
+class Refused(Exception):
+    """A request the rules refuse: ``code`` (a key of REFUSALS) says which rule, ``message``
+    says it to the member in Japanese (the text with ``values`` filled in).  The one error
+    rules raise for a member's request; nothing was changed."""
+
+    def __init__(self, code: str, **values):
+        self.code = code
+        self.values = values
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        return REFUSALS[self.code].format(**self.values)
+
+    def __str__(self) -> str:
+        return self.message

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from keitai import words as messages
+from keitai.platform.db.paging import Page, page_of, parse_cursor  # noqa: F401  (the package's front door)
 from keitai.platform.db.connection import fetchone, scalar
 
 from keitai.privacy import not_blocked_sql
@@ -276,29 +277,7 @@ def require_room(member_id: int, code: str = "too_many") -> None:
 
 
 # ---------------------------------------------------------------------------
-# Lists (keyset-paged: ``before`` is the cursor the previous page handed out)
-
-
-class Page(NamedTuple):
-    items: list
-    next: str | None  # cursor for the following page, None on the last
-
-
-def page_of(rows: list, limit: int, cursor) -> Page:
-    """``rows`` (one more than ``limit`` when there is a next page) as a Page."""
-    if len(rows) > limit:
-        return Page(rows[:limit], cursor(rows[limit - 1]))
-    return Page(rows, None)
-
-
-def parse_cursor(value: str | None, parts: int = 2) -> tuple[int, ...] | None:
-    """``"1700000000_42"`` -> (1700000000, 42); anything malformed -> None (the first page)."""
-    if not value:
-        return None
-    pieces = value.split("_")
-    if len(pieces) != parts or not all(p.isdecimal() and len(p) < 19 for p in pieces):
-        return None
-    return tuple(int(p) for p in pieces)
+# Lists (keyset-paged: keitai.platform.db.paging)
 
 
 def activity_cursor(row) -> str:
