@@ -102,40 +102,6 @@ HOME_NOTICES = {
     "introductions": "承認待ちの紹介文",
     "community_requests": "コミュニティへの参加申請",
 }
-# Communities (keitai/communities/rules.py raises CommunityError with these).
-COMMUNITY = {
-    "name_required": "コミュニティ名を入力してください。",
-    "bad_category": "カテゴリを選んでください。",
-    "bad_policy": "参加・閲覧・トピック作成の設定を選び直してください。",
-    "title_required": "タイトルを入力してください。",
-    "body_required": "本文を入力してください。",
-    "comment_required": "コメントを入力してください。",
-    "members_only": "このコミュニティはメンバーだけが読めます。参加すると読めるようになります。",
-    "not_member": "コミュニティに参加すると書き込めます。",
-    "admins_only_topics": "このコミュニティでトピックを作れるのは管理人と副管理人だけです。",
-    "not_admin": "管理人・副管理人だけができる操作です。",
-    "not_owner": "管理人だけができる操作です。",
-    "not_yours": "自分の書き込みか、管理人・副管理人だけが操作できます。",
-    "closed": "このトピックは締め切られているため、コメントできません。",
-    "topic_full": "このトピックはコメントが{limit}件に達したため、これ以上書き込めません。新しいトピックを作ってください。",
-    "topic_deleted": "このトピックは削除されました。",
-    "comment_deleted": "このコメントは削除されました。",
-    "cannot_join": "このコミュニティには参加できません。",
-    "too_many": "参加できるコミュニティは{limit}個までです。どれかを退会してから参加してください。",
-    "their_too_many": "この人は参加できるコミュニティの上限（{limit}個）に達しています。",
-    "owner_cannot_leave": "管理人は退会できません。先に管理人を他のメンバーに交代してください。",
-    "already_member": "すでに参加しています。",
-    "not_joined": "このコミュニティには参加していません。",
-    "already_requested": "参加を申請済みです。管理人の承認をお待ちください。",
-    "no_request": "この参加申請は見つかりません。取り消されたか、処理済みです。",
-    "too_many_subadmins": "副管理人は{limit}人までです。",
-    "not_a_member": "この人はこのコミュニティのメンバーではありません。",
-    "cannot_remove_admin": "管理人・副管理人は退会させられません。",
-    "cannot_delete": "管理人のほかにメンバーがいるコミュニティは削除できません。管理人を交代するか、メンバーが退会してから削除してください。",
-    "bad_reason": "報告の理由を選んでください。",
-    "already_reported": "この書き込みはすでに報告済みです。管理人が確認します。",
-    "no_report": "この報告は見つかりません。すでに処理済みです。",
-}
 # Community confirmation pages: (title, question, button); {name} is what is acted on.
 COMMUNITY_CONFIRM = {
     "delete": ("コミュニティの削除", "「{name}」を削除しますか？トピックとコメントもすべて消え、元に戻せません。", "削除する"),
@@ -368,3 +334,40 @@ class Refused(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+# communities refusals
+REFUSALS.update({
+    "communities.name_required": "コミュニティ名を入力してください。",
+    "communities.bad_category": "カテゴリを選んでください。",
+    "communities.bad_policy": "参加・閲覧・トピック作成の設定を選び直してください。",
+    "communities.title_required": "タイトルを入力してください。",
+    "communities.body_required": "本文を入力してください。",
+    "communities.comment_required": "コメントを入力してください。",
+    "communities.members_only": "このコミュニティはメンバーだけが読めます。参加すると読めるようになります。",
+    "communities.not_member": "コミュニティに参加すると書き込めます。",
+    "communities.admins_only_topics": "このコミュニティでトピックを作れるのは管理人と副管理人だけです。",
+    "communities.not_admin": "管理人・副管理人だけができる操作です。",
+    "communities.not_owner": "管理人だけができる操作です。",
+    "communities.not_yours": "自分の書き込みか、管理人・副管理人だけが操作できます。",
+    "communities.closed": "このトピックは締め切られているため、コメントできません。",
+    "communities.topic_full": "このトピックはコメントが{limit}件に達したため、これ以上書き込めません。新しいトピックを作ってください。",
+    "communities.topic_deleted": "このトピックは削除されました。",
+    "communities.comment_deleted": "このコメントは削除されました。",
+    "communities.cannot_join": "このコミュニティには参加できません。",
+    "communities.too_many": "参加できるコミュニティは{limit}個までです。どれかを退会してから参加してください。",
+    "communities.their_too_many": "この人は参加できるコミュニティの上限（{limit}個）に達しています。",
+    "communities.owner_cannot_leave": "管理人は退会できません。先に管理人を他のメンバーに交代してください。",
+    "communities.already_member": "すでに参加しています。",
+    "communities.not_joined": "このコミュニティには参加していません。",
+    "communities.already_requested": "参加を申請済みです。管理人の承認をお待ちください。",
+    "communities.no_request": "この参加申請は見つかりません。取り消されたか、処理済みです。",
+    "communities.too_many_subadmins": "副管理人は{limit}人までです。",
+    "communities.not_a_member": "この人はこのコミュニティのメンバーではありません。",
+    "communities.cannot_remove_admin": "管理人・副管理人は退会させられません。",
+    "communities.cannot_delete": "管理人のほかにメンバーがいるコミュニティは削除できません。管理人を交代するか、メンバーが退会してから削除してください。",
+    "communities.bad_reason": "報告の理由を選んでください。",
+    "communities.already_reported": "この書き込みはすでに報告済みです。管理人が確認します。",
+    "communities.no_report": "この報告は見つかりません。すでに処理済みです。",
+    "communities.too_long": FIELD_TOO_LONG,
+})

@@ -18,7 +18,7 @@ from .moderation import (COUNT_CAP, PENDING_JOIN_REQUESTS_COUNT_SQL, ReportRow, 
                          resolve_report)
 from .rules import (CATEGORIES, COMMENT_MAX, DESCRIPTION_MAX, JOIN_POLICIES, MAX_COMMENTS, MAX_MEMBERSHIPS,
                     MAX_SUBADMINS, NAME_MAX, READ_POLICIES, REPORT_REASONS, TITLE_MAX, TOPIC_BODY_MAX,
-                    TOPIC_POLICIES, Community, CommunityError, FieldTooLong, Page, Standing, standing)
+                    TOPIC_POLICIES, Community, Standing, standing)
 
 
 def install(app) -> None:

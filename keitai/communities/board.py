@@ -6,11 +6,13 @@ from typing import NamedTuple
 
 from keitai.communities import models
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
+from keitai.platform.db.paging import Page, page_of, parse_cursor
 from keitai.privacy import not_blocked_sql
+from keitai.words import Refused
 
 from . import rules
-from .rules import (COMMENT_MAX, TITLE_MAX, TOPIC_BODY_MAX, CommunityError, Page, Standing, activity_cursor,
-                    checked_text, may_remove_item, may_report_item, page_of, parse_cursor, require)
+from .rules import (COMMENT_MAX, TITLE_MAX, TOPIC_BODY_MAX, Standing, activity_cursor, checked_text, may_remove_item,
+                    may_report_item, require)
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,10 @@ def get_topic(topic_id: int, viewer_id: int) -> Topic | None:
 
 def create_topic(standing: Standing, title: str, body: str) -> int:
     """Open a topic in the community; return its id."""
-    require(standing.is_member, "not_member")
-    require(standing.can_open_topic, "admins_only_topics")
-    title = checked_text(title, TITLE_MAX, "title_required")
-    body = checked_text(body, TOPIC_BODY_MAX, "body_required")
+    require(standing.is_member, "communities.not_member")
+    require(standing.can_open_topic, "communities.admins_only_topics")
+    title = checked_text(title, TITLE_MAX, "communities.title_required")
+    body = checked_text(body, TOPIC_BODY_MAX, "communities.body_required")
     t = now()
     with db.atomic():
         topic_id = models.Topic.insert(
@@ -79,13 +81,13 @@ def as_seen_by(standing: Standing, topic: Topic) -> Topic:
 
 def set_closed(standing: Standing, topic: Topic, closed: bool) -> None:
     """Close a topic to new comments, or open it again."""
-    require(may_manage_topic(standing, topic), "not_yours")
+    require(may_manage_topic(standing, topic), "communities.not_yours")
     execute("UPDATE community_topics SET closed = ? WHERE id = ? AND deleted = FALSE", (closed, topic.id))
 
 
 def delete_topic(standing: Standing, topic: Topic) -> None:
     """Remove a topic: its title, body and comments go; a marker stays at its address."""
-    require(may_manage_topic(standing, topic), "not_yours")
+    require(may_manage_topic(standing, topic), "communities.not_yours")
     remove_topic(topic.id, standing.viewer_id)
 
 
@@ -122,6 +124,9 @@ class Comment:
 
 
 class CommentPage(NamedTuple):
+    """Comments read both ways by number (from the first onward, or back from the latest), so a
+    page links to both sides: unlike paging.Page, whose lists go one way."""
+
     items: list[Comment]
     older: int | None  # ``before`` for the page of earlier comments, if any
     newer: int | None  # ``after`` for the page of later comments, if any
@@ -177,10 +182,10 @@ def comment_page(standing: Standing, topic: Topic, limit: int = 10,
 
 def add_comment(standing: Standing, topic: Topic, body: str) -> int:
     """Write a comment; returns its number in the topic."""
-    require(standing.is_member, "not_member")
-    require(not topic.deleted, "topic_deleted")
-    require(not topic.closed, "closed")
-    body = checked_text(body, COMMENT_MAX, "comment_required")
+    require(standing.is_member, "communities.not_member")
+    require(not topic.deleted, "communities.topic_deleted")
+    require(not topic.closed, "communities.closed")
+    body = checked_text(body, COMMENT_MAX, "communities.comment_required")
     t = now()
     with db.atomic():
         # The write comes first: it locks the topic row (PostgreSQL) or the database
@@ -202,13 +207,13 @@ def add_comment(standing: Standing, topic: Topic, body: str) -> int:
     return number
 
 
-def _why_not_open(topic_id: int) -> CommunityError:
+def _why_not_open(topic_id: int) -> Refused:
     row = fetchone("SELECT closed, deleted FROM community_topics WHERE id = ?", (topic_id,))
     if row is None or row[1]:
-        return CommunityError("topic_deleted")
+        return Refused("communities.topic_deleted")
     if row[0]:
-        return CommunityError("closed")
-    return CommunityError("topic_full", limit=rules.MAX_COMMENTS)
+        return Refused("communities.closed")
+    return Refused("communities.topic_full", limit=rules.MAX_COMMENTS)
 
 
 def get_comment(comment_id: int, viewer_id: int) -> tuple[Comment, int] | None:
@@ -230,7 +235,7 @@ def may_delete_comment(standing: Standing, comment: Comment) -> bool:
 
 def delete_comment(standing: Standing, comment: Comment) -> None:
     """Remove a comment's words; its row and number stay, shown as removed."""
-    require(may_delete_comment(standing, comment), "not_yours")
+    require(may_delete_comment(standing, comment), "communities.not_yours")
     remove_comment(comment.id, standing.viewer_id)
 
 

@@ -5,9 +5,9 @@ Thin, like views.py (whose route table and helpers it shares).
 import bottle
 
 from keitai import communities
-from keitai.communities import CommunityError
 from keitai.platform.web import int_param, login_required, params, per_page, redirect, render, viewer
 from keitai.kept import longtext
+from keitai.words import Refused
 
 from .views import confirm, path, refuse, require, routes, standing_of
 
@@ -19,8 +19,8 @@ from .views import confirm, path, refuse, require, routes, standing_of
 @login_required
 def topic_form(community_id):
     st = standing_of(community_id)
-    require(st.is_member, "not_member")
-    require(st.can_open_topic, "admins_only_topics")
+    require(st.is_member, "communities.not_member")
+    require(st.can_open_topic, "communities.admins_only_topics")
     resumed = longtext.kept_in_form()
     return _topic_form(st, "", resumed.body if resumed else "", None)
 
@@ -39,7 +39,7 @@ def create_topic(community_id):
     title, body = params().get("title", ""), longtext.posted("body") or ""
     try:
         topic_id = communities.create_topic(st, title, body)
-    except CommunityError as exc:
+    except Refused as exc:
         return _topic_form(st, title, body, exc.message)
     longtext.forget_kept()
     redirect('communities.topic', topic_id=topic_id, msg="topic_created")
@@ -51,7 +51,7 @@ def _topic(topic_id: int):
     if found is None:
         raise bottle.HTTPError(404)
     st = standing_of(found.community_id)
-    require(st.can_read, "members_only")
+    require(st.can_read, "communities.members_only")
     return communities.as_seen_by(st, found), st
 
 
@@ -80,7 +80,7 @@ def comment(topic_id):
     body = longtext.posted("body") or ""
     try:
         number = communities.add_comment(st, found, body)
-    except CommunityError as exc:
+    except Refused as exc:
         return _topic_page(found, st, body=body, error=exc.message)
     longtext.forget_kept()
     redirect('communities.topic', topic_id=topic_id, _anchor=f"c{number}", msg="commented")
@@ -93,7 +93,7 @@ def close(topic_id):
     closed = params().get("closed") == "1"
     try:
         communities.set_closed(st, found, closed)
-    except CommunityError as exc:
+    except Refused as exc:
         refuse(exc)
     redirect('communities.topic', topic_id=topic_id, msg="closed" if closed else "reopened")
 
@@ -102,7 +102,7 @@ def close(topic_id):
 @login_required
 def topic_delete_confirm(topic_id):
     found, st = _topic(topic_id)
-    require(found.may_manage, "not_yours")
+    require(found.may_manage, "communities.not_yours")
     return confirm("delete_topic", path("communities.topic_delete", topic_id=topic_id),
                     path("communities.topic", topic_id=topic_id), name=found.title)
 
@@ -113,7 +113,7 @@ def topic_delete(topic_id):
     found, st = _topic(topic_id)
     try:
         communities.delete_topic(st, found)
-    except CommunityError as exc:
+    except Refused as exc:
         refuse(exc)
     redirect('communities.community', community_id=st.community.id, msg="removed")
 
@@ -130,7 +130,7 @@ def _comment(comment_id: int):
 @login_required
 def comment_delete_confirm(comment_id):
     item, found, st = _comment(comment_id)
-    require(communities.may_delete_comment(st, item), "not_yours")
+    require(communities.may_delete_comment(st, item), "communities.not_yours")
     return confirm("delete_comment", path("communities.comment_delete", comment_id=comment_id),
                     path("communities.topic", topic_id=found.id), name=found.title, number=item.number)
 
@@ -141,7 +141,7 @@ def comment_delete(comment_id):
     item, found, st = _comment(comment_id)
     try:
         communities.delete_comment(st, item)
-    except CommunityError as exc:
+    except Refused as exc:
         refuse(exc)
     redirect('communities.topic', topic_id=found.id, after=max(item.number - 1, 0), msg="removed")
 
@@ -157,7 +157,7 @@ def _report(topic, st, item=None):
     reason, note = params().get("reason", ""), params().get("note", "")
     try:
         communities.report(st, topic, item, reason, note)
-    except CommunityError as exc:
+    except Refused as exc:
         return _report_form(topic, st, item, reason, note, exc.message)
     redirect('communities.topic', topic_id=topic.id, msg="reported")
 

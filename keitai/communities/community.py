@@ -8,24 +8,25 @@ from keitai.platform.db.connection import db, execute, fetchall, fetchone, now
 from keitai.platform.text import parts
 from keitai.privacy import blocked_between
 from keitai.search import rules as search
+from keitai.words import Refused
 
 from .rules import (CATEGORIES, DESCRIPTION_MAX, JOIN_POLICIES, NAME_MAX, READ_POLICIES, TOPIC_POLICIES,
-                    CommunityError, Standing, checked_text, require, require_room)
+                    Standing, checked_text, require, require_room)
 
 
 def _settings(name, category, description, join_policy, read_policy, topic_policy) -> dict:
     settings = {
-        "name": checked_text(name, NAME_MAX, "name_required"),
+        "name": checked_text(name, NAME_MAX, "communities.name_required"),
         "category": category,
         "description": checked_text(description, DESCRIPTION_MAX),
         "join_policy": join_policy,
         "read_policy": read_policy,
         "topic_policy": topic_policy,
     }
-    require(category in CATEGORIES, "bad_category")
+    require(category in CATEGORIES, "communities.bad_category")
     require(
         join_policy in JOIN_POLICIES and read_policy in READ_POLICIES and topic_policy in TOPIC_POLICIES,
-        "bad_policy",
+        "communities.bad_policy",
     )
     return settings
 
@@ -58,7 +59,7 @@ def edit_community(standing: Standing, name: str, category: str, description: st
     ``description`` None leaves it as it is.  With ``expected_description``, nothing changes
     unless the description still is that text (else :class:`keitai.platform.text.parts.Changed`).
     """
-    require(standing.is_admin, "not_admin")
+    require(standing.is_admin, "communities.not_admin")
     settings = _settings(name, category, description or "", join_policy, read_policy, topic_policy)
     if description is None:
         del settings["description"]
@@ -76,14 +77,14 @@ def check_description(description: str) -> tuple[str, list[str]]:
     """A community's description as it would be stored, and what is wrong with it."""
     try:
         return checked_text(description, DESCRIPTION_MAX), []
-    except CommunityError as exc:
+    except Refused as exc:
         return description, [exc.message]
 
 
 def replace_description(standing: Standing, old: str, new: str) -> bool:
     """Change a community's description from ``old`` to ``new`` (already checked; its admins may);
     False if it is no longer ``old``."""
-    require(standing.is_admin, "not_admin")
+    require(standing.is_admin, "communities.not_admin")
     with db.atomic():
         if not execute("UPDATE communities SET description = ? WHERE id = ? AND description = ?",
                        (new, standing.community.id, old)).rowcount:
@@ -104,8 +105,8 @@ def delete_community(standing: Standing) -> None:
     owner's to throw away); site admins may at any time.
     """
     if not standing.site_admin:
-        require(standing.is_owner, "not_owner")
-        require(standing.community.member_count <= 1, "cannot_delete")
+        require(standing.is_owner, "communities.not_owner")
+        require(standing.community.member_count <= 1, "communities.cannot_delete")
     with db.atomic():
         execute("DELETE FROM communities WHERE id = ?", (standing.community.id,))
         search.remove(search.COMMUNITY, standing.community.id)
@@ -128,7 +129,7 @@ def may_view_photo(viewer_id: int, community_id: int) -> bool:
 
 def set_photo(standing: Standing, prepared: photos.Prepared) -> int:
     """Make ``prepared`` the community's photo, replacing any (its admins may); returns its id."""
-    require(standing.is_admin, "not_admin")
+    require(standing.is_admin, "communities.not_admin")
     community_id = standing.community.id
     stored = photos.write_files([prepared])
     try:
@@ -148,7 +149,7 @@ def set_photo(standing: Standing, prepared: photos.Prepared) -> int:
 
 def remove_photo(standing: Standing) -> None:
     """Take the community's photo down (its admins may)."""
-    require(standing.is_admin, "not_admin")
+    require(standing.is_admin, "communities.not_admin")
     with db.atomic():
         files = photos.delete_rows(PHOTO_KIND, standing.community.id)
         execute("UPDATE communities SET photo_id = NULL WHERE id = ?", (standing.community.id,))

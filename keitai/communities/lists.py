@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from keitai.platform.db.connection import fetchall
+from keitai.platform.db.paging import Page, page_of, parse_cursor
 from keitai.privacy import not_blocked_sql
 
-from .rules import Page, activity_cursor, category_name, page_of, parse_cursor
+from .rules import activity_cursor, category_name
 
 
 class CommunityRow(NamedTuple):

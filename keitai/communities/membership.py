@@ -7,19 +7,20 @@ from typing import NamedTuple
 from peewee import IntegrityError
 
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
+from keitai.platform.db.paging import Page, page_of, parse_cursor
 from keitai.privacy import not_blocked_sql
+from keitai.words import Refused
 
 from . import rules
-from .rules import (REQUEST_MESSAGE_MAX, CommunityError, Page, Standing, checked_text, may_remove_member, page_of,
-                    parse_cursor, require, require_room)
+from .rules import REQUEST_MESSAGE_MAX, Standing, checked_text, may_remove_member, require, require_room
 
 
 def join(standing: Standing, message: str = "") -> str:
     """Join (open communities) or ask to join (approval); returns ``joined`` or ``requested``."""
-    require(not standing.is_member, "already_member")
-    require(not standing.banned and not standing.blocked_with_owner, "cannot_join")
+    require(not standing.is_member, "communities.already_member")
+    require(not standing.banned and not standing.blocked_with_owner, "communities.cannot_join")
     approval = standing.community.join_policy == "approval"
-    require(not (approval and standing.requested), "already_requested")
+    require(not (approval and standing.requested), "communities.already_requested")
     message = checked_text(message, REQUEST_MESSAGE_MAX)
     member_id, community_id = standing.viewer_id, standing.community.id
     require_room(member_id)
@@ -32,7 +33,7 @@ def join(standing: Standing, message: str = "") -> str:
             return "join_requested"
         _add_member(community_id, member_id)
     except IntegrityError:  # a second click that raced the first
-        raise CommunityError("already_requested" if approval else "already_member") from None
+        raise Refused("communities.already_requested" if approval else "communities.already_member") from None
     return "joined"
 
 
@@ -61,7 +62,7 @@ def _drop_member(community_id: int, member_id: int) -> bool:
 
 def cancel_request(standing: Standing) -> None:
     """Withdraw my request to join."""
-    require(standing.requested, "no_request")
+    require(standing.requested, "communities.no_request")
     execute(
         "DELETE FROM community_join_requests WHERE community_id = ? AND member_id = ?",
         (standing.community.id, standing.viewer_id),
@@ -70,22 +71,22 @@ def cancel_request(standing: Standing) -> None:
 
 def leave(standing: Standing) -> None:
     """Leave a community; the owner must hand it over first."""
-    require(standing.is_member, "not_joined")
-    require(standing.can_leave, "owner_cannot_leave")
+    require(standing.is_member, "communities.not_joined")
+    require(standing.can_leave, "communities.owner_cannot_leave")
     _drop_member(standing.community.id, standing.viewer_id)
 
 
 def answer_request(standing: Standing, member_id: int, approve: bool) -> None:
     """Approve or turn down ``member_id``'s request to join (the community's admins)."""
-    require(standing.is_admin, "not_admin")
+    require(standing.is_admin, "communities.not_admin")
     community_id = standing.community.id
     require(fetchone(
         "SELECT 1 FROM community_join_requests WHERE community_id = ? AND member_id = ?", (community_id, member_id)
-    ) is not None, "no_request")
+    ) is not None, "communities.no_request")
     if not approve:
         execute("DELETE FROM community_join_requests WHERE community_id = ? AND member_id = ?", (community_id, member_id))
         return
-    require_room(member_id, "their_too_many")
+    require_room(member_id, "communities.their_too_many")
     try:
         _add_member(community_id, member_id)
     except IntegrityError:  # already in (approved twice at once): the request is answered
@@ -100,14 +101,15 @@ def _role_of(community_id: int, member_id: int) -> str | None:
 
 def set_subadmin(standing: Standing, member_id: int, subadmin: bool) -> None:
     """Name a member sub-admin (副管理人), or take it back (the owner may)."""
-    require(standing.can_appoint, "not_owner")
+    require(standing.can_appoint, "communities.not_owner")
     community_id = standing.community.id
-    require(member_id != standing.community.owner_id and _role_of(community_id, member_id) is not None, "not_a_member")
+    require(member_id != standing.community.owner_id and _role_of(community_id, member_id) is not None,
+            "communities.not_a_member")
     if subadmin:
         count = scalar(
             "SELECT COUNT(*) FROM community_members WHERE community_id = ? AND role = 'subadmin'", (community_id,)
         )
-        require(count < rules.MAX_SUBADMINS, "too_many_subadmins", limit=rules.MAX_SUBADMINS)
+        require(count < rules.MAX_SUBADMINS, "communities.too_many_subadmins", limit=rules.MAX_SUBADMINS)
     execute(
         "UPDATE community_members SET role = ? WHERE community_id = ? AND member_id = ?",
         ("subadmin" if subadmin else "member", community_id, member_id),
@@ -116,9 +118,10 @@ def set_subadmin(standing: Standing, member_id: int, subadmin: bool) -> None:
 
 def hand_over(standing: Standing, member_id: int) -> None:
     """Make ``member_id`` the owner; the old owner stays on as an ordinary member."""
-    require(standing.can_appoint, "not_owner")
+    require(standing.can_appoint, "communities.not_owner")
     community_id = standing.community.id
-    require(member_id != standing.viewer_id and _role_of(community_id, member_id) is not None, "not_a_member")
+    require(member_id != standing.viewer_id and _role_of(community_id, member_id) is not None,
+            "communities.not_a_member")
     with db.atomic():
         execute("UPDATE communities SET owner_id = ? WHERE id = ?", (member_id, community_id))
         execute(
@@ -132,12 +135,12 @@ def remove_member(standing: Standing, member_id: int) -> None:
 
     Who may remove whom is :func:`rules.may_remove_member`.
     """
-    require(standing.can_moderate, "not_admin")
+    require(standing.can_moderate, "communities.not_admin")
     community_id = standing.community.id
     role = _role_of(community_id, member_id)
-    require(role is not None, "not_a_member")
+    require(role is not None, "communities.not_a_member")
     role = "owner" if member_id == standing.community.owner_id else role
-    require(may_remove_member(standing, role), "cannot_remove_admin")
+    require(may_remove_member(standing, role), "communities.cannot_remove_admin")
     with db.atomic():
         _drop_member(community_id, member_id)
         execute(
@@ -149,7 +152,7 @@ def remove_member(standing: Standing, member_id: int) -> None:
 
 def unban(standing: Standing, member_id: int) -> None:
     """Let a removed member join again."""
-    require(standing.can_moderate, "not_admin")
+    require(standing.can_moderate, "communities.not_admin")
     execute("DELETE FROM community_bans WHERE community_id = ? AND member_id = ?", (standing.community.id, member_id))
 
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from keitai.platform.db.connection import execute, fetchall, fetchone, now, scalar
+from keitai.platform.db.paging import Page, page_of, parse_cursor
 from keitai.privacy import not_blocked_sql
 
 from . import board
-from .rules import REPORT_NOTE_MAX, REPORT_REASONS, Page, Standing, checked_text, page_of, parse_cursor, require
+from .rules import REPORT_NOTE_MAX, REPORT_REASONS, Standing, checked_text, require
 from .board import Comment, Topic
 
 
 def report(standing: Standing, topic: Topic, comment: Comment | None, reason: str, note: str = "") -> None:
     """A member tells the admins a topic or comment breaks the rules."""
-    require(standing.can_read, "members_only")
-    require(not topic.deleted and not (comment and comment.deleted), "topic_deleted" if topic.deleted else "comment_deleted")
-    require(reason in REPORT_REASONS, "bad_reason")
+    require(standing.can_read, "communities.members_only")
+    require(not topic.deleted, "communities.topic_deleted")
+    require(not (comment and comment.deleted), "communities.comment_deleted")
+    require(reason in REPORT_REASONS, "communities.bad_reason")
     note = checked_text(note, REPORT_NOTE_MAX)
     comment_id = comment.id if comment else None
     same = "comment_id = ?" if comment_id else "comment_id IS NULL"
@@ -23,7 +25,7 @@ def report(standing: Standing, topic: Topic, comment: Comment | None, reason: st
         f"SELECT 1 FROM community_reports WHERE topic_id = ? AND {same} AND reporter_id = ? AND resolved_at IS NULL",
         (topic.id, *((comment_id,) if comment_id else ()), standing.viewer_id),
     )
-    require(already is None, "already_reported")
+    require(already is None, "communities.already_reported")
     execute(
         "INSERT INTO community_reports (community_id, topic_id, comment_id, reporter_id, reason, note, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -101,12 +103,12 @@ def open_reports(limit: int = 50, before: str | None = None) -> Page:
 
 def resolve_report(standing: Standing, report_id: int, remove: bool) -> None:
     """Act on a report: remove what was reported, or judge it fine (closes every open report on it)."""
-    require(standing.can_moderate, "not_admin")
+    require(standing.can_moderate, "communities.not_admin")
     row = fetchone(
         "SELECT topic_id, comment_id FROM community_reports WHERE id = ? AND community_id = ? AND resolved_at IS NULL",
         (report_id, standing.community.id),
     )
-    require(row is not None, "no_report")
+    require(row is not None, "communities.no_report")
     topic_id, comment_id = row
     if remove and comment_id is None:
         board.remove_topic(topic_id, standing.viewer_id)

@@ -28,11 +28,9 @@ The package's ``__init__`` is the front door callers import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from keitai import words as messages
-from keitai.platform.db.paging import Page, page_of, parse_cursor  # noqa: F401  (the package's front door)
 from keitai.platform.db.connection import fetchone, scalar
+from keitai.words import Refused
 
 from keitai.privacy import not_blocked_sql
 
@@ -85,22 +83,6 @@ REPORT_NOTE_MAX = 500
 MAX_MEMBERSHIPS = 1000
 MAX_COMMENTS = 1000
 MAX_SUBADMINS = 10
-
-
-class CommunityError(Exception):
-    """A request the rules refuse; ``message`` is the Japanese sentence to show."""
-
-    def __init__(self, code: str, **values):
-        self.code = code
-        self.message = messages.COMMUNITY[code].format(**values)
-        super().__init__(self.message)
-
-
-class FieldTooLong(CommunityError):
-    def __init__(self, limit: int):
-        self.code = "too_long"
-        self.message = messages.FIELD_TOO_LONG.format(limit=limit)
-        Exception.__init__(self, self.message)
 
 
 def category_name(key: str) -> str:
@@ -256,21 +238,22 @@ def may_remove_member(standing: Standing, role: str | None) -> bool:
 
 
 def require(condition: bool, code: str, **values) -> None:
+    """Refuse with ``code`` (a "communities.<what>" key of words.REFUSALS) unless ``condition``."""
     if not condition:
-        raise CommunityError(code, **values)
+        raise Refused(code, **values)
 
 
 def checked_text(value: str | None, limit: int, required: str | None = None) -> str:
     """``value`` trimmed; refused when longer than ``limit`` or (if ``required``) empty."""
     value = (value or "").strip()
     if len(value) > limit:
-        raise FieldTooLong(limit)
+        raise Refused("communities.too_long", limit=limit)
     if required and not value:
-        raise CommunityError(required)
+        raise Refused(required)
     return value
 
 
-def require_room(member_id: int, code: str = "too_many") -> None:
+def require_room(member_id: int, code: str = "communities.too_many") -> None:
     """Refuse when ``member_id`` already belongs to MAX_MEMBERSHIPS communities."""
     count = scalar("SELECT COUNT(*) FROM community_members WHERE member_id = ?", (member_id,))
     require(count < MAX_MEMBERSHIPS, code, limit=MAX_MEMBERSHIPS)

@@ -9,12 +9,12 @@ import bottle
 
 from keitai import words as messages
 from keitai import communities
-from keitai.communities import CommunityError
 from keitai.photos import rules as photos
 from keitai.platform.text import parts
 from keitai.platform.web import (RouteTable, current_device, files, login_required, params, path, per_page,
                                  redirect, render, viewer)
 from keitai.kept import longtext
+from keitai.words import Refused
 
 routes = RouteTable("communities")
 
@@ -27,13 +27,13 @@ def standing_of(community_id: int) -> communities.Standing:
     return found
 
 
-def refuse(exc: CommunityError):
+def refuse(exc: Refused):
     raise bottle.HTTPError(403, exc.message)
 
 
-def require(allowed: bool, code: str = "not_admin") -> None:
+def require(allowed: bool, code: str = "communities.not_admin") -> None:
     if not allowed:
-        raise bottle.HTTPError(403, messages.COMMUNITY[code])
+        refuse(Refused(code))
 
 
 def _admin_standing(community_id: int) -> communities.Standing:
@@ -168,7 +168,7 @@ def create():
         return _settings_form(values, _photo_error(exc))
     try:
         community_id = communities.create_community(viewer().id, **values)
-    except CommunityError as exc:
+    except Refused as exc:
         return _settings_form(values, exc.message + (messages.PHOTO_RESELECT if photo else ""))
     if photo is not None:
         communities.set_photo(communities.standing(community_id, viewer().id), photo)
@@ -219,7 +219,7 @@ def edit(community_id):
             communities.set_photo(st, photo)
         elif params().get("remove_photo"):
             communities.remove_photo(st)
-    except CommunityError as exc:
+    except Refused as exc:
         return again(exc.message + (messages.PHOTO_RESELECT if photo else ""))
     if refused is not None:
         longtext.keep_refused(f"コミュニティ「{st.community.name}」の説明", refused, rest_saved=True)
@@ -243,7 +243,7 @@ def save_description_part(community_id):
 @login_required
 def delete_confirm(community_id):
     st = standing_of(community_id)
-    require(st.can_delete, "not_owner")
+    require(st.can_delete, "communities.not_owner")
     return confirm("delete", path("communities.delete", community_id=community_id),
                     path("communities.community", community_id=community_id), name=st.community.name)
 
@@ -253,7 +253,7 @@ def delete_confirm(community_id):
 def delete(community_id):
     try:
         communities.delete_community(standing_of(community_id))
-    except CommunityError as exc:
+    except Refused as exc:
         refuse(exc)
     redirect('communities.hub', msg="community_deleted")
 
@@ -274,7 +274,7 @@ def community(community_id):
 @login_required
 def topic_list(community_id):
     st = standing_of(community_id)
-    require(st.can_read, "members_only")
+    require(st.can_read, "communities.members_only")
     page = communities.topics(st, per_page(10, 20), params().get("before"))
     return render("communities/topics.html", st=st, c=st.community, page=page)
 
@@ -283,7 +283,7 @@ def topic_list(community_id):
 @login_required
 def member_list(community_id):
     st = standing_of(community_id)
-    require(st.can_read, "members_only")
+    require(st.can_read, "communities.members_only")
     page = communities.members(st, per_page(10, 30), params().get("before"))
     return render("communities/members.html", st=st, c=st.community, page=page)
 
@@ -302,7 +302,7 @@ def join(community_id):
     message = params().get("message", "")
     try:
         outcome = communities.join(st, message)
-    except CommunityError as exc:
+    except Refused as exc:
         return render("communities/join.html", st=st, c=st.community, message=message, error=exc.message)
     redirect('communities.community', community_id=community_id, msg=outcome)
 
@@ -311,7 +311,7 @@ def join(community_id):
 @login_required
 def cancel_confirm(community_id):
     st = standing_of(community_id)
-    require(st.requested, "no_request")
+    require(st.requested, "communities.no_request")
     return confirm("cancel", path("communities.cancel", community_id=community_id),
                     path("communities.community", community_id=community_id), name=st.community.name)
 
@@ -321,7 +321,7 @@ def cancel_confirm(community_id):
 def cancel(community_id):
     try:
         communities.cancel_request(standing_of(community_id))
-    except CommunityError as exc:
+    except Refused as exc:
         refuse(exc)
     redirect('communities.community', community_id=community_id, msg="join_request_cancelled")
 
@@ -330,8 +330,8 @@ def cancel(community_id):
 @login_required
 def leave_confirm(community_id):
     st = standing_of(community_id)
-    require(st.is_member, "not_joined")
-    require(st.can_leave, "owner_cannot_leave")
+    require(st.is_member, "communities.not_joined")
+    require(st.can_leave, "communities.owner_cannot_leave")
     return confirm("leave", path("communities.leave", community_id=community_id),
                     path("communities.community", community_id=community_id), name=st.community.name)
 
@@ -341,7 +341,7 @@ def leave_confirm(community_id):
 def leave(community_id):
     try:
         communities.leave(standing_of(community_id))
-    except CommunityError as exc:
+    except Refused as exc:
         refuse(exc)
     redirect('communities.community', community_id=community_id, msg="left")
 
@@ -382,7 +382,7 @@ def answer(community_id, member_id):
     approve = choice == "approve"
     try:
         communities.answer_request(standing_of(community_id), member_id, approve)
-    except CommunityError as exc:
+    except Refused as exc:
         refuse(exc)
     redirect('communities.requests', community_id=community_id, msg="approved" if approve else "rejected")
 
@@ -405,7 +405,7 @@ def resolve(community_id, report_id):
     remove = action == "remove"
     try:
         communities.resolve_report(standing_of(community_id), report_id, remove)
-    except CommunityError as exc:
+    except Refused as exc:
         refuse(exc)
     redirect('communities.reports', community_id=community_id, msg="removed" if remove else "dismissed")
 
@@ -414,7 +414,7 @@ def _person(st, member_id):
     require(st.can_moderate)
     person = communities.member_in(st, member_id)
     if person is None:
-        raise bottle.HTTPError(404, messages.COMMUNITY["not_a_member"])
+        raise bottle.HTTPError(404, Refused("communities.not_a_member").message)
     return person
 
 
@@ -450,7 +450,7 @@ def person_action(community_id, member_id):
     do, notice = _PERSON_ACTIONS[action]
     try:
         do(standing_of(community_id), member_id)
-    except CommunityError as exc:
+    except Refused as exc:
         refuse(exc)
     redirect("communities.community" if action == "handover" else "communities.admin",
              community_id=community_id, msg=notice)
