@@ -78,8 +78,6 @@ AUDIENCES = {
 # Messages.
 MESSAGE_NO_SUBJECT = "（件名なし）"
 MESSAGE_BODY_EMPTY = "本文を入力してください。"
-MESSAGE_CANNOT_SEND = "この相手にはメッセージを送れません。"
-MESSAGE_DAILY_LIMIT = "メッセージは1日に{limit}通までしか送れません。時間をおいてから送ってください。"
 MESSAGE_MAIL_SUBJECT = "メッセージが届きました"
 MESSAGE_MAIL_BODY = (
     "keitaiにあなた宛てのメッセージが届きました。\n"
@@ -91,7 +89,6 @@ MESSAGE_MAIL_BODY = (
 
 # Introductions.
 INTRODUCTION_EMPTY = "紹介文を入力してください。"
-INTRODUCTION_FRIENDS_ONLY = "紹介文は友人だけが書けます。"
 
 # The home page's first lines (keitai.notices), each followed by a count.
 HOME_NOTICES = {
@@ -231,13 +228,7 @@ EASY_LOGIN_UNKNOWN = (
 # Profiles, friends, groups.
 AUDIENCE_INVALID = "公開範囲の選択が正しくありません。"
 CHOICE_INVALID = "{field}の選択が正しくありません。"
-FRIEND_ALREADY = "すでに友人です。"
-FRIEND_REQUEST_PENDING = "すでに友人申請を送っています。相手の承認を待ってください。"
-FRIEND_REQUEST_LIMIT = "友人申請は24時間に{limit}件までです。時間をおいてからお試しください。"
 FRIEND_REQUEST_GONE = "この友人申請はもうありません（取り消されたか、すでに処理されています）。"
-GROUP_NAME_REQUIRED = "グループ名を入力してください。"
-GROUP_LIMIT = "グループは{limit}個まで作れます。"
-GROUP_NOT_FRIENDS = "グループに入れられるのは友人だけです。"
 
 #: Field names the code says in messages.
 FIELD_NAMES = {
@@ -370,4 +361,22 @@ REFUSALS.update({
     "communities.already_reported": "この書き込みはすでに報告済みです。管理人が確認します。",
     "communities.no_report": "この報告は見つかりません。すでに処理済みです。",
     "communities.too_long": FIELD_TOO_LONG,
+})
+
+
+# friends, messages and introductions refusals
+REFUSALS.update({
+    "friends.not_found": ERRORS[404],
+    "friends.already_friends": "すでに友人です。",
+    "friends.request_pending": "すでに友人申請を送っています。相手の承認を待ってください。",
+    "friends.request_limit": "友人申請は24時間に{limit}件までです。時間をおいてからお試しください。",
+    "friends.message_too_long": FIELD_NAMES["message"] + ": " + FIELD_TOO_LONG,
+    "friends.group_name_invalid": TEXT_INVALID.format(field=FIELD_NAMES["name"]),
+    "friends.group_name_too_long": FIELD_NAMES["name"] + ": " + FIELD_TOO_LONG,
+    "friends.group_name_required": "グループ名を入力してください。",
+    "friends.group_limit": "グループは{limit}個まで作れます。",
+    "friends.group_not_friends": "グループに入れられるのは友人だけです。",
+    "messages.cannot_send": "この相手にはメッセージを送れません。",
+    "messages.daily_limit": "メッセージは1日に{limit}通までしか送れません。時間をおいてから送ってください。",
+    "introductions.friends_only": "紹介文は友人だけが書けます。",
 })

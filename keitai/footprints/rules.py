@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from keitai import config
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
+from keitai.platform.db.paging import Page, page_of, parse_cursor
 
 from keitai import privacy
 
@@ -98,11 +99,6 @@ class Visit(NamedTuple):
     via_nickname: str | None
 
 
-class Page(NamedTuple):
-    visits: list[Visit]
-    next_cursor: str | None  # for ?before= to the older ones
-
-
 _PAGE = (
     "SELECT f.visitor_id, m.nickname, f.visited_at, f.visits, m.aud_friends,"
     " EXISTS(SELECT 1 FROM friendships fr WHERE fr.member_id = ? AND fr.friend_id = f.visitor_id)"
@@ -140,18 +136,8 @@ def _connections(member_id: int, visitor_ids: list[int]) -> dict[int, tuple[int 
     return {visitor: (via, nickname) for visitor, via, nickname in rows}
 
 
-def parse_cursor(value: str | None) -> tuple[int, int] | None:
-    """``"<visited_at>.<visitor_id>"`` as a pair, or None for the first page (or nonsense)."""
-    if not value:
-        return None
-    at, _, visitor = value.partition(".")
-    if not (at.isdecimal() and visitor.isdecimal()) or len(value) > 40:
-        return None
-    return int(at), int(visitor)
-
-
-def page(member_id: int, cursor: tuple[int, int] | None = None, limit: int = 10) -> Page | None:
-    """``member_id``'s visitors, newest first; None if they do not leave footprints (so see none).
+def page(member_id: int, before: str | None = None, limit: int = 10) -> Page | None:
+    """``member_id``'s visitors (Visits), newest first; None if they do not leave footprints (so see none).
 
     Two queries for the visits and their labels, whatever the page size; the first
     page marks the visits shown as seen.
@@ -159,9 +145,10 @@ def page(member_id: int, cursor: tuple[int, int] | None = None, limit: int = 10)
     own = settings_of(member_id)
     if not own.leaves_footprints:
         return None
+    cursor = parse_cursor(before)
     before_at, before_visitor = cursor or (2**62, 2**62)
     rows = fetchall(_PAGE, (member_id, member_id, own.since, before_at, before_visitor, member_id, member_id, limit + 1))
-    more = len(rows) > limit
+    next_page = page_of(rows, limit, lambda row: f"{row[2]}_{row[0]}").next  # visited_at_visitor_id
     rows = rows[:limit]
     strangers = [row[0] for row in rows if not row[5]]
     connected = _connections(member_id, strangers)
@@ -181,8 +168,7 @@ def page(member_id: int, cursor: tuple[int, int] | None = None, limit: int = 10)
                             relation, via_id, via_nickname))
     if cursor is None and visits and visits[0].visited_at > own.seen_at:
         execute("UPDATE members SET footprints_seen_at = ? WHERE id = ?", (visits[0].visited_at, member_id))
-    last = visits[-1] if visits else None
-    return Page(visits, f"{last.visited_at}.{last.visitor_id}" if more and last else None)
+    return Page(visits, next_page)
 
 
 NEW_COUNT_SQL = (

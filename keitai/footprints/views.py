@@ -1,7 +1,8 @@
 """Footprints: ``/footprints`` (who visited me) and ``/settings/footprints`` (leave them or not)."""
 from keitai import words as messages
 from keitai.footprints import rules as footprints
-from keitai.platform.web import RouteTable, current_device, login_required, params, redirect, render, viewer
+from keitai.platform.db.paging import parse_cursor
+from keitai.platform.web import RouteTable, login_required, params, per_page, redirect, render, viewer
 
 routes = RouteTable("footprints")
 
@@ -9,9 +10,9 @@ routes = RouteTable("footprints")
 @routes.get("/footprints")
 @login_required
 def visitors():
-    cursor = footprints.parse_cursor(params().get("before"))
-    found = footprints.page(viewer().id, cursor, limit=10 if current_device().is_handset else 20)
-    return render("footprints/list.html", page=found, first=cursor is None)
+    before = params().get("before")
+    found = footprints.page(viewer().id, before, limit=per_page(10, 20))
+    return render("footprints/list.html", page=found, first=parse_cursor(before) is None)
 
 
 @routes.get("/settings/footprints")

@@ -9,18 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from keitai import privacy
-from keitai import words as messages
+from keitai.words import Refused
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
+from keitai.platform.db.paging import Page, page_of, parse_cursor
 from keitai.friends.models import FriendGroup
+from keitai.friends.rules import member_cursor
 
 from keitai.profiles.rules import clean_text
 
 NAME_LIMIT = 20
 GROUP_LIMIT = 20
-
-
-class GroupError(Exception):
-    """A change to a group that was refused; the message says why, in Japanese."""
 
 
 @dataclass(frozen=True)
@@ -60,12 +58,12 @@ def owns(owner_id: int, group_id: int | None) -> bool:
 def _name(value: str) -> str:
     errors: list[str] = []
     name = clean_text("name", value, errors)
-    if len(name) > NAME_LIMIT:
-        errors.append(messages.FIELD_NAMES["name"] + ": " + messages.FIELD_TOO_LONG.format(limit=NAME_LIMIT))
-    if not name and not errors:
-        errors.append(messages.GROUP_NAME_REQUIRED)
     if errors:
-        raise GroupError(errors[0])
+        raise Refused("friends.group_name_invalid")
+    if len(name) > NAME_LIMIT:
+        raise Refused("friends.group_name_too_long", limit=NAME_LIMIT)
+    if not name:
+        raise Refused("friends.group_name_required")
     return name
 
 
@@ -73,7 +71,7 @@ def create(owner_id: int, name: str) -> int:
     name = _name(name)
     with db.atomic():
         if scalar("SELECT COUNT(*) FROM friend_groups WHERE owner_id = ?", (owner_id,)) >= GROUP_LIMIT:
-            raise GroupError(messages.GROUP_LIMIT.format(limit=GROUP_LIMIT))
+            raise Refused("friends.group_limit", limit=GROUP_LIMIT)
         return FriendGroup.create(owner=owner_id, name=name, created_at=now()).id
 
 
@@ -91,25 +89,29 @@ def delete(owner_id: int, group_id: int) -> bool:
     return True
 
 
-def members(owner_id: int, group_id: int, before: int | None = None, limit: int = 10) -> list[tuple[int, str]]:
+def members(owner_id: int, group_id: int, before: str | None = None, limit: int = 10) -> Page:
     """(id, nickname) of the group's members, keyset-paged by member id."""
-    return fetchall(
+    cursor = parse_cursor(before, 1)
+    rows = fetchall(
         "SELECT m.id, m.nickname FROM friend_group_members gm JOIN friend_groups g ON g.id = gm.group_id AND g.owner_id = ?"
         " JOIN members m ON m.id = gm.member_id WHERE gm.group_id = ? AND gm.member_id < ?"
         " ORDER BY gm.member_id DESC LIMIT ?",
-        (owner_id, group_id, before if before is not None else 2**62, limit),
+        (owner_id, group_id, cursor[0] if cursor else 2**62, limit + 1),
     )
+    return page_of(rows, limit, member_cursor)
 
 
-def candidates(owner_id: int, group_id: int, before: int | None = None, limit: int = 10) -> list[tuple[int, str]]:
+def candidates(owner_id: int, group_id: int, before: str | None = None, limit: int = 10) -> Page:
     """(id, nickname) of friends not yet in the group, keyset-paged by member id."""
-    return fetchall(
+    cursor = parse_cursor(before, 1)
+    rows = fetchall(
         "SELECT m.id, m.nickname FROM friendships f JOIN members m ON m.id = f.friend_id AND "
         + privacy.active_member_sql("m.") + " WHERE f.member_id = ? AND f.friend_id < ?"
         " AND NOT EXISTS(SELECT 1 FROM friend_group_members gm WHERE gm.group_id = ? AND gm.member_id = f.friend_id)"
         " ORDER BY f.friend_id DESC LIMIT ?",
-        (owner_id, before if before is not None else 2**62, group_id, limit),
+        (owner_id, cursor[0] if cursor else 2**62, group_id, limit + 1),
     )
+    return page_of(rows, limit, member_cursor)
 
 
 def add(owner_id: int, group_id: int, member_ids: list[int]) -> int:
@@ -119,13 +121,13 @@ def add(owner_id: int, group_id: int, member_ids: list[int]) -> int:
         return 0
     with db.atomic():
         if not owns(owner_id, group_id):
-            raise GroupError(messages.ERRORS[404])
+            raise Refused("friends.not_found")
         marks = ", ".join("?" * len(member_ids))
         friends_among = {row[0] for row in fetchall(
             f"SELECT friend_id FROM friendships WHERE member_id = ? AND friend_id IN ({marks})", (owner_id, *member_ids)
         )}
         if friends_among != set(member_ids):
-            raise GroupError(messages.GROUP_NOT_FRIENDS)
+            raise Refused("friends.group_not_friends")
         present = {row[0] for row in fetchall(
             f"SELECT member_id FROM friend_group_members WHERE group_id = ? AND member_id IN ({marks})", (group_id, *member_ids)
         )}

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 import peewee
 
-from keitai import words as messages
+from keitai.words import Refused
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
+from keitai.platform.db.paging import Page, page_of, parse_cursor
 
 from keitai import privacy
 
@@ -22,10 +23,6 @@ MUTUAL_NAMES = 3
 MUTUAL_CAP = 1000
 #: Counting waiting requests stops here (home shows "99+"), so a flood costs nothing more.
 REQUESTS_COUNT_CAP = 100
-
-
-class FriendError(Exception):
-    """A friend request that was not made; the message says why, in Japanese."""
 
 
 def are_friends(a: int, b: int) -> bool:
@@ -88,24 +85,24 @@ def standing(viewer_id: int, other_id: int) -> tuple[str, int | None]:
 def request(from_id: int, to_id: int, message: str = "") -> str:
     """Ask ``to_id`` to be friends.  Returns ``requested``, or ``accepted`` when they had asked first.
 
-    Raises FriendError with the reason when no request is made.  Callers make sure
+    Raises Refused with the reason when no request is made.  Callers make sure
     ``to_id`` is an active member the sender may see (blocks hide members entirely).
     """
     message = message.strip()
     if from_id == to_id or privacy.blocked_between(from_id, to_id):
-        raise FriendError(messages.ERRORS[404])
+        raise Refused("friends.not_found")
     if len(message) > MESSAGE_LIMIT:
-        raise FriendError(messages.FIELD_NAMES["message"] + ": " + messages.FIELD_TOO_LONG.format(limit=MESSAGE_LIMIT))
+        raise Refused("friends.message_too_long", limit=MESSAGE_LIMIT)
     state, _request_id = standing(from_id, to_id)
     if state == "friend":
-        raise FriendError(messages.FRIEND_ALREADY)
+        raise Refused("friends.already_friends")
     if state == "sent":
-        raise FriendError(messages.FRIEND_REQUEST_PENDING)
+        raise Refused("friends.request_pending")
     if state == "received":
         befriend(from_id, to_id)
         return "accepted"
     if scalar("SELECT COUNT(*) FROM friend_requests WHERE from_id = ? AND created_at > ?", (from_id, now() - 86400)) >= DAILY_REQUESTS:
-        raise FriendError(messages.FRIEND_REQUEST_LIMIT.format(limit=DAILY_REQUESTS))
+        raise Refused("friends.request_limit", limit=DAILY_REQUESTS)
     try:
         with db.atomic():
             execute(
@@ -113,7 +110,7 @@ def request(from_id: int, to_id: int, message: str = "") -> str:
                 (from_id, to_id, message, now()),
             )
     except peewee.IntegrityError:  # the same request from a second tab at the same moment
-        raise FriendError(messages.FRIEND_REQUEST_PENDING) from None
+        raise Refused("friends.request_pending") from None
     return "requested"
 
 
@@ -175,14 +172,20 @@ _FRIENDS = (
 )
 
 
-def friend_list(viewer_id: int, owner_id: int, before: int | None = None, limit: int = 10) -> list[tuple[int, str]]:
+def member_cursor(row) -> str:
+    """The cursor of a list of (id, nickname) rows keyset-paged by member id."""
+    return str(row[0])
+
+
+def friend_list(viewer_id: int, owner_id: int, before: str | None = None, limit: int = 10) -> Page:
     """(id, nickname) of ``owner_id``'s friends, newest members first, keyset-paged by ``before``.
 
     Leaves out anyone the viewer has blocked or is blocked by.  Whether the viewer may
     see this list at all is :func:`keitai.privacy.friend_list_visible`.
     """
-    upper = before if before is not None else 2**62
-    return fetchall(_FRIENDS, (owner_id, upper, viewer_id, viewer_id, limit))
+    cursor = parse_cursor(before, 1)
+    rows = fetchall(_FRIENDS, (owner_id, cursor[0] if cursor else 2**62, viewer_id, viewer_id, limit + 1))
+    return page_of(rows, limit, member_cursor)
 
 
 # Mutual friends M of viewer V and owner O.  The edge O-M is shown only if the viewer could

@@ -3,9 +3,10 @@
 import bottle
 
 from keitai import words as messages
+from keitai.words import Refused
 from keitai.friends import rules as friends
 from keitai.friends import groups
-from keitai.platform.web import RouteTable, int_param, login_required, params, per_page, redirect, render, viewer
+from keitai.platform.web import RouteTable, login_required, params, per_page, redirect, render, viewer
 
 
 routes = RouteTable("friends")
@@ -19,11 +20,9 @@ def _ids(name: str) -> list[int]:
 @login_required
 def my_friends():
     me = viewer()
-    size = per_page(10, 30)
-    rows = friends.friend_list(me.id, me.id, int_param("before"), size + 1)
-    more = rows[size - 1][0] if len(rows) > size else None
+    page = friends.friend_list(me.id, me.id, params().get("before"), per_page(10, 30))
     waiting = friends.incoming_count(me.id)  # counting stops at REQUESTS_COUNT_CAP, as on home
-    return render("friends/list.html", friends=rows[:size], more=more, requests="99+" if waiting > 99 else waiting)
+    return render("friends/list.html", page=page, requests="99+" if waiting > 99 else waiting)
 
 
 @routes.get("/friends/requests")
@@ -59,8 +58,8 @@ def create_group():
     name = params().get("name", "")
     try:
         group_id = groups.create(me.id, name)
-    except groups.GroupError as exc:
-        return render("friends/groups.html", groups=groups.groups_of(me.id), error=str(exc), group_name=name, limit=groups.GROUP_LIMIT)
+    except Refused as exc:
+        return render("friends/groups.html", groups=groups.groups_of(me.id), error=exc.message, group_name=name, limit=groups.GROUP_LIMIT)
     redirect('friends.group_page', group_id=group_id, msg="group_created")
 
 
@@ -75,10 +74,8 @@ def _my_group(group_id: int) -> groups.Group:
 @login_required
 def group_page(group_id, error=None, name=None):
     group = _my_group(group_id)
-    size = per_page(10, 30)
-    rows = groups.members(viewer().id, group_id, int_param("before"), size + 1)
-    more = rows[size - 1][0] if len(rows) > size else None
-    return render("friends/group.html", group=group, members=rows[:size], more=more, error=error,
+    page = groups.members(viewer().id, group_id, params().get("before"), per_page(10, 30))
+    return render("friends/group.html", group=group, page=page, error=error,
                   group_name=group.name if name is None else name)
 
 
@@ -89,8 +86,8 @@ def rename_group(group_id):
     name = params().get("name", "")
     try:
         groups.rename(viewer().id, group_id, name)
-    except groups.GroupError as exc:
-        return group_page(group_id, error=str(exc), name=name)
+    except Refused as exc:
+        return group_page(group_id, error=exc.message, name=name)
     redirect('friends.group_page', group_id=group_id, msg="saved")
 
 
@@ -106,10 +103,8 @@ def remove_from_group(group_id):
 @login_required
 def add_page(group_id):
     group = _my_group(group_id)
-    size = per_page(10, 30)
-    rows = groups.candidates(viewer().id, group_id, int_param("before"), size + 1)
-    more = rows[size - 1][0] if len(rows) > size else None
-    return render("friends/group_add.html", group=group, candidates=rows[:size], more=more, error=None)
+    page = groups.candidates(viewer().id, group_id, params().get("before"), per_page(10, 30))
+    return render("friends/group_add.html", group=group, page=page, error=None)
 
 
 @routes.post("/friends/groups/<group_id:int>/add")
@@ -118,11 +113,9 @@ def add_to_group(group_id):
     group = _my_group(group_id)
     try:
         groups.add(viewer().id, group_id, _ids("member"))
-    except groups.GroupError as exc:
-        size = per_page(10, 30)
-        rows = groups.candidates(viewer().id, group_id, None, size + 1)
-        more = rows[size - 1][0] if len(rows) > size else None
-        return render("friends/group_add.html", group=group, candidates=rows[:size], more=more, error=str(exc))
+    except Refused as exc:
+        page = groups.candidates(viewer().id, group_id, None, per_page(10, 30))
+        return render("friends/group_add.html", group=group, page=page, error=exc.message)
     redirect('friends.group_page', group_id=group_id, msg="saved")
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from keitai import words
+from keitai.words import Refused
 from keitai.platform.db.connection import execute, fetchall, fetchone, now, scalar
 from keitai.introductions.models import Introduction as IntroductionRow
+from keitai.platform.db.paging import Page, page_of, parse_cursor
 
 from keitai import privacy
 from keitai.friends.rules import are_friends
@@ -21,10 +23,6 @@ from keitai.profiles.rules import Profile
 MAX_BODY = 1000
 COUNT_CAP = 100
 _END = 2**62
-
-
-class IntroductionError(Exception):
-    """An introduction that cannot be written, with the Japanese reason."""
 
 
 class Introduction(NamedTuple):
@@ -40,11 +38,6 @@ class Introduction(NamedTuple):
     # What the member it was read for may do (as_seen_by): one of its two members.
     may_approve: bool = False
     may_rewrite: bool = False
-
-
-class Listing(NamedTuple):
-    items: list[Introduction]
-    next_cursor: int | None
 
 
 _COLUMNS = (
@@ -67,18 +60,18 @@ def _row(row) -> Introduction:
     return Introduction(*row[:6], bool(row[6]), row[7], row[8])
 
 
-def approved(viewer_id: int, member_id: int, before: int | None = None, limit: int = 10) -> Listing:
+def approved(viewer_id: int, member_id: int, before: str | None = None, limit: int = 10) -> Page:
     """Approved introductions of ``member_id`` that ``viewer_id`` may read, newest first.
 
     The caller has checked that the member's friend list is visible to the viewer
     (:func:`keitai.privacy.friend_list_visible`: it opens their introductions too).
     """
-    rows = fetchall(_APPROVED, (member_id, before or _END, viewer_id, viewer_id, limit + 1))
-    items = [_row(r) for r in rows[:limit]]
-    return Listing(items, items[-1].id if len(rows) > limit else None)
+    cursor = parse_cursor(before, 1)
+    rows = fetchall(_APPROVED, (member_id, cursor[0] if cursor else _END, viewer_id, viewer_id, limit + 1))
+    return page_of([_row(r) for r in rows], limit, lambda intro: str(intro.id))
 
 
-def for_profile(viewer_id: int, profile: Profile, limit: int = 3) -> Listing | None:
+def for_profile(viewer_id: int, profile: Profile, limit: int = 3) -> Page | None:
     """The latest introductions for ``profile``'s page, or None if its viewer may not read them."""
     if not privacy.friend_list_visible(profile.relation, profile.member.aud_friends):
         return None
@@ -119,10 +112,10 @@ def clean(body: str) -> tuple[str, list[str]]:
 def write(author_id: int, member_id: int, body: str) -> None:
     """Write or rewrite ``author_id``'s introduction of ``member_id`` (cleaned); it waits for approval.
 
-    Raises IntroductionError unless the two are friends.
+    Raises Refused unless the two are friends.
     """
     if author_id == member_id or not are_friends(author_id, member_id) or privacy.blocked_between(author_id, member_id):
-        raise IntroductionError(words.INTRODUCTION_FRIENDS_ONLY)
+        raise Refused("introductions.friends_only")
     t = now()
     (
         IntroductionRow.insert(member=member_id, author=author_id, body=body, approved=False, created_at=t, updated_at=t)

@@ -3,9 +3,11 @@ import bottle
 
 from keitai import privacy
 from keitai import words as messages
+from keitai.words import Refused
 from keitai.introductions import rules as introductions
 from keitai.profiles import rules as profiles
-from keitai.platform.web import RouteTable, current_device, login_required, params, path, redirect, render, viewer
+from keitai.platform.db.paging import parse_cursor
+from keitai.platform.web import RouteTable, login_required, params, path, per_page, redirect, render, viewer
 from keitai.kept import longtext
 
 from keitai.profiles.views import visible_member
@@ -19,17 +21,17 @@ def listing(member_id):
     me = viewer().id
     profile = visible_member(member_id)
     before = params().get("before")
-    before = int(before) if before and before.isdecimal() and len(before) <= 18 else None
+    first = parse_cursor(before, 1) is None  # a malformed cursor is the first page
     shown = None
     if privacy.friend_list_visible(profile.relation, profile.member.aud_friends):
-        shown = introductions.approved(me, member_id, before, 10 if current_device().is_handset else 20)
+        shown = introductions.approved(me, member_id, before, per_page(10, 20))
     return render(
         "introductions/list.html",
         profile=profile,
         shown=shown,
-        waiting=introductions.pending(member_id) if profile.relation.is_self and before is None else [],
+        waiting=introductions.pending(member_id) if profile.relation.is_self and first else [],
         mine=introductions.written_by(me, member_id) if profile.relation.is_friend else None,
-        first=before is None,
+        first=first,
     )
 
 
@@ -46,7 +48,7 @@ def _friend_profile(member_id: int) -> profiles.Profile:
     """The profile of a friend of the viewer's (only friends write introductions), else 403."""
     profile = visible_member(member_id)
     if not profile.relation.is_friend:
-        raise bottle.HTTPError(403, messages.INTRODUCTION_FRIENDS_ONLY)
+        raise bottle.HTTPError(403, messages.REFUSALS["introductions.friends_only"])
     return profile
 
 
@@ -69,8 +71,8 @@ def write(member_id):
         return _write_form(profile, typed, errors)
     try:
         introductions.write(viewer().id, member_id, body)
-    except introductions.IntroductionError as exc:
-        raise bottle.HTTPError(403, str(exc)) from None
+    except Refused as exc:
+        raise bottle.HTTPError(403, exc.message) from None
     longtext.forget_kept()
     redirect('introductions.listing', member_id=member_id, msg="introduction_saved")
 

@@ -13,8 +13,10 @@ from typing import NamedTuple
 
 from keitai.platform import mail
 from keitai import words
+from keitai.words import Refused
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 from keitai.messages.models import Message as MessageRow
+from keitai.platform.db.paging import Page, page_of, parse_cursor
 
 from keitai import privacy
 
@@ -28,10 +30,6 @@ DAILY_LIMIT = 100
 THREAD_SHOWN = 5
 COUNT_CAP = 100
 _END = 2**62
-
-
-class SendError(Exception):
-    """A message that cannot be sent, with the Japanese reason for the member."""
 
 
 class Message(NamedTuple):
@@ -68,11 +66,6 @@ class Line(NamedTuple):
     read_at: int | None
 
 
-class Box(NamedTuple):
-    lines: list[Line]
-    next_cursor: int | None
-
-
 def clean(subject: str, body: str) -> tuple[str, str, list[str]]:
     """Trimmed subject and body, and what is wrong with them (Japanese)."""
     subject = " ".join(subject.split())
@@ -106,13 +99,13 @@ def recipient_for(sender_id: int, recipient_id: int) -> tuple[int, str] | None:
 
 def send(sender_id: int, recipient_id: int, subject: str, body: str,
          reply_to: int | None = None, inbox_link: str | None = None) -> int:
-    """Send a message (already cleaned) and return its id; raises SendError with the reason.
+    """Send a message (already cleaned) and return its id; raises Refused with the reason.
 
     ``reply_to`` is a message of the sender's conversation with the recipient;
     ``inbox_link`` is the address put in the notice mail.
     """
     if recipient_for(sender_id, recipient_id) is None:
-        raise SendError(words.MESSAGE_CANNOT_SEND)
+        raise Refused("messages.cannot_send")
     thread_id = None
     if reply_to is not None:
         parent = fetchone(
@@ -131,7 +124,7 @@ def send(sender_id: int, recipient_id: int, subject: str, body: str,
         (sender_id, DAILY_LIMIT - 1),
     )
     if hundredth is not None and hundredth > t - 86400:
-        raise SendError(words.MESSAGE_DAILY_LIMIT.format(limit=DAILY_LIMIT))
+        raise Refused("messages.daily_limit", limit=DAILY_LIMIT)
     message_id = MessageRow.insert(
         sender=sender_id, recipient=recipient_id, subject=subject, body=body,
         reply_to=reply_to, thread_id=thread_id, created_at=t,
@@ -173,18 +166,18 @@ _SENT = (
 )
 
 
-def _box(sql: str, member_id: int, before: int | None, limit: int) -> Box:
-    rows = fetchall(sql, (member_id, before or _END, limit + 1))
-    lines = [Line(*row) for row in rows[:limit]]
-    return Box(lines, lines[-1].id if len(rows) > limit else None)
+def _box(sql: str, member_id: int, before: str | None, limit: int) -> Page:
+    cursor = parse_cursor(before, 1)
+    rows = fetchall(sql, (member_id, cursor[0] if cursor else _END, limit + 1))
+    return page_of([Line(*row) for row in rows], limit, lambda line: str(line.id))
 
 
-def inbox(member_id: int, before: int | None = None, limit: int = 10) -> Box:
-    """Messages to ``member_id``, newest first, ``limit`` at a time (keyset on id)."""
+def inbox(member_id: int, before: str | None = None, limit: int = 10) -> Page:
+    """Messages to ``member_id`` (Lines), newest first, ``limit`` at a time (keyset on id)."""
     return _box(_INBOX, member_id, before, limit)
 
 
-def sent(member_id: int, before: int | None = None, limit: int = 10) -> Box:
+def sent(member_id: int, before: str | None = None, limit: int = 10) -> Page:
     """Messages from ``member_id``, newest first."""
     return _box(_SENT, member_id, before, limit)
 

@@ -3,6 +3,7 @@ and ``/settings/messages`` (the notice mail)."""
 import bottle
 
 from keitai import words
+from keitai.words import Refused
 from keitai.messages import rules as messages
 from keitai.platform.web import (
     RouteTable, absolute, int_param, login_required, params, per_page, redirect, render, url, viewer,
@@ -15,15 +16,15 @@ routes = RouteTable("messages")
 @routes.get("/messages")
 @login_required
 def inbox():
-    box = messages.inbox(viewer().id, int_param("before"), per_page(10, 20))
-    return render("messages/inbox.html", box=box, first=not params().get("before"))
+    page = messages.inbox(viewer().id, params().get("before"), per_page(10, 20))
+    return render("messages/inbox.html", page=page, first=not params().get("before"))
 
 
 @routes.get("/messages/sent")
 @login_required
 def sent():
-    box = messages.sent(viewer().id, int_param("before"), per_page(10, 20))
-    return render("messages/sent.html", box=box, first=not params().get("before"))
+    page = messages.sent(viewer().id, params().get("before"), per_page(10, 20))
+    return render("messages/sent.html", page=page, first=not params().get("before"))
 
 
 @routes.get("/message/<message_id:int>")
@@ -76,7 +77,7 @@ def _addressee(me: int, form) -> tuple[tuple[int, str], messages.Message | None]
             raise bottle.HTTPError(404)
     recipient = messages.recipient_for(me, to)
     if recipient is None:
-        raise bottle.HTTPError(403, words.MESSAGE_CANNOT_SEND)
+        raise bottle.HTTPError(403, words.REFUSALS["messages.cannot_send"])
     return recipient, original
 
 
@@ -102,8 +103,8 @@ def send():
     try:
         messages.send(me, recipient[0], subject, body, reply_to=original.id if original else None,
                       inbox_link=absolute(url("messages.inbox", _session=False)))
-    except messages.SendError as exc:
-        return _compose(recipient, original, form.get("subject", ""), typed, [str(exc)])
+    except Refused as exc:
+        return _compose(recipient, original, form.get("subject", ""), typed, [exc.message])
     longtext.forget_kept()
     redirect('messages.sent', msg="message_sent")
 

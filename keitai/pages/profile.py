@@ -10,7 +10,8 @@ from keitai.friends import rules as friends
 from keitai.introductions import rules as introductions
 from keitai.profiles import rules as profiles
 from keitai.profiles.views import visible_member
-from keitai.platform.web import RouteTable, int_param, login_required, params, per_page, redirect, render, viewer
+from keitai.words import Refused
+from keitai.platform.web import RouteTable, login_required, params, per_page, redirect, render, viewer
 
 routes = RouteTable("profile")
 
@@ -38,10 +39,8 @@ def member_friends(member_id):
     owner = visible_member(member_id)
     if not privacy.friend_list_visible(owner.relation, owner.member.aud_friends):
         raise bottle.HTTPError(404)
-    size = per_page(10, 30)
-    rows = friends.friend_list(viewer().id, member_id, int_param("before"), size + 1)
-    more = rows[size - 1][0] if len(rows) > size else None
-    return render("friends/of_member.html", owner=owner, friends=rows[:size], more=more)
+    page = friends.friend_list(viewer().id, member_id, params().get("before"), per_page(10, 30))
+    return render("friends/of_member.html", owner=owner, page=page)
 
 
 @routes.get("/member/<member_id:int>/request")
@@ -61,9 +60,9 @@ def send_request(member_id):
     message = params().get("message", "")
     try:
         outcome = friends.request(viewer().id, member_id, message)
-    except friends.FriendError as exc:
+    except Refused as exc:
         state, _request_id = friends.standing(viewer().id, member_id)
-        return render("friends/request.html", other=other, state=state, error=str(exc), message=message)
+        return render("friends/request.html", other=other, state=state, error=exc.message, message=message)
     redirect('profile.profile', member_id=member_id, msg=outcome)
 
 

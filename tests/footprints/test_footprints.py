@@ -95,7 +95,7 @@ def test_labels_name_the_connecting_friend_only_as_far_as_audiences_allow(client
     original = database.execute_sql
     database.execute_sql = lambda sql, params=None, *a, **k: queries.append(sql) or original(sql, params, *a, **k)
     try:
-        visits = {v.nickname: v for v in footprints.page(me).visits}
+        visits = {v.nickname: v for v in footprints.page(me).items}
     finally:
         database.execute_sql = original
     assert len(queries) <= 4  # settings, the page, its labels, marking seen: not one per row

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from conftest import DOCOMO_1, PC
+from keitai import words
 from keitai.platform.db.connection import execute, fetchall, now, scalar
 from keitai.friends import blocks
 from keitai.friends import rules as friends
@@ -84,6 +87,46 @@ def test_overlong_request_message_is_refused_and_kept(client, make_member):
     page = send(phone.page(f"/member/{taro}/request").forms[0], message="あ" * 201)
     assert "200文字まで" in phone.text(page) and "あ" * 201 in phone.text(page)
     assert scalar("SELECT COUNT(*) FROM friend_requests") == 0
+
+
+def refusal(call, *args) -> words.Refused:
+    with pytest.raises(words.Refused) as refused:
+        call(*args)
+    return refused.value
+
+
+def test_refused_requests_and_group_changes_say_why_and_change_nothing(make_member, app):
+    sakura, taro, ken = make_member(), make_member(), make_member()
+    friends.request(sakura, taro)
+    pending = refusal(friends.request, sakura, taro)
+    assert pending.code == "friends.request_pending"
+    assert pending.message == "すでに友人申請を送っています。相手の承認を待ってください。"
+    assert friends.request(taro, sakura) == "accepted"
+    assert refusal(friends.request, sakura, taro).message == "すでに友人です。"
+    assert refusal(friends.request, sakura, ken, "あ" * 201).message == "メッセージ: 入力が長すぎます（200文字まで）。"
+    assert refusal(friends.request, sakura, sakura).code == "friends.not_found"
+    assert scalar("SELECT COUNT(*) FROM friend_requests") == 0
+
+    group = groups.create(sakura, "釣り仲間")
+    assert refusal(groups.create, sakura, "  ").message == "グループ名を入力してください。"
+    assert refusal(groups.rename, sakura, group, "あ" * 21).message == "グループ名: 入力が長すぎます（20文字まで）。"
+    assert refusal(groups.create, sakura, "釣り\x07").message == "グループ名に使えない文字が含まれています。"
+    assert refusal(groups.add, sakura, group, [ken]).message == "グループに入れられるのは友人だけです。"
+    assert refusal(groups.add, ken, group, [sakura]).code == "friends.not_found"
+    assert [g.name for g in groups.groups_of(sakura)] == ["釣り仲間"]
+    assert scalar("SELECT COUNT(*) FROM friend_group_members") == 0
+
+
+def test_friend_list_comes_in_pages_newest_member_first(make_member, app):
+    owner = make_member()
+    others = [make_member(f"友人{n}") for n in range(3)]
+    for other in others:
+        friends.befriend(owner, other)
+    first = friends.friend_list(owner, owner, None, 2)
+    assert [name for _id, name in first.items] == ["友人2", "友人1"]
+    assert first.next == str(others[1])
+    last = friends.friend_list(owner, owner, first.next, 2)
+    assert [name for _id, name in last.items] == ["友人0"] and last.next is None
 
 
 def test_unfriend_takes_the_ex_friend_out_of_groups(client, make_member):

@@ -1,7 +1,10 @@
 """Introductions (紹介文): a friend writes, the member approves, either removes; who may read them."""
 from __future__ import annotations
 
+import pytest
+
 from conftest import DOCOMO_1, PC
+from keitai import words
 from keitai.platform.db.connection import execute, now, scalar
 from keitai.friends import rules as friends
 from keitai.introductions import rules as introductions
@@ -59,6 +62,9 @@ def test_only_friends_write_and_bad_input_changes_nothing(client):
     form = csrf_page.forms[0]
     form["body"] = "まだ友人のつもり"
     assert "友人だけ" in form.submit(status=403).text
+    with pytest.raises(words.Refused) as refused:
+        introductions.write(friend, sakura, "まだ友人のつもり")
+    assert refused.value.code == "introductions.friends_only" and refused.value.message == "紹介文は友人だけが書けます。"
     assert sign_in(client(PC), sakura).get(f"/member/{sakura}/introductions/write", status=403)
 
     friends.befriend(sakura, friend)
