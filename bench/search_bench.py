@@ -257,7 +257,7 @@ def measure(members: list[int], repeat: int, rng: random.Random) -> None:
             page = timed(lambda v: page_work(v, kind, query), viewers, max(repeat // 4, 10))
             every += timings
             pages += page
-            print(f"  {kind} {query!r:<22}{len(hits):>8}{total:>7}{statistics.median(timings):>11.1f}"
+            print(f"  {kind} {query!r:<22}{len(hits.items):>8}{total:>7}{statistics.median(timings):>11.1f}"
                   f"{p99(timings):>9.1f}{statistics.median(page):>13.1f}{p99(page):>10.1f}")
         every.sort()
         pages.sort()

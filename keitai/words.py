@@ -20,14 +20,8 @@ FIELD_TOO_LONG = "入力が長すぎます（{limit}文字まで）。"
 LOGIN_REQUIRED = "ログインしてください。"
 LOGIN_FAILED = "メールアドレスまたはパスワードが違います。"
 ADMIN_ONLY = "このページは管理者だけが使えます。"
-ADMIN_REASON_REQUIRED = "停止の理由を書いてください（会員とのやりとりや他の管理者のために残ります）。"
-ADMIN_NOT_YOURSELF = "自分自身は停止できません。"
-ADMIN_ALREADY_SUSPENDED = "この会員はすでに停止されています。"
-ADMIN_NOT_SUSPENDED = "この会員は停止されていません。"
 HANDSET_VIEW_BAD_PATH = "このサイトのページのアドレス（/ で始まるもの）を入れてください。"
 HANDSET_VIEW_ON_PC = "この機能はPCかスマートフォンでお使いください。"
-SEARCH_TOO_LONG = "検索語が長すぎます（{limit}文字まで）。"
-SEARCH_TOO_MANY_WORDS = "検索語は{limit}つまでにしてください。"
 SESSION_ENDED = "ログインの有効期限が切れました。もう一度ログインしてください。"
 CHOOSE_ONE = "どれかひとつを選んでください。"
 FIELD_TOO_LONG_NAMED = "{field}が長すぎます（{limit}文字まで）。"
@@ -175,7 +169,6 @@ MAIL_NOT_MOBILE = (
     "携帯電話会社のメールアドレス（docomo.ne.jp、ezweb.ne.jp、au.com、softbank.ne.jp、i.softbank.jp など）"
     "でだけ登録を受け付けています。パソコンやフリーメールのアドレスは使えません。"
 )
-MAIL_TAKEN = "このメールアドレスはすでに登録されています。ログインするか、別のアドレスを使ってください。"
 NICKNAME_REQUIRED = "ニックネームを入力してください。"
 PASSWORD_TOO_SHORT = "パスワードは{min}文字以上にしてください。"
 PASSWORD_MISMATCH = "確認用のパスワードが一致しません。"
@@ -186,20 +179,10 @@ UNDER_18 = (
     "18歳のお誕生日を迎えたら、ぜひまた来てくださいね。何も登録していません。"
 )
 TEXT_INVALID = "{field}に使えない文字が含まれています。"
-INVITE_ALREADY_MEMBER = "このアドレスの方はすでに keitai のメンバーです。"
-INVITE_PENDING = "このアドレスにはすでに招待を送っています（期限内）。取り消してから送り直すこともできます。"
-INVITE_DAILY_LIMIT = "招待は24時間に{limit}通までです。時間をおいてからお試しください。"
-INVITE_PENDING_LIMIT = "返事を待っている招待が{limit}件あります。取り消すか、参加を待ってから送ってください。"
-INVITATION_UNKNOWN = "この招待URLは正しくありません。メールのURLを途中で切らずに開いたか確かめてください。何も登録していません。"
-INVITATION_USED = "この招待はすでに使われています（招待は1回だけ使えます）。登録済みの方はログインしてください。"
-INVITATION_EXPIRED = "この招待の有効期限（14日間）が切れています。招待してくれた方に、もう一度招待を送ってもらってください。"
-INVITATION_CANCELLED = "この招待は取り消されています。招待してくれた方に確かめてください。"
-INVITATION_ONLY = "keitai は招待制です。メンバーから届いた招待メールのURLから登録してください。"
 VERIFY_UNKNOWN = "この確認URLは正しくありません。メールのURLを途中で切らずに開いたか確かめてください。何も変更していません。"
 VERIFY_USED = "この確認URLはすでに使われています。登録済みの方はログインしてください。"
 VERIFY_EXPIRED = "この確認URLの有効期限が切れています。ログインすると、新しい確認メールを送ります。"
 VERIFY_MAIL_TAKEN = "このアドレスは、ほかのメンバーがすでに使っています。何も変更していません。"
-MAIL_SEND_FAILED = "メールを送れませんでした。しばらくしてから、もう一度お試しください。"
 VERIFY_DONE = "メールアドレスを確認しました。登録が完了しました。ログインしてください。"
 VERIFY_MAIL_CHANGED = "メールアドレスを変更しました。次回から新しいアドレスでログインしてください。"
 LOGIN_PENDING = "メールアドレスの確認がまだ済んでいません。確認メールのURLを開いてください。"
@@ -379,4 +362,44 @@ REFUSALS.update({
     "messages.cannot_send": "この相手にはメッセージを送れません。",
     "messages.daily_limit": "メッセージは1日に{limit}通までしか送れません。時間をおいてから送ってください。",
     "introductions.friends_only": "紹介文は友人だけが書けます。",
+})
+
+
+# search refusals
+REFUSALS.update({
+    "search.too_long": "検索語が長すぎます（{limit}文字まで）。",
+    "search.too_many_words": "検索語は{limit}つまでにしてください。",
+})
+
+
+# admin refusals
+REFUSALS.update({
+    "admin.reason_required": "停止の理由を書いてください（会員とのやりとりや他の管理者のために残ります）。",
+    "admin.reason_too_long": FIELD_TOO_LONG,
+    "admin.not_yourself": "自分自身は停止できません。",
+    "admin.no_such_member": ERRORS[404],
+    "admin.already_suspended": "この会員はすでに停止されています。",
+    "admin.not_suspended": "この会員は停止されていません。",
+    "admin.notice_too_long": FIELD_TOO_LONG,
+})
+
+
+# signup refusals ({problem}: the words of the check that found it, from profiles or the
+# carrier-address rules; "signup.form" also carries every problem of the form as ``problems``)
+REFUSALS.update({
+    "signup.form": "{problem}",
+    "signup.mail_address": "{problem}",
+    "signup.mail_taken": "このメールアドレスはすでに登録されています。ログインするか、別のアドレスを使ってください。",
+    "signup.password_wrong": PASSWORD_WRONG,
+    "signup.mail_send_failed": "メールを送れませんでした。しばらくしてから、もう一度お試しください。",
+    "signup.invitation_unknown": "この招待URLは正しくありません。メールのURLを途中で切らずに開いたか確かめてください。何も登録していません。",
+    "signup.invitation_used": "この招待はすでに使われています（招待は1回だけ使えます）。登録済みの方はログインしてください。",
+    "signup.invitation_expired": "この招待の有効期限（14日間）が切れています。招待してくれた方に、もう一度招待を送ってもらってください。",
+    "signup.invitation_cancelled": "この招待は取り消されています。招待してくれた方に確かめてください。",
+    "signup.invitation_only": "keitai は招待制です。メンバーから届いた招待メールのURLから登録してください。",
+    "signup.invite_message_too_long": FIELD_TOO_LONG,
+    "signup.invite_already_member": "このアドレスの方はすでに keitai のメンバーです。",
+    "signup.invite_pending": "このアドレスにはすでに招待を送っています（期限内）。取り消してから送り直すこともできます。",
+    "signup.invite_daily_limit": "招待は24時間に{limit}通までです。時間をおいてからお試しください。",
+    "signup.invite_pending_limit": "返事を待っている招待が{limit}件あります。取り消すか、参加を待ってから送ってください。",
 })

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from keitai import words as messages
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now
+from keitai.platform.db.paging import Page, page_of, parse_cursor
+from keitai.words import Refused
 
 from keitai.search import rules as search
 from keitai.admin import site
@@ -60,12 +61,13 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def find_members(query: str = "", status: str = "", before: int | None = None,
-                 limit: int = PAGE_SIZE) -> list[AdminMember]:
+def find_members(query: str = "", status: str = "", before: str | None = None,
+                 limit: int = PAGE_SIZE) -> Page:
     """Members whose nickname or mail contains ``query`` (or whose id it is), newest first.
 
-    One page of ``limit``, below id ``before`` (keyset paging).  Operators search rarely,
-    so the text match scans; the id order uses the primary key.
+    One page of ``limit`` :class:`AdminMember`, below the id in ``before`` (the previous
+    page's ``next``; keyset paging).  Operators search rarely, so the text match scans;
+    the id order uses the primary key.
     """
     where, params = [], []
     query = query.strip()
@@ -80,15 +82,16 @@ def find_members(query: str = "", status: str = "", before: int | None = None,
     if status in STATUSES:
         where.append("status = ?")
         params.append(status)
-    if before is not None:
+    cursor = parse_cursor(before, parts=1)
+    if cursor is not None:
         where.append("id < ?")
-        params.append(before)
+        params.append(cursor[0])
     sql = f"SELECT {_MEMBER_COLUMNS} FROM members"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY id DESC LIMIT ?"
-    params.append(limit)
-    return [_member(row) for row in fetchall(sql, params)]
+    params.append(limit + 1)
+    return page_of([_member(row) for row in fetchall(sql, params)], limit, lambda found: str(found.id))
 
 
 def _member(row) -> AdminMember:
@@ -133,8 +136,8 @@ def member_log(member_id: int, limit: int = 20) -> list[LogEntry]:
         _LOG + " WHERE l.member_id = ? ORDER BY l.id DESC LIMIT ?", (member_id, limit))]
 
 
-def suspend(admin_id: int, member_id: int, reason: str) -> str | None:
-    """Suspend a member; returns an error message or None.
+def suspend(admin_id: int, member_id: int, reason: str) -> None:
+    """Suspend a member, or raise :class:`~keitai.words.Refused` having changed nothing.
 
     Suspended members cannot sign in, and an open session ends at its next request
     (sessions load only active members; the admin view also ends them at once); their earlier
@@ -142,31 +145,30 @@ def suspend(admin_id: int, member_id: int, reason: str) -> str | None:
     """
     reason = reason.strip()
     if not reason:
-        return messages.ADMIN_REASON_REQUIRED
+        raise Refused("admin.reason_required")
     if len(reason) > REASON_MAX:
-        return messages.FIELD_TOO_LONG.format(limit=REASON_MAX)
+        raise Refused("admin.reason_too_long", limit=REASON_MAX)
     if member_id == admin_id:
-        return messages.ADMIN_NOT_YOURSELF
+        raise Refused("admin.not_yourself")
     with db.atomic():
         found = member(member_id)
         if found is None:
-            return messages.ERRORS[404]
+            raise Refused("admin.no_such_member")
         if found.status == "suspended":
-            return messages.ADMIN_ALREADY_SUSPENDED
+            raise Refused("admin.already_suspended")
         execute("UPDATE members SET status = 'suspended' WHERE id = ?", (member_id,))
         _log(admin_id, "suspend", member_id, reason, prior=found.status)
         search.index_member(member_id)  # a suspended member is not found
-    return None
 
 
-def unsuspend(admin_id: int, member_id: int) -> str | None:
-    """Lift a suspension, giving back the status the member had; error message or None."""
+def unsuspend(admin_id: int, member_id: int) -> None:
+    """Lift a suspension, giving back the status the member had (or raise Refused)."""
     with db.atomic():
         found = member(member_id)
         if found is None:
-            return messages.ERRORS[404]
+            raise Refused("admin.no_such_member")
         if found.status != "suspended":
-            return messages.ADMIN_NOT_SUSPENDED
+            raise Refused("admin.not_suspended")
         prior = fetchone(
             "SELECT prior_status FROM admin_log WHERE member_id = ? AND action = 'suspend'"
             " ORDER BY id DESC LIMIT 1", (member_id,))
@@ -174,7 +176,6 @@ def unsuspend(admin_id: int, member_id: int) -> str | None:
         execute("UPDATE members SET status = ? WHERE id = ?", (restored, member_id))
         _log(admin_id, "unsuspend", member_id, prior="suspended")
         search.index_member(member_id)
-    return None
 
 
 def set_invitation_only(admin_id: int, on: bool) -> None:
@@ -191,15 +192,14 @@ def site_notice() -> SiteNotice | None:
     return SiteNotice(row[0], row[1])
 
 
-def set_site_notice(admin_id: int, text: str) -> str | None:
-    """Replace the notice (empty text takes it down); returns an error message or None."""
+def set_site_notice(admin_id: int, text: str) -> None:
+    """Replace the notice (empty text takes it down), or raise Refused if it is too long."""
     text = text.strip().replace("\r\n", "\n")
     if len(text) > NOTICE_MAX:
-        return messages.FIELD_TOO_LONG.format(limit=NOTICE_MAX)
+        raise Refused("admin.notice_too_long", limit=NOTICE_MAX)
     with db.atomic():
         site.put("notice", text)
         _log(admin_id, "notice", note=text[:100])
-    return None
 
 
 class Report(NamedTuple):

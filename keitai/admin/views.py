@@ -14,8 +14,9 @@ from keitai import words as messages
 from keitai.platform.device import gateways
 from keitai.admin import rules as admin
 from keitai.admin import site
-from keitai.platform.web import RouteTable, int_param, login_required, params, per_page, redirect, render, viewer
+from keitai.platform.web import RouteTable, login_required, params, per_page, redirect, render, viewer
 from keitai.platform.web import sessions
+from keitai.words import Refused
 
 routes = RouteTable("admin")
 
@@ -53,14 +54,8 @@ def members():
     query = form.get("q", "").strip()[:100]
     status = form.get("status", "")
     status = status if status in admin.STATUSES else ""
-    limit = per_page(admin.HANDSET_PAGE_SIZE, admin.PAGE_SIZE)
-    found = admin.find_members(query, status, int_param("before"), limit + 1)
-    more = len(found) > limit
-    found = found[:limit]
-    return render(
-        "admin/members.html", members=found, q=query, status=status,
-        next_before=found[-1].id if more else None,
-    )
+    page = admin.find_members(query, status, form.get("before"), per_page(admin.HANDSET_PAGE_SIZE, admin.PAGE_SIZE))
+    return render("admin/members.html", page=page, q=query, status=status)
 
 
 def _member_page(member_id: int, error: str | None = None, reason: str = ""):
@@ -81,9 +76,10 @@ def member(member_id):
 @admin_required
 def suspend(member_id):
     reason = params().get("reason", "")
-    error = admin.suspend(viewer().id, member_id, reason)
-    if error:
-        return _member_page(member_id, error, reason)
+    try:
+        admin.suspend(viewer().id, member_id, reason)
+    except Refused as exc:
+        return _member_page(member_id, exc.message, reason)
     sessions.end_all(member_id)  # signed out everywhere at once, not only at their next request
     redirect('admin.member', member_id=member_id, msg="suspended")
 
@@ -91,9 +87,10 @@ def suspend(member_id):
 @routes.post("/admin/member/<member_id:int>/unsuspend")
 @admin_required
 def unsuspend(member_id):
-    error = admin.unsuspend(viewer().id, member_id)
-    if error:
-        return _member_page(member_id, error)
+    try:
+        admin.unsuspend(viewer().id, member_id)
+    except Refused as exc:
+        return _member_page(member_id, exc.message)
     redirect('admin.member', member_id=member_id, msg="unsuspended")
 
 
@@ -130,9 +127,10 @@ def invitation_only():
 @admin_required
 def notice():
     text = params().get("notice", "")
-    error = admin.set_site_notice(viewer().id, text)
-    if error:
-        return _site_page(error, text)
+    try:
+        admin.set_site_notice(viewer().id, text)
+    except Refused as exc:
+        return _site_page(exc.message, text)
     redirect('admin.site_page', msg="saved")
 
 

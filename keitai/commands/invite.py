@@ -19,12 +19,13 @@ def add_arguments(parser) -> None:
 
 def run(args) -> None:
     from keitai.signup import invitations
+    from keitai.words import Refused
 
     settings = connect(migrate=True)
     base_url = settings.base_url or DEFAULT_BASE_URL
     try:
         invitation, token = invitations.invite_and_send(None, args.address, args.message, base_url)
-    except invitations.InviteError as exc:
+    except Refused as exc:
         print(f"not invited: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
     print(f"invited {invitation.mail}; valid for {invitations.INVITATION_DAYS:,} days:")

@@ -245,9 +245,10 @@ def mail_page():
 def change_mail():
     form = params()
     new_mail = form.get("mail", "").strip()
-    errors = signup.request_mail_change(viewer().id, new_mail, form.get("password", "")[:1024], absolute(""))
-    if errors:
-        return render("signup/mail.html", errors=errors, mail=new_mail, current=_me().mail)
+    try:
+        signup.request_mail_change(viewer().id, new_mail, form.get("password", "")[:1024], absolute(""))
+    except messages.Refused as exc:
+        return render("signup/mail.html", errors=[exc.message], mail=new_mail, current=_me().mail)
     redirect('settings.menu', msg="mail_change_sent")
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from keitai.search.index import (COLUMNS, COMMUNITY, DIARY, KINDS, MEMBER, MEMBER_NAME_FIELDS, MEMBER_SQL,
                                  MEMBER_TEXT_FIELDS, Doc, batches, doc_row, index, index_many, index_member,
                                  member_docs, member_parts, reindex, remove, wipe)
-from keitai.search.query import (COUNT_LIMIT, MAX_QUERY, MAX_WORDS, Hit, Hits, QueryError, check_query, count,
+from keitai.search.query import (COUNT_LIMIT, MAX_QUERY, MAX_WORDS, Hit, check_query, count,
                                  results, search, words)
 from keitai.search.readings import READING_CHARS, fold, reading
 from keitai.search.snippets import SNIPPET_CHARS, snippet
@@ -26,7 +26,7 @@ __all__ = [
     "COLUMNS", "COMMUNITY", "DIARY", "KINDS", "MEMBER", "MEMBER_NAME_FIELDS", "MEMBER_SQL", "MEMBER_TEXT_FIELDS",
     "Doc", "batches", "doc_row", "index", "index_many", "index_member", "member_docs", "member_parts", "reindex",
     "remove", "wipe",
-    "COUNT_LIMIT", "MAX_QUERY", "MAX_WORDS", "Hit", "Hits", "QueryError", "check_query", "count", "results",
+    "COUNT_LIMIT", "MAX_QUERY", "MAX_WORDS", "Hit", "check_query", "count", "results",
     "search", "words",
     "READING_CHARS", "fold", "reading", "SNIPPET_CHARS", "snippet",
 ]

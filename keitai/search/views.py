@@ -1,6 +1,8 @@
 """``/search``: members, communities and diary entries, by text or kana/romaji reading, in tabs."""
+from keitai.platform.db.paging import Page
 from keitai.search import rules as search
-from keitai.platform.web import RouteTable, current_device, int_param, login_required, params, render, url, viewer
+from keitai.platform.web import RouteTable, current_device, login_required, params, render, url, viewer
+from keitai.words import Refused
 
 routes = RouteTable("search")
 
@@ -22,27 +24,27 @@ def search_page():
     query = form.get("q", "")
     kind = form.get("kind", "")
     me = viewer().id
-    error, hits, counts = None, [], {}
+    error, page, counts = None, Page([], None), {}
     try:
         found = search.check_query(query)
-    except search.QueryError as exc:
-        error, found = str(exc), []
+    except Refused as exc:
+        error, found = exc.message, []
     if found:
-        kind, hits, counts = _tabs(me, query, kind, int_param("before"),
+        kind, page, counts = _tabs(me, query, kind, form.get("before"),
                                    30 if current_device().is_handset else 80)
     elif kind not in search.KINDS:
         kind = search.KINDS[0]
-    return render("search/index.html", q=query, kind=kind, kinds=search.KINDS, hits=hits, counts=counts,
+    return render("search/index.html", q=query, kind=kind, kinds=search.KINDS, page=page, counts=counts,
                   searched=bool(found), error=error, result_url=result_url, per_page=PER_PAGE,
                   count_limit=search.COUNT_LIMIT, max_query=search.MAX_QUERY)
 
 
-def _tabs(me: int, query: str, kind: str, before: int | None, snippet_chars: int) -> tuple[str, list, dict]:
+def _tabs(me: int, query: str, kind: str, before: str | None, snippet_chars: int) -> tuple[str, Page, dict]:
     """(the tab shown, its page of hits, every tab's count).  Without a tab asked for (from
     the home page), the first tab with something in it.  The shown tab's page and count
     come from one search; the other tabs are counted."""
     counts: dict[str, int] = {}
-    hits: list = []
+    hits = Page([], None)
     for k in search.KINDS:
         choosing = kind not in search.KINDS and not any(counts.values())
         if k == kind or choosing:

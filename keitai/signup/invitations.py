@@ -14,6 +14,7 @@ from keitai.platform import mail
 from keitai import words as messages
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 from keitai.signup.models import Invitation
+from keitai.words import Refused
 
 from keitai.accounts import rules as accounts
 from keitai.platform.mail import addresses as mobile_mail
@@ -26,10 +27,6 @@ DAILY_LIMIT = 10
 #: ... and have this many waiting for an answer.
 PENDING_LIMIT = 30
 MESSAGE_LIMIT = 500
-
-
-class InviteError(Exception):
-    """An invitation that was not made; the message says why, in Japanese."""
 
 
 def new_token() -> str:
@@ -55,20 +52,20 @@ def invite(inviter_id: int | None, address: str, message: str = "") -> tuple[Inv
     message = message.strip()
     error = mobile_mail.address_error(address)
     if error:
-        raise InviteError(error)
+        raise Refused("signup.mail_address", problem=error)
     if len(message) > MESSAGE_LIMIT:
-        raise InviteError(messages.FIELD_TOO_LONG.format(limit=MESSAGE_LIMIT))
+        raise Refused("signup.invite_message_too_long", limit=MESSAGE_LIMIT)
     if scalar("SELECT 1 FROM members WHERE mail = ? AND status <> 'pending'", (address,)):
-        raise InviteError(messages.INVITE_ALREADY_MEMBER)
+        raise Refused("signup.invite_already_member")
     t = now()
     live = "used_at IS NULL AND cancelled_at IS NULL AND expires_at > ?"
     if inviter_id is not None:
         if scalar(f"SELECT 1 FROM invitations WHERE inviter_id = ? AND mail = ? AND {live}", (inviter_id, address, t)):
-            raise InviteError(messages.INVITE_PENDING)
+            raise Refused("signup.invite_pending")
         if scalar("SELECT COUNT(*) FROM invitations WHERE inviter_id = ? AND created_at > ?", (inviter_id, t - 86400)) >= DAILY_LIMIT:
-            raise InviteError(messages.INVITE_DAILY_LIMIT.format(limit=DAILY_LIMIT))
+            raise Refused("signup.invite_daily_limit", limit=DAILY_LIMIT)
         if scalar(f"SELECT COUNT(*) FROM invitations WHERE inviter_id = ? AND {live}", (inviter_id, t)) >= PENDING_LIMIT:
-            raise InviteError(messages.INVITE_PENDING_LIMIT.format(limit=PENDING_LIMIT))
+            raise Refused("signup.invite_pending_limit", limit=PENDING_LIMIT)
     token = new_token()
     with db.atomic():
         invitation = Invitation.create(
@@ -105,7 +102,7 @@ def invite_and_send(inviter_id: int | None, address: str, message: str, base_url
     except Exception:
         log.exception("invitation mail to %s failed", invitation.mail)
         execute("DELETE FROM invitations WHERE id = ?", (invitation.id,))
-        raise InviteError(messages.MAIL_SEND_FAILED) from None
+        raise Refused("signup.mail_send_failed") from None
     return invitation, token
 
 
@@ -128,20 +125,23 @@ def cancel(inviter_id: int, invitation_id: int) -> bool:
     ).rowcount == 1
 
 
-def check(token: str) -> tuple[Invitation | None, str | None]:
-    """The invitation for ``token`` if it can still be used, else None and why not."""
-    if not token or len(token) > 128:
-        return None, messages.INVITATION_UNKNOWN
-    invitation = Invitation.get_or_none(Invitation.token_hash == token_hash(token))
+#: Why an invitation cannot be used: the codes :func:`check` raises.
+UNUSABLE = ("signup.invitation_unknown", "signup.invitation_used", "signup.invitation_cancelled",
+            "signup.invitation_expired")
+
+
+def check(token: str) -> Invitation:
+    """The invitation for ``token`` if it can still be used; else Refused, saying why not."""
+    invitation = Invitation.get_or_none(Invitation.token_hash == token_hash(token)) if token and len(token) <= 128 else None
     if invitation is None:
-        return None, messages.INVITATION_UNKNOWN
+        raise Refused("signup.invitation_unknown")
     if invitation.used_at is not None:
-        return None, messages.INVITATION_USED
+        raise Refused("signup.invitation_used")
     if invitation.cancelled_at is not None:
-        return None, messages.INVITATION_CANCELLED
+        raise Refused("signup.invitation_cancelled")
     if invitation.expires_at <= now():
-        return None, messages.INVITATION_EXPIRED
-    return invitation, None
+        raise Refused("signup.invitation_expired")
+    return invitation
 
 
 def use(invitation_id: int, member_id: int) -> bool:

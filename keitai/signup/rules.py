@@ -25,6 +25,7 @@ from keitai.platform.mail import addresses as mobile_mail
 from keitai.search import rules as search
 from keitai.admin import site
 from keitai.profiles.rules import clean_text, parse_birthday
+from keitai.words import Refused
 
 log = logging.getLogger("keitai.signup")
 
@@ -37,14 +38,6 @@ PASSWORD_MAX = 128
 
 SIGNUP = "signup"
 MAIL_CHANGE = "mail_change"
-
-
-class SignupError(Exception):
-    """Sign-up refused; ``errors`` are the Japanese messages to show, nothing was stored."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
-        self.errors = errors
 
 
 def password_errors(password: str, again: str) -> list[str]:
@@ -105,32 +98,32 @@ def _release_stale_pending(address: str) -> None:
 def join(form: SignupForm, token: str | None, base_url: str) -> tuple[Member, bool]:
     """Create a pending member from an invitation (or openly) and mail the verification link.
 
-    Returns the member and whether the mail went out.  Raises SignupError, having
-    changed nothing, when the form or the invitation is not good.
+    Returns the member and whether the mail went out.  Raises Refused, having changed
+    nothing, when the invitation (``signup.invitation_*``) or the form is not good; a form's
+    problems are all in ``values["problems"]`` of ``signup.form``, to be shown together.
     """
     invitation = None
     if token is not None:
-        invitation, problem = invitations.check(token)
-        if problem:
-            raise SignupError([problem])
+        invitation = invitations.check(token)
     elif site.invitation_only():
-        raise SignupError([messages.INVITATION_ONLY])
+        raise Refused("signup.invitation_only")
     values, errors = validate(form)
     if errors:
-        raise SignupError(errors)
+        raise Refused("signup.form", problem=errors[0], problems=errors)
     try:
         with db.atomic():
             _release_stale_pending(values["mail"])
             if scalar("SELECT 1 FROM members WHERE mail = ?", (values["mail"],)):
-                raise SignupError([messages.MAIL_TAKEN])
+                raise Refused("signup.mail_taken")
             member = accounts.create_member(
                 values["nickname"], values["mail"], form.password, values["birthday"], real_name=values["real_name"],
             )
             if invitation is not None and not invitations.use(invitation.id, member.id):
-                raise SignupError([invitations.check(token)[1] or messages.INVITATION_USED])
+                invitations.check(token)  # says why the invitation went (used, cancelled or expired) ...
+                raise Refused("signup.invitation_used")  # ... or it was used in the meantime
             token_text = _new_mail_token(member.id, SIGNUP, member.mail, SIGNUP_HOURS)
     except peewee.IntegrityError:  # the same address joined in a parallel request
-        raise SignupError([messages.MAIL_TAKEN]) from None
+        raise Refused("signup.mail_taken") from None
     return member, _send_verification(member.nickname, member.mail, token_text, base_url, SIGNUP)
 
 
@@ -222,24 +215,23 @@ def _active(member_id: int) -> bool:
     return scalar("SELECT 1 FROM members WHERE id = ? AND " + privacy.active_member_sql(), (member_id,)) is not None
 
 
-def request_mail_change(member_id: int, new_mail: str, password: str, base_url: str) -> list[str]:
-    """Mail a link to the new address (the change happens when it is opened); errors if refused."""
+def request_mail_change(member_id: int, new_mail: str, password: str, base_url: str) -> None:
+    """Mail a link to the new address (the change happens when it is opened), or raise Refused."""
     address = accounts.normalize_mail(new_mail)
     error = mobile_mail.mobile_mail_error(address)
     if error:
-        return [error]
+        raise Refused("signup.mail_address", problem=error)
     if not accounts.password_ok(member_id, password):
-        return [messages.PASSWORD_WRONG]
+        raise Refused("signup.password_wrong")
     if scalar("SELECT 1 FROM members WHERE mail = ?", (address,)):
-        return [messages.MAIL_TAKEN]
+        raise Refused("signup.mail_taken")
     nickname, old = fetchone("SELECT nickname, mail FROM members WHERE id = ?", (member_id,))
     with db.atomic():
         token = _new_mail_token(member_id, MAIL_CHANGE, address, MAIL_CHANGE_HOURS)
     if not _send_verification(nickname, address, token, base_url, MAIL_CHANGE):
         execute("DELETE FROM mail_tokens WHERE token_hash = ?", (invitations.token_hash(token),))
-        return [messages.MAIL_SEND_FAILED]
+        raise Refused("signup.mail_send_failed")
     try:
         mail.send(old, messages.MAIL_CHANGE_NOTICE_SUBJECT, messages.MAIL_CHANGE_NOTICE_BODY.format(nickname=nickname))
     except Exception:
         log.exception("mail-change notice to the old address failed")
-    return []

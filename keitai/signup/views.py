@@ -8,6 +8,7 @@ from keitai.platform.mail import addresses as mobile_mail
 from keitai.signup import rules as signup
 from keitai.admin import site
 from keitai.platform.web import RouteTable, absolute, login_required, params, redirect, render, viewer
+from keitai.words import Refused
 
 routes = RouteTable("signup")
 
@@ -26,8 +27,8 @@ def invite():
     mail, message = form.get("mail", "").strip(), form.get("message", "")
     try:
         invitations.invite_and_send(viewer().id, mail, message, absolute(""))
-    except invitations.InviteError as exc:
-        return render("signup/invite.html", pending=invitations.pending(viewer().id), errors=[str(exc)], mail=mail,
+    except Refused as exc:
+        return render("signup/invite.html", pending=invitations.pending(viewer().id), errors=[exc.message], mail=mail,
                       message=message, days=invitations.INVITATION_DAYS)
     redirect('signup.invite_page', msg="invited")
 
@@ -45,17 +46,20 @@ def _form_from_request() -> signup.SignupForm:
     return signup.SignupForm(**{name: form.get(name, "") for name in signup.SignupForm.__dataclass_fields__})
 
 
-def _refused(problem: str):
-    """The page for an invitation that cannot be used: says why, changes nothing."""
-    bottle.response.status = 404 if problem == messages.INVITATION_UNKNOWN else 410
-    return render("signup/join.html", problem=problem, token=None, entry=signup.SignupForm(), errors=[])
+def _refused(refusal: Refused):
+    """The page for an invitation that cannot be used, or for joining without one when only
+    invitations may: says why, changes nothing."""
+    if refusal.code in invitations.UNUSABLE:
+        bottle.response.status = 404 if refusal.code == "signup.invitation_unknown" else 410
+    return render("signup/join.html", problem=refusal.message, token=None, entry=signup.SignupForm(), errors=[])
 
 
 @routes.get("/join/<token>")
 def join_form(token):
-    invitation, problem = invitations.check(token)
-    if problem:
-        return _refused(problem)
+    try:
+        invitation = invitations.check(token)
+    except Refused as exc:
+        return _refused(exc)
     # Prefill the invited address when it is a handset's (it usually is).
     prefill = invitation.mail if mobile_mail.carrier_of(invitation.mail) else ""
     return render("signup/join.html", problem=None, token=token, entry=signup.SignupForm(mail=prefill), errors=[])
@@ -64,7 +68,7 @@ def join_form(token):
 @routes.get("/join")
 def open_join_form():
     if site.invitation_only():
-        return render("signup/join.html", problem=messages.INVITATION_ONLY, token=None, entry=signup.SignupForm(), errors=[])
+        return _refused(Refused("signup.invitation_only"))
     return render("signup/join.html", problem=None, token=None, entry=signup.SignupForm(), errors=[])
 
 
@@ -72,13 +76,12 @@ def _join(token):
     form = _form_from_request()
     try:
         member, mail_sent = signup.join(form, token, absolute(""))
-    except signup.SignupError as exc:
-        if token is not None and invitations.check(token)[1]:
-            return _refused(exc.errors[0])
-        if token is None and site.invitation_only():
-            return render("signup/join.html", problem=messages.INVITATION_ONLY, token=None, entry=signup.SignupForm(), errors=[])
+    except Refused as exc:
+        if exc.code in invitations.UNUSABLE or exc.code == "signup.invitation_only":
+            return _refused(exc)
         form.password = form.password2 = ""  # never sent back into a page
-        return render("signup/join.html", problem=None, token=token, entry=form, errors=exc.errors)
+        return render("signup/join.html", problem=None, token=token, entry=form,
+                      errors=exc.values.get("problems", [exc.message]))
     return render("signup/join_sent.html", mail=member.mail, mail_sent=mail_sent, hours=signup.SIGNUP_HOURS)
 
 

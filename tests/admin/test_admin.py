@@ -13,6 +13,7 @@ from keitai.platform.device import gateways
 from keitai.platform.db.connection import execute, now, scalar
 from keitai.admin import rules as admin
 from keitai.admin import site
+from keitai.words import Refused
 from promises.test_handset_pages import BUDGET, HIDDEN_SID, crawl
 
 ADMIN_PAGES = ["/admin", "/admin/members", "/admin/site", "/admin/gateways", "/admin/reports"]
@@ -145,11 +146,15 @@ def test_lifting_a_suspension_gives_back_a_pending_status(operator, make_member)
     pc, admin_id = operator
     member = make_member("ゆき", "yuki@softbank.ne.jp")
     execute("UPDATE members SET status = 'pending' WHERE id = ?", (member,))
-    assert admin.suspend(admin_id, member, "なりすまし") is None
-    assert admin.suspend(admin_id, member, "二度目") == "この会員はすでに停止されています。"
-    assert admin.unsuspend(admin_id, member) is None
+    admin.suspend(admin_id, member, "なりすまし")
+    with pytest.raises(Refused, match="この会員はすでに停止されています。") as refused:
+        admin.suspend(admin_id, member, "二度目")
+    assert refused.value.code == "admin.already_suspended"
+    admin.unsuspend(admin_id, member)
     assert scalar("SELECT status FROM members WHERE id = ?", (member,)) == "pending"
-    assert admin.unsuspend(admin_id, member) == "この会員は停止されていません。"
+    with pytest.raises(Refused, match="この会員は停止されていません。") as refused:
+        admin.unsuspend(admin_id, member)
+    assert refused.value.code == "admin.not_suspended"
 
 
 def test_an_admin_cannot_suspend_themselves_nor_an_unknown_member(operator):

@@ -8,15 +8,17 @@ from keitai.platform.db.connection import db, execute, fetchall, is_sqlite, scal
 from keitai import privacy as audience
 from keitai.friends import rules as friends
 from keitai.search import planner, query as query_rules, rules as search, sources
+from keitai.platform.db.paging import Page
 from keitai.platform.text import grams
+from keitai.words import Refused
 
 
 def found(viewer: int, query: str, kind: str = search.MEMBER) -> list:
     """What ``viewer`` finds: titles for members, ref ids otherwise; the count must agree."""
-    hits, total = search.search(viewer, kind, query, limit=50)
-    assert total == len(hits), (query, total, len(hits))
+    page, total = search.search(viewer, kind, query, limit=50)
+    assert total == len(page.items), (query, total, len(page.items))
     assert search.count(viewer, kind, query) == total
-    return sorted(h.title if kind == search.MEMBER else h.ref_id for h in hits)
+    return sorted(h.title if kind == search.MEMBER else h.ref_id for h in page.items)
 
 
 def block(blocker: int, blocked: int) -> None:
@@ -70,10 +72,12 @@ def test_queries_are_folded_the_way_documents_are():
 
 
 def test_overlong_and_wordy_queries_are_refused_with_a_message():
-    with pytest.raises(search.QueryError, match="100文字"):
+    with pytest.raises(Refused, match="100文字") as refused:
         search.check_query("あ" * 101)
-    with pytest.raises(search.QueryError, match="5つ"):
+    assert refused.value.code == "search.too_long"
+    with pytest.raises(Refused, match="5つ") as refused:
         search.check_query("い ろ は に ほ へ")
+    assert refused.value.code == "search.too_many_words"
     assert search.check_query("い ろ は に ほ") == ["い", "ろ", "は", "に", "ほ"]
 
 
@@ -172,7 +176,7 @@ def test_results_and_counts_keep_to_each_entrys_audience(circle, query):
         # The rule in SQL agrees with the rule for one item.
         assert ids == [i for i, aud in enumerate(audience.ITEM_AUDIENCES, 1)
                        if audience.can_see(circle[who], owner, aud, circle["group"])]
-    assert search.search(None, search.DIARY, query) == ([], 0)  # signed out: nothing
+    assert search.search(None, search.DIARY, query) == (Page([], None), 0)  # signed out: nothing
 
 
 @pytest.mark.parametrize("direction", ["owner blocks", "owner is blocked"])
@@ -209,10 +213,10 @@ def test_profile_text_is_found_only_by_those_who_may_see_the_field(make_member):
     # of their documents match; the real name is never the title.
     assert found(friend, "つりびと 一郎 釣り") == ["つりびと"]
     assert found(fof, "つりびと 一郎 釣り") == []
-    hits, total = search.search(friend, search.MEMBER, "き")  # キャンプ好き, 鈴木 (すずき), 釣り
-    assert [(h.title, total) for h in hits] == [("つりびと", 1)]
+    page, total = search.search(friend, search.MEMBER, "き")  # キャンプ好き, 鈴木 (すずき), 釣り
+    assert [(h.title, total) for h in page.items] == [("つりびと", 1)]
     # What a stranger is shown comes from what a stranger may see.
-    (hit,), _ = search.search(stranger, search.MEMBER, "キャンプ")
+    (hit,) = search.search(stranger, search.MEMBER, "キャンプ")[0].items
     assert "キャンプ" in "".join(hit.snippet) and "釣り" not in "".join(hit.snippet)
 
 
@@ -229,7 +233,8 @@ def test_a_viewer_is_shown_the_narrowest_profile_document_they_may_see(make_memb
     assert fetchall(parts, (member,)) == [("everyone", "friends_of_friends"), ("friends_of_friends", "friends"),
                                           ("friends", None)]
     for viewer, sees_hobbies in ((stranger, False), (fof, False), (friend, True), (member, True)):
-        (hit,), total = search.search(viewer, search.MEMBER, "キャンプ")
+        page, total = search.search(viewer, search.MEMBER, "キャンプ")
+        (hit,) = page.items
         assert total == 1 and hit.title == "やまびと"
         assert ("道具" in "".join(hit.snippet)) == sees_hobbies, viewer
         assert search.count(viewer, search.MEMBER, "やまだ") == (0 if viewer == stranger else 1)
@@ -237,7 +242,7 @@ def test_a_viewer_is_shown_the_narrowest_profile_document_they_may_see(make_memb
     execute("UPDATE members SET aud_hobbies = 'private' WHERE id = ?", (member,))
     search.index_member(member)
     assert fetchall(parts, (member,)) == [("everyone", "friends_of_friends"), ("friends_of_friends", None)]
-    (hit,), _ = search.search(friend, search.MEMBER, "キャンプ")
+    (hit,) = search.search(friend, search.MEMBER, "キャンプ")[0].items
     assert "道具" not in "".join(hit.snippet)
     execute("UPDATE members SET aud_real_name = 'everyone' WHERE id = ?", (member,))
     search.index_member(member)
@@ -363,18 +368,18 @@ def test_results_come_newest_first_a_page_at_a_time(make_member):
         search.index(search.DIARY, n, owner, f"ページ{n}", "送り")
     seen, before = [], None
     for expected in (10, 10, 3):
-        hits, total = search.search(owner, search.DIARY, "送り", before=before)
-        assert len(hits) == expected and total == 23
-        seen += [h.ref_id for h in hits]
-        before = hits.next_before
+        page, total = search.search(owner, search.DIARY, "送り", before=before)
+        assert len(page.items) == expected and total == 23
+        seen += [h.ref_id for h in page.items]
+        before = page.next
     assert before is None
     assert seen == list(range(23, 0, -1))
 
     members = [make_member(f"山田{n}") for n in range(12)]
     first, total = search.search(owner, search.MEMBER, "やまだ")
-    second, _ = search.search(owner, search.MEMBER, "やまだ", before=first.next_before)
-    assert total == 12 and second.next_before is None
-    assert [h.ref_id for h in first + second] == sorted(members, reverse=True)
+    second, _ = search.search(owner, search.MEMBER, "やまだ", before=first.next)
+    assert total == 12 and second.next is None
+    assert [h.ref_id for h in first.items + second.items] == sorted(members, reverse=True)
 
 
 def test_batches_of_matches_skip_what_the_viewer_may_not_see(make_member, monkeypatch):
@@ -385,9 +390,9 @@ def test_batches_of_matches_skip_what_the_viewer_may_not_see(make_member, monkey
         search.index(search.DIARY, n, owner, f"題{n}", "境界", audience.FRIENDS if n % 3 else audience.EVERYONE)
     pages, before = [], None
     while True:
-        hits, total = search.search(stranger, search.DIARY, "境界", before=before, limit=3)
-        pages.append([h.ref_id for h in hits])
-        before = hits.next_before
+        page, total = search.search(stranger, search.DIARY, "境界", before=before, limit=3)
+        pages.append([h.ref_id for h in page.items])
+        before = page.next
         if before is None:
             break
     assert total == 20 and sum(pages, []) == list(range(60, 0, -3))
@@ -396,11 +401,11 @@ def test_batches_of_matches_skip_what_the_viewer_may_not_see(make_member, monkey
                           aud_about="friends_of_friends") for n in range(7)]
     for person in people:
         friends.befriend(person, friend)
-    hits, total = search.search(friend, search.MEMBER, "境界", limit=50)
-    assert [h.ref_id for h in hits] == sorted(people, reverse=True) and total == 7
+    page, total = search.search(friend, search.MEMBER, "境界", limit=50)
+    assert [h.ref_id for h in page.items] == sorted(people, reverse=True) and total == 7
     first, _ = search.search(friend, search.MEMBER, "境界", limit=4)
-    rest, _ = search.search(friend, search.MEMBER, "境界", limit=4, before=first.next_before)
-    assert [h.ref_id for h in first + rest] == sorted(people, reverse=True)
+    rest, _ = search.search(friend, search.MEMBER, "境界", limit=4, before=first.next)
+    assert [h.ref_id for h in first.items + rest.items] == sorted(people, reverse=True)
 
 
 @pytest.mark.parametrize("index_cost", [0, 10**9])  # PostgreSQL: always ask the indexes / always walk on
@@ -422,9 +427,9 @@ def test_older_matches_are_found_whichever_way_they_are_read(make_member, monkey
             ("珍 葉", owner, range(72, 0, -9)), ("無い言葉", owner, [])):
         pages, before = [], None
         while True:
-            hits, total = search.search(viewer, search.DIARY, query, before=before, limit=7)
-            pages += [h.ref_id for h in hits]
-            before = hits.next_before
+            page, total = search.search(viewer, search.DIARY, query, before=before, limit=7)
+            pages += [h.ref_id for h in page.items]
+            before = page.next
             if before is None:
                 break
         assert pages == list(expected) and total == len(pages), query
@@ -436,8 +441,8 @@ def test_counts_stop_at_the_limit(make_member, monkeypatch):
     monkeypatch.setattr(query_rules, "COUNT_LIMIT", 5)
     for n in range(1, 9):
         search.index(search.DIARY, n, owner, "", "上限")
-    hits, total = search.search(owner, search.DIARY, "上限", limit=3)
-    assert (len(hits), total) == (3, 6)
+    page, total = search.search(owner, search.DIARY, "上限", limit=3)
+    assert (len(page.items), total) == (3, 6)
 
 
 def test_snippets_show_the_match_in_the_original_text():

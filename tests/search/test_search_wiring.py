@@ -12,8 +12,8 @@ from keitai.search import rules as search
 
 
 def titles(viewer: int, query: str, kind: str) -> list[str]:
-    hits, _total = search.search(viewer, kind, query)
-    return [hit.title for hit in hits]
+    page, _total = search.search(viewer, kind, query)
+    return [hit.title for hit in page.items]
 
 
 def test_a_diary_is_found_by_those_who_may_read_it_and_follows_edits_and_deletion(make_member):

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
+from commands.test_backup import run_py
 from conftest import DOCOMO_1, PASSWORD, PC, Client
 from keitai.platform import mail as mailer
 from keitai.app import create_app
@@ -18,6 +19,7 @@ from keitai.friends import rules as friends
 from keitai.signup import invitations
 from keitai.platform.mail import addresses as mobile_mail
 from keitai.admin import site
+from keitai.words import Refused
 from members_helpers import body, fill_join, free_port, link_path, outbox, smtp  # noqa: F401  (smtp: fixture)
 from members_helpers import fast_passwords  # noqa: F401  (autouse: cheap argon2 here)
 
@@ -110,8 +112,21 @@ def test_invitations_are_limited_per_day(make_member, settings, app):
     me = make_member()
     for n in range(invitations.DAILY_LIMIT):
         invitations.invite(me, f"friend{n}@docomo.ne.jp")
-    with pytest.raises(invitations.InviteError, match="24時間"):
+    with pytest.raises(Refused, match="24時間") as refused:
         invitations.invite(me, "one-more@docomo.ne.jp")
+    assert refused.value.code == "signup.invite_daily_limit"
+
+
+def test_the_operators_invite_command_says_why_it_refused_and_keeps_nothing(make_member, settings, app):
+    make_member("さくら", "sakura@docomo.ne.jp")
+    malformed = run_py(settings, "invite", "sakura.docomo.ne.jp")
+    member = run_py(settings, "invite", "sakura@docomo.ne.jp")
+    assert (malformed.returncode, malformed.stderr) == (1, "not invited: メールアドレスの形が正しくありません。もう一度確かめてください。\n")
+    assert (member.returncode, member.stderr) == (1, "not invited: このアドレスの方はすでに keitai のメンバーです。\n")
+    assert scalar("SELECT COUNT(*) FROM invitations") == 0
+    invited = run_py(settings, "invite", "hanako@ezweb.ne.jp")
+    assert invited.returncode == 0 and "/join/" in invited.stdout
+    assert scalar("SELECT mail FROM invitations") == "hanako@ezweb.ne.jp"
 
 
 def test_cancel_is_only_for_ones_own_invitation(client, make_member):
@@ -122,7 +137,7 @@ def test_cancel_is_only_for_ones_own_invitation(client, make_member):
     page = pc.login("sakura@docomo.ne.jp")
     csrf = pc.page("/invite").forms[0]["csrf"].value
     pc.post(f"/invite/{theirs.id}/cancel", {"csrf": csrf}, status=404)
-    assert invitations.check(_token)[0] is not None and me != other and page
+    assert invitations.check(_token) is not None and me != other and page  # check raises once unusable
 
 
 # --- joining --------------------------------------------------------------------------
@@ -206,7 +221,7 @@ def test_under_18_is_refused_kindly_and_the_invitation_stays_usable(client, make
     text = phone.text(page)
     assert "18歳以上の方のためのサービス" in text and "また来てくださいね" in text
     assert scalar("SELECT COUNT(*) FROM members") == 1
-    assert invitations.check(token)[0] is not None
+    assert invitations.check(token) is not None
     assert page.forms[0]["nickname"].value == "はなこ" and page.forms[0]["password"].value == ""
 
 
@@ -235,7 +250,7 @@ def test_every_form_problem_is_listed_and_nothing_is_stored(client, make_member)
     assert "すでに登録されています" in taken.text
     long = fill_join(pc.get(f"/join/{token}").forms[0], nickname="な" * 21).submit()
     assert "20文字まで" in long.text and long.forms[0]["nickname"].value == "な" * 21
-    assert scalar("SELECT COUNT(*) FROM members") == 2 and invitations.check(token)[0] is not None
+    assert scalar("SELECT COUNT(*) FROM members") == 2 and invitations.check(token) is not None
 
 
 def test_verification_link_replayed_expired_or_forged_changes_nothing(client, make_member, settings):
