@@ -16,7 +16,7 @@ from conftest import DOCOMO_1, DOCOMO_1_5K, PC, SOFTBANK
 from diary_helpers import FakeUpload, image_bytes, member, small_photo, write_entry
 from keitai import config
 from keitai.platform.db.connection import fetchall, scalar
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.photos import rules as photos
 from keitai.platform import images
 
