@@ -186,11 +186,6 @@ NOTICES.update({
     "photo_saved": "写真を載せました。",
     "photo_removed": "写真を外しました。",
 })
-PHOTO_ERRORS = {
-    "too_large": "写真のファイルが大きすぎます（{mb}MBまで）。",
-    "not_image": "写真として読み取れないファイルです。JPEG・PNG・GIFの写真を選んでください。",
-    "too_many_pixels": "写真の画素数が大きすぎます。小さくしてから送ってください。",
-}
 
 # External blog import (/settings/feed); FEED_ERRORS are shown in the member's settings.
 FEED_URL_INVALID = "ブログのRSS・AtomのURLを、http:// か https:// で始まる形で入力してください。"
@@ -368,3 +363,11 @@ class Refused(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+# photos refusals
+REFUSALS.update({
+    "photos.too_large": "写真のファイルが大きすぎます（{mb}MBまで）。",
+    "photos.not_image": "写真として読み取れないファイルです。JPEG・PNG・GIFの写真を選んでください。",
+    "photos.too_many_pixels": "写真の画素数が大きすぎます。小さくしてから送ってください。",
+})

@@ -28,7 +28,7 @@ def _uploads() -> tuple[list[photos.Prepared], list[str]]:
             continue
         try:
             prepared.append(photos.prepare(upload))
-        except photos.PhotoError as exc:
+        except messages.Refused as exc:
             errors.append(f"写真{number}：{exc.message}")
     return prepared, errors
 
