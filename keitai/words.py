@@ -143,11 +143,6 @@ NOTICES.update({
     "photo_saved": "写真を載せました。",
     "photo_removed": "写真を外しました。",
 })
-PHOTO_ERRORS = {
-    "too_large": "写真のファイルが大きすぎます（{mb}MBまで）。",
-    "not_image": "写真として読み取れないファイルです。JPEG・PNG・GIFの写真を選んでください。",
-    "too_many_pixels": "写真の画素数が大きすぎます。小さくしてから送ってください。",
-}
 
 # External blog import (/settings/feed); FEED_ERRORS are shown in the member's settings.
 FEED_URL_INVALID = "ブログのRSS・AtomのURLを、http:// か https:// で始まる形で入力してください。"
@@ -402,4 +397,12 @@ REFUSALS.update({
     "signup.invite_pending": "このアドレスにはすでに招待を送っています（期限内）。取り消してから送り直すこともできます。",
     "signup.invite_daily_limit": "招待は24時間に{limit}通までです。時間をおいてからお試しください。",
     "signup.invite_pending_limit": "返事を待っている招待が{limit}件あります。取り消すか、参加を待ってから送ってください。",
+})
+
+
+# photos refusals
+REFUSALS.update({
+    "photos.too_large": "写真のファイルが大きすぎます（{mb}MBまで）。",
+    "photos.not_image": "写真として読み取れないファイルです。JPEG・PNG・GIFの写真を選んでください。",
+    "photos.too_many_pixels": "写真の画素数が大きすぎます。小さくしてから送ってください。",
 })

@@ -12,7 +12,7 @@ from conftest import PASSWORD
 from keitai.platform.db.connection import execute, now, scalar
 from keitai.accounts.models import Member
 from keitai.accounts import rules as accounts
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.photos import rules as photos
 
 CP932_FORM = "application/x-www-form-urlencoded; charset=cp932"

@@ -31,7 +31,7 @@ from keitai.platform import net
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now
 
 from keitai import privacy as audience
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 
 log = logging.getLogger("keitai.feeds")
 

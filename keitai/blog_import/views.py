@@ -1,5 +1,5 @@
 """``/settings/feed``: import an external blog (RSS/Atom) as diary entries."""
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.blog_import import rules as feeds
 from keitai.platform.web import RouteTable, login_required, params, redirect, render, viewer
 

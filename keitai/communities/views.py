@@ -140,14 +140,14 @@ def _description_source(community) -> longtext.LongText:
 
 
 def _upload() -> photos.Prepared | None:
-    """The photo sent with the settings form, checked (raises PhotoError); None if none was sent."""
+    """The photo sent with the settings form, checked (raises Refused); None if none was sent."""
     if not photos.can_upload(current_device()):
         return None
     upload = files().get("photo")
     return photos.prepare(upload) if upload is not None else None
 
 
-def _photo_error(exc: photos.PhotoError) -> str:
+def _photo_error(exc: messages.Refused) -> str:
     return f"{exc.message}{messages.PHOTO_RESELECT}"
 
 
@@ -164,7 +164,7 @@ def create():
     values = dict(_form_values(), description=longtext.posted("description") or "")
     try:
         photo = _upload()
-    except photos.PhotoError as exc:
+    except messages.Refused as exc:
         return _settings_form(values, _photo_error(exc))
     try:
         community_id = communities.create_community(viewer().id, **values)
@@ -203,7 +203,7 @@ def edit(community_id):
 
     try:
         photo = _upload()
-    except photos.PhotoError as exc:
+    except messages.Refused as exc:
         return again(_photo_error(exc))
     refused = None
     try:

@@ -5,7 +5,7 @@ from keitai.platform.db.connection import db, scalar
 
 from keitai.accounts import rules as accounts
 from keitai import communities
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.friends import rules as friends
 
 DEMO_PASSWORD = "keitai-demo"

@@ -1,10 +1,11 @@
-"""Diaries: entries with an audience, their comments and photos, members' lists, the friends' feed.
+"""Diary entries: what a member writes, with an audience and photos, and who may read them.
 
 Who may read an entry is keitai.privacy's rule: :func:`entry_for` and
 :func:`can_read` for one entry (and its photos and comment form), ``visible_clause``
-inside every list.  Entries are created, changed and deleted only through
-:func:`create_entry`, :func:`update_entry` and :func:`delete_entry`, so other features
-(search, footprints) can hook one place each.
+inside every list (:func:`member_diary` here, the friends' feed in feed.py).  Entries are
+created, changed and deleted only through :func:`create_entry`, :func:`update_entry` and
+:func:`delete_entry`, so other features (search, footprints) can hook one place each.
+Comments are in comments.py.
 
 Counters are kept on write: ``comment_count``, ``photo_count``, and
 ``unread_comments`` (comments by others the author has not seen yet), which feed the
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from keitai import words as messages
-from keitai.platform.db.connection import db, execute, fetchall, fetchone, insert_id, is_sqlite, now, scalar
+from keitai.platform.db.connection import db, execute, fetchall, fetchone, insert_id, now, scalar
+from keitai.platform.db.paging import Page, page_of, parse_cursor
 
 from keitai.platform.text import parts
 
@@ -26,7 +28,6 @@ from keitai.search import rules as search
 
 TITLE_MAX = 100
 BODY_MAX = 10_000
-COMMENT_MAX = 2_000
 MAX_PHOTOS = 3
 DEFAULT_AUDIENCE = privacy.FRIENDS
 #: Keyset cursor for a first page: larger than any id.
@@ -77,30 +78,10 @@ class Entry:
     photos: list[dict] = field(default_factory=list)
 
 
-class Comment(NamedTuple):
-    id: int
-    author_id: int
-    nickname: str
-    body: str
-    created_at: int
-    may_delete: bool = False  # for the viewer it was read by (comments_for)
-
-
-def may_delete_comment(viewer_id: int, comment_author_id: int, entry_author_id: int) -> bool:
-    """A comment may be deleted by its writer and by the entry's author."""
-    return viewer_id in (comment_author_id, entry_author_id)
-
-
-class UnreadEntry(NamedTuple):
-    id: int
-    title: str
-    unread_comments: int
-    last_comment_at: int
-
-
 # ---- checking what members write ----------------------------------------------------
 
-def _too_long(label: str, limit: int) -> str:
+def field_too_long(label: str, limit: int) -> str:
+    """"<label>：N文字以内で…": a field over its limit."""
     return f"{label}：" + messages.FIELD_TOO_LONG.format(limit=limit)
 
 
@@ -135,29 +116,26 @@ def check_draft(author_id: int, title: str, body: str, chosen: str, group_raw: s
     if not title:
         errors.append(messages.DIARY_TITLE_REQUIRED)
     elif len(title) > TITLE_MAX:
-        errors.append(_too_long("タイトル", TITLE_MAX))
+        errors.append(field_too_long("タイトル", TITLE_MAX))
     body, body_errors = check_body(body)
     aud, group_id, aud_errors = check_audience(author_id, chosen, group_raw)
     return Draft(title, body, aud, group_id), errors + body_errors + aud_errors
 
 
+def checked_text(text: str, label: str, limit: int, required: str) -> tuple[str, list[str]]:
+    """A body of text as it would be stored (no blank lines around it), and what is wrong with it."""
+    text = text.strip("\n").rstrip()
+    if not text.strip():
+        return text, [required]
+    if len(text) > limit:
+        return text, [field_too_long(label, limit)]
+    return text, []
+
+
 def check_body(body: str) -> tuple[str, list[str]]:
     """An entry's body as it would be stored, and what is wrong with it."""
-    body = body.strip("\n").rstrip()
-    if not body.strip():
-        return body, [messages.DIARY_BODY_REQUIRED]
-    if len(body) > BODY_MAX:
-        return body, [_too_long("本文", BODY_MAX)]
-    return body, []
+    return checked_text(body, "本文", BODY_MAX, messages.DIARY_BODY_REQUIRED)
 
-
-def check_comment(body: str) -> tuple[str, list[str]]:
-    body = body.strip("\n").rstrip()
-    if not body.strip():
-        return body, [messages.COMMENT_REQUIRED]
-    if len(body) > COMMENT_MAX:
-        return body, [_too_long("コメント", COMMENT_MAX)]
-    return body, []
 
 
 # ---- writing ------------------------------------------------------------------------
@@ -322,92 +300,6 @@ def can_read(viewer_id: int | None, diary_id: int) -> bool:
     return row is not None and privacy.is_active(row[3]) and privacy.can_see(viewer_id, row[0], row[1], row[2])
 
 
-def mark_comments_seen(entry: Entry) -> None:
-    """The author has read the entry's comments: clear its "new comments" mark."""
-    if entry.unread_comments:
-        execute(
-            "UPDATE diaries SET unread_comments = 0,"
-            " seen_comment_id = (SELECT COALESCE(MAX(id), 0) FROM diary_comments WHERE diary_id = ?) WHERE id = ?",
-            (entry.id, entry.id),
-        )
-
-
-# ---- comments ---------------------------------------------------------------------------
-
-# A comment is hidden from anyone its writer has blocked or been blocked by.
-_NOT_BLOCKED = privacy.not_blocked_sql("c.author_id")
-_COMMENTS = (
-    "SELECT c.id, c.author_id, m.nickname, c.body, c.created_at FROM diary_comments c"
-    " JOIN members m ON m.id = c.author_id"
-    f" WHERE c.diary_id = ? AND c.id < ? AND {_NOT_BLOCKED} ORDER BY c.id DESC LIMIT ?"
-)
-_COMMENT_COUNT = f"SELECT COUNT(*) FROM diary_comments c WHERE c.diary_id = ? AND {_NOT_BLOCKED}"
-
-
-def comments_for(viewer_id: int, entry: Entry, before: int | None = None, limit: int = 20) -> tuple[list[Comment], int | None, int]:
-    """The newest ``limit`` comments before ``before`` (oldest first), the cursor for older ones
-    (or None), and how many comments the viewer may see in all."""
-    rows = fetchall(_COMMENTS, (entry.id, before or NEWEST, viewer_id, viewer_id, limit + 1))
-    older = rows[limit - 1][0] if len(rows) > limit else None
-    shown = [Comment(*r, may_delete=may_delete_comment(viewer_id, r[1], entry.author_id))
-             for r in reversed(rows[:limit])]
-    count = entry.comment_count
-    if count:  # blocks hide some comments: count what this viewer is shown
-        count = scalar(_COMMENT_COUNT, (entry.id, viewer_id, viewer_id))
-    return shown, older, count
-
-
-def add_comment(viewer_id: int, diary_id: int, body: str) -> int | None:
-    """Comment on an entry the viewer may read; None if they may not (nothing is stored)."""
-    if not can_read(viewer_id, diary_id):
-        return None
-    t = now()
-    with db.atomic():
-        comment_id = insert_id(
-            "INSERT INTO diary_comments (diary_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
-            (diary_id, viewer_id, body, t),
-        )
-        # The author's own comment marks everything before it as seen; anyone else's is new to them.
-        execute(
-            "UPDATE diaries SET comment_count = comment_count + 1, last_comment_at = ?,"
-            " unread_comments = CASE WHEN author_id = ? THEN 0 ELSE unread_comments + 1 END,"
-            " seen_comment_id = CASE WHEN author_id = ? THEN ? ELSE seen_comment_id END"
-            " WHERE id = ?",
-            (t, viewer_id, viewer_id, comment_id, diary_id),
-        )
-    return comment_id
-
-
-def comment_to_delete(viewer_id: int, diary_id: int, comment_id: int) -> Comment | None:
-    """The comment if ``viewer_id`` may delete it: its writer, or the entry's author."""
-    row = fetchone(
-        "SELECT c.id, c.author_id, m.nickname, c.body, c.created_at, d.author_id FROM diary_comments c"
-        " JOIN diaries d ON d.id = c.diary_id JOIN members m ON m.id = c.author_id"
-        " WHERE c.id = ? AND c.diary_id = ?", (comment_id, diary_id)
-    )
-    if row is None or not may_delete_comment(viewer_id, row[1], row[5]):
-        return None
-    return Comment(*row[:5], may_delete=True)
-
-
-def delete_comment(viewer_id: int, diary_id: int, comment_id: int) -> bool:
-    """Delete a comment (by its writer or the entry's author); False if not allowed."""
-    comment = comment_to_delete(viewer_id, diary_id, comment_id)
-    if comment is None:
-        return False
-    with db.atomic():
-        if not execute("DELETE FROM diary_comments WHERE id = ?", (comment_id,)).rowcount:
-            return False
-        # An unseen comment by someone else takes its "new" mark with it.
-        execute(
-            "UPDATE diaries SET comment_count = comment_count - 1,"
-            " unread_comments = CASE WHEN unread_comments > 0 AND seen_comment_id < ? AND author_id <> ?"
-            " THEN unread_comments - 1 ELSE unread_comments END WHERE id = ?",
-            (comment_id, comment.author_id, diary_id),
-        )
-    return True
-
-
 # ---- lists ----------------------------------------------------------------------------
 
 def diary_owner(viewer_id: int, member_id: int) -> str | None:
@@ -421,134 +313,26 @@ def diary_owner(viewer_id: int, member_id: int) -> str | None:
 _ROW = "d.id, d.author_id, m.nickname, d.title, d.audience, d.created_at, d.comment_count, d.photo_count"
 
 
-def _page(rows: list, limit: int) -> tuple[list[EntryRow], int | None]:
-    entries = [EntryRow(*r) for r in rows[:limit]]
-    return entries, (entries[-1].id if len(rows) > limit else None)
+def before_id(before: str | None) -> int:
+    """The id a list goes on below: the ``before`` cursor of a URL (an entry's or comment's
+    id), or for a first page (none, 0 or anything malformed) a number above every id."""
+    cursor = parse_cursor(before, 1)
+    return cursor[0] if cursor and cursor[0] else NEWEST
 
 
-def member_diary(viewer_id: int, author_id: int, before: int | None = None, limit: int = 10) -> tuple[list[EntryRow], int | None]:
-    """A member's entries the viewer may read, newest first, and the cursor for the next page."""
+def entry_page(rows: list, limit: int) -> Page:
+    """Entry rows (``limit + 1`` when there is more) as a Page of EntryRow; ``next`` is the last shown id."""
+    return page_of([EntryRow(*r) for r in rows], limit, lambda row: str(row.id))
+
+
+def member_diary(viewer_id: int, author_id: int, before: str | None = None, limit: int = 10) -> Page:
+    """A page of a member's entries the viewer may read, newest first."""
     visible, params = privacy.visible_clause(viewer_id, "d.author_id", "d.audience", "d.group_id")
     # Others never see private entries; saying so lets the planner use the index without them.
     shared = "" if viewer_id == author_id else " AND d.audience <> 'private'"
     rows = fetchall(
         f"SELECT {_ROW} FROM diaries d JOIN members m ON m.id = d.author_id"
         f" WHERE d.author_id = ? AND d.id < ?{shared} AND {visible} ORDER BY d.id DESC LIMIT ?",
-        (author_id, before or NEWEST, *params, limit + 1),
+        (author_id, before_id(before), *params, limit + 1),
     )
-    return _page(rows, limit)
-
-
-def _readable(*more: str) -> str:
-    """SQL: entry ``x`` is one the viewer may read (the rule's ``?``s after ``more``'s)."""
-    visible, _params = privacy.visible_clause(0, "x.author_id", "x.audience", "x.group_id")
-    return " AND ".join(["x.audience <> 'private'", *more, visible])
-
-
-def _entries_from_cut(readable: str) -> str:
-    """SQL joining, to each friend ``l``, their newest ``?`` readable entries from ``cut.id`` up."""
-    per_friend = (
-        "SELECT {cols} FROM diaries x WHERE x.author_id = l.author_id AND x.id >= cut.id AND "
-        + readable + " ORDER BY x.id DESC LIMIT ?"
-    )
-    if is_sqlite():
-        return "JOIN diaries d ON d.id IN (" + per_friend.format(cols="x.id") + ")"
-    return "CROSS JOIN LATERAL (" + per_friend.format(cols="x.*") + ") d"
-
-
-def _feed_sql() -> str:
-    """Friends' newest readable entries, newest first, in one query of two steps.
-
-    1. ``latest``: each friend's newest entry the viewer may read (one index probe each).
-    2. The page holds at most ``k`` entries, so none is older than the k-th newest of
-       those (``cut``): only the friends at or above it are read, each at most ``k``
-       entries from the index.  The cost follows the number of friends, never the
-       number of entries, and stays small when a few friends write a lot.
-    """
-    readable = _readable("x.id < ?")
-    joined = _entries_from_cut(readable)
-    return (
-        "WITH latest AS MATERIALIZED ("
-        f" SELECT f.friend_id AS author_id, (SELECT x.id FROM diaries x WHERE x.author_id = f.friend_id AND {readable}"
-        "  ORDER BY x.id DESC LIMIT 1) AS newest"
-        " FROM friendships f JOIN members fm ON fm.id = f.friend_id AND " + privacy.active_member_sql("fm.")
-        + " WHERE f.member_id = ?"
-        "), cut AS MATERIALIZED ("
-        " SELECT COALESCE((SELECT newest FROM latest WHERE newest IS NOT NULL ORDER BY newest DESC LIMIT 1 OFFSET ?), 0)"
-        " AS id)"
-        f" SELECT {_ROW} FROM latest l CROSS JOIN cut JOIN members m ON m.id = l.author_id {joined}"
-        " WHERE l.newest >= cut.id ORDER BY d.id DESC LIMIT ?"
-    )
-
-
-def _heads_feed_sql() -> str:
-    """The first page of the feed from members.newest_diary_id, without a probe per friend.
-
-    ``heads``: the ``k`` friends whose newest shared entry is newest, from their member rows.
-    No other friend has an entry as new as the k-th of those (``cut``, or 0 when fewer
-    friends have entries), so the page is among these friends' readable entries from the
-    cut up.  A head may be unreadable to this viewer (an entry for a friend list they are
-    not in): then fewer than ``k`` come back and :func:`friends_feed` asks :func:`_feed_sql`.
-    """
-    joined = _entries_from_cut(_readable())
-    return (
-        "WITH heads AS MATERIALIZED ("
-        " SELECT fm.id AS author_id, fm.newest_diary_id AS newest FROM friendships f JOIN members fm ON fm.id = f.friend_id"
-        " WHERE f.member_id = ? AND " + privacy.active_member_sql("fm.") + " AND fm.newest_diary_id IS NOT NULL"
-        " ORDER BY fm.newest_diary_id DESC LIMIT ?"
-        "), cut AS MATERIALIZED ("
-        " SELECT CASE WHEN COUNT(*) < ? THEN 0 ELSE MIN(newest) END AS id FROM heads)"
-        f" SELECT {_ROW} FROM heads l CROSS JOIN cut JOIN members m ON m.id = l.author_id {joined}"
-        " ORDER BY d.id DESC LIMIT ?"
-    )
-
-
-_feed_cache: dict[tuple[str, bool], str] = {}
-
-
-def _cached(name: str, make) -> str:
-    key = (name, is_sqlite())
-    sql = _feed_cache.get(key)
-    if sql is None:
-        sql = _feed_cache[key] = make()
-    return sql
-
-
-def friends_feed(viewer_id: int, before: int | None = None, limit: int = 10) -> tuple[list[EntryRow], int | None]:
-    """Friends' entries the viewer may read, newest first (one query), and the next page's cursor."""
-    _sql, visible = privacy.visible_clause(viewer_id, "x.author_id", "x.audience", "x.group_id")
-    wanted = limit + 1
-    if before is None:  # the home page and the feed's first page
-        rows = fetchall(_cached("heads", _heads_feed_sql), (viewer_id, wanted, wanted, *visible, wanted, wanted))
-        if len(rows) == wanted:
-            return _page(rows, limit)
-    cursor = before or NEWEST
-    rows = fetchall(_cached("feed", _feed_sql),
-                    (cursor, *visible, viewer_id, limit, cursor, *visible, wanted, wanted))
-    return _page(rows, limit)
-
-
-def unread_entries(member_id: int, limit: int = 5) -> list[UnreadEntry]:
-    """The member's entries with comments they have not seen, latest comment first."""
-    rows = fetchall(
-        "SELECT id, title, unread_comments, last_comment_at FROM diaries"
-        " WHERE author_id = ? AND unread_comments > 0 ORDER BY last_comment_at DESC LIMIT ?",
-        (member_id, limit),
-    )
-    return [UnreadEntry(*r) for r in rows]
-
-
-NEW_COMMENTS_COUNT_SQL = (
-    "SELECT COALESCE(SUM(unread_comments), 0) FROM diaries WHERE author_id = ? AND unread_comments > 0"
-)
-
-
-def new_comment_count(member_id: int) -> int:
-    """Comments on the member's entries that they have not seen (for home notifications)."""
-    return int(scalar(NEW_COMMENTS_COUNT_SQL, (member_id,)))
-
-
-def home_section(viewer_id: int, limit: int = 5) -> dict:
-    """What home shows of diaries: friends' newest entries and my entries with new comments."""
-    feed, more = friends_feed(viewer_id, limit=limit)
-    return {"feed": feed, "more": more is not None, "unread": unread_entries(viewer_id)}
+    return entry_page(rows, limit)

@@ -3,12 +3,12 @@
 import bottle
 
 from keitai import words as messages
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.footprints import rules as footprints
 from keitai.photos import rules as photos
 from keitai.platform.text import parts
 from keitai.platform.web import (
-    RouteTable, current_device, files, int_param, login_required, params, path, per_page, redirect, render, viewer,
+    RouteTable, current_device, files, login_required, params, path, per_page, redirect, render, viewer,
 )
 from keitai.kept import longtext
 
@@ -28,7 +28,7 @@ def _uploads() -> tuple[list[photos.Prepared], list[str]]:
             continue
         try:
             prepared.append(photos.prepare(upload))
-        except photos.PhotoError as exc:
+        except messages.Refused as exc:
             errors.append(f"写真{number}：{exc.message}")
     return prepared, errors
 
@@ -104,8 +104,9 @@ def create():
 
 def _entry_page(entry: diaries.Entry, comment_body: str = "", errors: list[str] = ()):
     me = viewer()
-    comments, older, count = diaries.comments_for(me.id, entry, int_param("before"), limit=per_page(10, 20) * 2)
-    context = dict(entry=entry, comments=comments, older=older, comment_count=count, comment_body=comment_body,
+    comments = diaries.comments_for(me.id, entry, params().get("before"), limit=per_page(10, 20) * 2)
+    context = dict(entry=entry, comments=comments, comment_count=diaries.comment_count(me.id, entry),
+                   comment_body=comment_body,
                    errors=list(errors), comment_max=diaries.COMMENT_MAX)
     if not errors:
         return render("diary/entry.html", **context)
@@ -243,14 +244,13 @@ def member_diary(member_id):
     nickname = diaries.diary_owner(me.id, member_id)
     if nickname is None:
         raise bottle.HTTPError(404)
-    entries, older = diaries.member_diary(me.id, member_id, int_param("before"), per_page(10, 20))
-    return render("diary/list.html", owner_id=member_id, owner_nickname=nickname, entries=entries, older=older,
-                  is_me=member_id == me.id)
+    page = diaries.member_diary(me.id, member_id, params().get("before"), per_page(10, 20))
+    return render("diary/list.html", owner_id=member_id, owner_nickname=nickname, page=page, is_me=member_id == me.id)
 
 
 @routes.get("/feed")
 @login_required
 def feed():
     me = viewer()
-    entries, older = diaries.friends_feed(me.id, int_param("before"), per_page(10, 20))
-    return render("diary/feed.html", entries=entries, older=older, unread=diaries.unread_entries(me.id))
+    page = diaries.friends_feed(me.id, params().get("before"), per_page(10, 20))
+    return render("diary/feed.html", page=page, unread=diaries.unread_entries(me.id))

@@ -1,7 +1,7 @@
 """``/``: the sign-in page for visitors, the home page for members."""
 from keitai.admin import rules as admin
 from keitai import communities
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.friends import rules as friends
 from keitai import notices as notifications
 from keitai.platform.web import RouteTable, params, render, safe_next, viewer

@@ -200,7 +200,7 @@ def save_photo():
         return _photo_page([messages.PHOTO_REQUIRED])
     try:
         prepared = photos.prepare(upload)
-    except photos.PhotoError as exc:
+    except messages.Refused as exc:
         return _photo_page([exc.message])
     profiles.set_photo(me.id, prepared)
     redirect('settings.photo_page', msg="photo_saved")

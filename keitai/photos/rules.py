@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from keitai import config
-from keitai import words as messages
+from keitai.words import Refused
 from keitai.platform import images
 from keitai.platform.db.connection import execute, fetchall, fetchone, now
 from keitai.platform.images import Prepared, Spec
@@ -35,15 +35,6 @@ STORE_MAX_SIDE = 1600
 SIZES = ("s", "m")  # thumbnail; the size for looking at the photo itself
 #: Handsets that send no screen size are assumed to be the narrowest (120-240 px).
 HANDSET_WIDTH = 120
-
-
-class PhotoError(ValueError):
-    """An upload that is not stored; ``message`` says why, in Japanese."""
-
-    def __init__(self, code: str):
-        self.code = code
-        self.message = messages.PHOTO_ERRORS[code].format(mb=MAX_UPLOAD_BYTES // (1024 * 1024))
-        super().__init__(self.message)
 
 
 # ---- who may see a photo -------------------------------------------------------------
@@ -94,14 +85,15 @@ def can_upload(device) -> bool:
 
 
 def prepare(upload) -> Prepared:
-    """Check that ``upload`` (a bottle FileUpload) is a real image and strip it; raises PhotoError."""
+    """Check that ``upload`` (a bottle FileUpload) is a real image and strip it; raises Refused
+    ("photos.too_large", "photos.not_image", "photos.too_many_pixels")."""
     raw = upload.file.read(MAX_UPLOAD_BYTES + 1)
     if len(raw) > MAX_UPLOAD_BYTES:
-        raise PhotoError("too_large")
+        raise Refused("photos.too_large", mb=MAX_UPLOAD_BYTES // (1024 * 1024))
     try:
         return images.strip(raw, MAX_PIXELS, STORE_MAX_SIDE)
     except images.ImageRefused as refused:
-        raise PhotoError(refused.code) from None
+        raise Refused(f"photos.{refused.code}") from None
 
 
 # ---- files -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from diary_helpers import make_group, member
 from keitai import config
 from keitai.platform import net
 from keitai.platform.db.connection import db, execute, fetchall, scalar
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.blog_import import rules as feeds
 from keitai.friends import rules as friends
 

@@ -10,7 +10,7 @@ from diary_helpers import block, make_group, member, submit_cp932, write_entry
 from keitai.platform import text as keitai_text
 from keitai.platform.device import detect
 from keitai.platform.db.connection import execute, fetchall, scalar
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.friends import rules as friends
 
 SUN = "\u2600"  # the internal form of the sun emoji
@@ -359,3 +359,26 @@ def test_odd_cursors_and_ids_are_just_ignored(client, member):
     for value in ("%C2%B2", "%EF%BC%91", "-1", "abc", "9" * 40):
         assert "日記" in pc.page(f"/member/{me}/diary?before={value}").text
         assert pc.page(f"/feed?before={value}").status_int == 200
+
+
+def test_comments_page_back_to_the_first_without_repeats(client, member):
+    me = member("さくら", "sakura@docomo.ne.jp")
+    friend = member("たろう", "taro@ezweb.ne.jp")
+    friends.befriend(me, friend)
+    diary_id = write_entry(me, "たくさんのコメント", audience="friends")
+    for i in range(45):
+        diaries.add_comment(friend, diary_id, f"コメント{i:02d}番")
+    phone = client(DOCOMO_1)  # 20 comments a page on a handset
+    phone.login("taro@ezweb.ne.jp")
+    pages, path = [], f"/diary/{diary_id}"
+    for _ in range(5):
+        text = phone.text(phone.page(path))
+        assert "ｺﾒﾝﾄ(45)" in text
+        pages.append(re.findall(r"コメント(\d\d)番", text))
+        older = re.search(r'href="([^"]*before=\d+[^"]*)">以前のｺﾒﾝﾄ', text)
+        if not older:
+            break
+        path = older.group(1).replace("&amp;", "&")
+    # Newest page first; within a page oldest first; every comment once.
+    assert pages == [[f"{i:02d}" for i in range(25, 45)], [f"{i:02d}" for i in range(5, 25)],
+                     [f"{i:02d}" for i in range(0, 5)]]

@@ -14,7 +14,7 @@ from conftest import DOCOMO_1, PC
 from diary_helpers import block, make_group, member, submit_cp932, write_entry
 from keitai.platform.db.connection import execute, scalar
 from keitai import privacy as audience
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.friends import rules as friends
 
 AUDIENCES = ("everyone", "friends_of_friends", "friends", "group", "private")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from diary_helpers import member
 from keitai.platform.db.connection import execute, fetchall, is_sqlite, now
 from keitai import privacy as audience
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
+from keitai.diary import feed as diary_feed, rules as diary_rules
 from keitai.friends import rules as friends
 
 
@@ -29,10 +30,10 @@ def test_feed_list_and_unread_queries_use_their_indexes(member):
     execute("ANALYZE")
 
     _sql, params = audience.visible_clause(me, "x.author_id", "x.audience", "x.group_id")
-    feed = _plan(diaries._feed_sql(), (diaries.NEWEST, *params, me, 10, diaries.NEWEST, *params, 11, 11))
+    feed = _plan(diary_feed._feed_sql(), (diaries.NEWEST, *params, me, 10, diaries.NEWEST, *params, 11, 11))
     visible, params = audience.visible_clause(ids[5], "d.author_id", "d.audience", "d.group_id")
     listing = _plan(
-        f"SELECT {diaries._ROW} FROM diaries d JOIN members m ON m.id = d.author_id"
+        f"SELECT {diary_rules._ROW} FROM diaries d JOIN members m ON m.id = d.author_id"
         f" WHERE d.author_id = ? AND d.id < ? AND d.audience <> 'private' AND {visible} ORDER BY d.id DESC LIMIT ?",
         (me, diaries.NEWEST, *params, 11),
     )

@@ -16,9 +16,10 @@ from conftest import DOCOMO_1, DOCOMO_1_5K, PC, SOFTBANK
 from diary_helpers import FakeUpload, image_bytes, member, small_photo, write_entry
 from keitai import config
 from keitai.platform.db.connection import fetchall, scalar
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.photos import rules as photos
 from keitai.platform import images
+from keitai.words import Refused
 
 DOCOMO_OLD_MOVA = "DoCoMo/1.0/N502i/c10"  # GIF only
 
@@ -177,9 +178,9 @@ def _bomb() -> bytes:
 
 def test_oversized_upload_is_refused(member, monkeypatch):
     monkeypatch.setattr(photos, "MAX_UPLOAD_BYTES", 10_000)
-    with pytest.raises(photos.PhotoError) as refused:
+    with pytest.raises(Refused) as refused:
         photos.prepare(FakeUpload(image_bytes(400, 400, "PNG")))
-    assert refused.value.code == "too_large"
+    assert refused.value.code == "photos.too_large"
 
 
 def test_edit_removes_and_adds_photos_up_to_three(client, member):

@@ -14,7 +14,7 @@ from conftest import ACTION, DOCOMO_1_5K, HREF
 from diary_helpers import FakeUpload, small_photo, write_entry
 from keitai.friends import blocks
 from keitai import communities
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.blog_import import rules as feeds
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends

@@ -388,7 +388,7 @@ def test_a_kept_text_is_read_edited_in_parts_and_taken_back_to_its_form(client, 
 def test_a_save_to_a_text_changed_in_between_changes_nothing(member):
     """The last guard against a lost edit: every save of a long text is made only if the stored
     text still is the one the change was made to (two saves at the same moment)."""
-    from keitai.diary import rules as diaries
+    from keitai import diary as diaries
     from keitai.kept import rules as kept
     from keitai.profiles import rules as profiles
     from keitai.platform.text import parts

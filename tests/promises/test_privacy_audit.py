@@ -33,7 +33,7 @@ from conftest import DOCOMO_1, PC
 from diary_helpers import write_entry
 from keitai.platform.db.connection import execute, now, scalar
 from keitai import communities
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
 from keitai.introductions import rules as introductions

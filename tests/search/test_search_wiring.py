@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import DOCOMO_1, PC
 from diary_helpers import write_entry
 from keitai import communities
-from keitai.diary import rules as diaries
+from keitai import diary as diaries
 from keitai.friends import rules as friends
 from keitai.profiles import rules as profiles
 from keitai.search import rules as search
