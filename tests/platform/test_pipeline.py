@@ -107,6 +107,15 @@ def test_forged_sid_opens_nothing(client, make_member):
     phone = client(DOCOMO_1)
     page = phone.get(f"/member/{member}?sid=forgedforgedforgedforged")
     assert "秘密の趣味" not in page.body.decode("cp932")
+    # ... nor while real sessions exist: one letter off a live sid is just as dead.
+    viewer = make_member("たろう", "taro@docomo.ne.jp")
+    assert viewer
+    owner_phone = client(DOCOMO_1)
+    owner_phone.login("sakura@docomo.ne.jp")
+    live = owner_phone.sid
+    forged = live[:-1] + ("A" if live[-1] != "A" else "B")
+    page = client(DOCOMO_1).get(f"/member/{member}?sid={forged}")
+    assert "秘密の趣味" not in page.body.decode("cp932") and 'action="/login' in page.body.decode("cp932")
 
 
 def test_sid_copied_to_another_carrier_or_a_pc_does_not_work(client, make_member):
