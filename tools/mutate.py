@@ -2,7 +2,7 @@
 """Break the site's rules on purpose, one at a time, and see whether the suite notices.
 
     python3 tools/mutate.py                 # every mutation in tools/mutations.toml
-    python3 tools/mutate.py --only blocks   # those whose name contains "blocks"
+    python3 tools/mutate.py --only blocks,csrf   # those whose name contains "blocks" or "csrf"
     python3 tools/mutate.py --list          # the list, without running anything
     python3 tools/mutate.py --full          # each against the whole suite (hours), not its tests
 
@@ -70,13 +70,14 @@ def run_tests(tree: Path, tests: list[str], log: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="", help="run the mutations whose name contains this")
+    parser.add_argument("--only", default="", help="run the mutations whose name contains this (or any of a,b,c)")
     parser.add_argument("--list", action="store_true", help="print the mutations and stop")
     parser.add_argument("--full", action="store_true", help="run the whole suite for each mutation")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder and the logs")
     args = parser.parse_args(argv)
 
-    mutations = [m for m in load() if args.only in m["name"]]
+    wanted = args.only.split(",")
+    mutations = [m for m in load() if any(w in m["name"] for w in wanted)]
     if args.list:
         for m in mutations:
             print(f"{m['name']}: {m['rule']} ({m['file']})")
