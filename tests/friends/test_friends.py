@@ -334,3 +334,13 @@ def test_the_friends_page_counts_waiting_requests_as_home_does(client):
         execute("INSERT INTO friend_requests (from_id, to_id, created_at) VALUES (?, ?, ?)", (member(), me, now()))
     assert "友人申請 99+件" in pc.get("/").text
     assert "友人申請（99+ 件）" in pc.get("/friends").text
+
+
+def test_no_friend_request_either_way_across_a_block(make_member, app):
+    sakura, taro = make_member(), make_member()
+    blocks.block(sakura, taro)
+    for sender, recipient in ((taro, sakura), (sakura, taro)):
+        with pytest.raises(words.Refused) as refused:
+            friends.request(sender, recipient, "友達になってください")
+        assert refused.value.code == "friends.not_found"
+    assert scalar("SELECT COUNT(*) FROM friend_requests") == 0
