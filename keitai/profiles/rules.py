@@ -361,17 +361,17 @@ def _days_ahead(on: datetime.date, days: int) -> dict[str, int]:
 
 def upcoming_birthdays(viewer_id: int, days: int = BIRTHDAY_DAYS, on: datetime.date | None = None
                        ) -> tuple[list[Birthday], int]:
-    """Friends whose birthday comes within ``days`` (soonest first), only those whose birthday
-    field a friend may see; and how many more there are than shown.  Month and day only:
-    the year is the age, which has its own audience."""
+    """Friends whose birthday comes within ``days`` (soonest first), only active ones whose
+    birthday field a friend may see (a block either way has ended the friendship); and how
+    many more there are than shown.  Month and day only: the year is the age, which has its
+    own audience."""
     ahead = _days_ahead(on or today(), days)
     marks = ", ".join("?" * len(ahead))
     rows = fetchall(
         "SELECT m.id, m.nickname, m.birthday FROM friendships f JOIN members m ON m.id = f.friend_id"
         f" WHERE f.member_id = ? AND {privacy.active_member_sql('m.')}"
-        f" AND {privacy.field_visible_sql(privacy.A_FRIEND, 'm.aud_birthday')}"
-        f" AND {privacy.not_blocked_sql('m.id')} AND substr(m.birthday, 6) IN ({marks})",
-        (viewer_id, viewer_id, viewer_id, *ahead),
+        f" AND {privacy.field_visible_sql(privacy.A_FRIEND, 'm.aud_birthday')} AND substr(m.birthday, 6) IN ({marks})",
+        (viewer_id, *ahead),
     )
     found = sorted(
         (Birthday(member_id, nickname, int(birthday[5:7]), int(birthday[8:10]), ahead[birthday[5:]])

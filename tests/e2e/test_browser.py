@@ -298,9 +298,18 @@ def test_profile_settings_and_home_on_a_pc_and_a_phone(site, members, app):
     execute("UPDATE members SET blood_type = 'A', hometown = '北海道', occupation = '会社員', affiliation = 'keitai商事',"
             " aud_affiliation = 'everyone', last_login_at = ? WHERE id = ?", (now() - 7200, members["sakura"]))
 
+    from keitai.admin import site as switches
+
+    switches.put("invitation_only", False)  # the join form, open to anyone
     for device in ("pc", "phone"):
         site.driver.delete_all_cookies()
         site.as_pc() if device == "pc" else site.as_phone()
+        site.open("/join")
+        assert "18歳以上の方に限ります" in site.text
+        year = site.find('input[name="birth_year"]').rect
+        assert site.find('input[name="birth_day"]').rect["y"] == year["y"]  # 年 月 日 on one line
+        site.shot(f"{device}-join")
+
         site.sign_in("sakura@docomo.ne.jp")
         assert f"{soon.month}月{soon.day}日" in site.text and "もうすぐ誕生日の友人" in site.text
         site.shot(f"{device}-home-birthdays")

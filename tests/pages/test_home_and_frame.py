@@ -41,12 +41,15 @@ def test_friends_birthdays_coming_up_on_home_only_where_their_audience_lets_frie
     later = member("らいしゅう")
     stranger = member("たにん")
     blocked = member("ぶろっく")
+    suspended = member("ていし")
     for who, days, audience in ((today, 0, "friends"), (soon, 2, "friends_of_friends"), (private, 3, "private"),
-                                (later, 8, "everyone"), (stranger, 1, "everyone"), (blocked, 4, "everyone")):
+                                (later, 8, "everyone"), (stranger, 1, "everyone"), (blocked, 4, "everyone"),
+                                (suspended, 5, "everyone")):
         execute("UPDATE members SET birthday = ?, aud_birthday = ? WHERE id = ?", (_birthday(days, 1985), audience, who))
-    for pal in (today, soon, private, later, blocked):
+    for pal in (today, soon, private, later, blocked, suspended):
         friends.befriend(me, pal)
     blocks.block(blocked, me)  # ends the friendship too
+    execute("UPDATE members SET status = 'suspended' WHERE id = ?", (suspended,))
 
     found, more = profiles.upcoming_birthdays(me)
     assert [(b.nickname, b.in_days) for b in found] == [("きょう", 0), ("あさって", 2)] and more == 0
@@ -56,7 +59,7 @@ def test_friends_birthdays_coming_up_on_home_only_where_their_audience_lets_frie
     assert "もうすぐ誕生日の友人" in home
     assert f'{_month_day(0)} <span class="meta">今日</span> <a href="/member/{today}">きょう</a>さん' in home
     assert f'{_month_day(2)} <span class="meta">あと2日</span> <a href="/member/{soon}">あさって</a>さん' in home
-    for hidden in ("ひみつ", "らいしゅう", "たにん", "ぶろっく"):
+    for hidden in ("ひみつ", "らいしゅう", "たにん", "ぶろっく", "ていし"):
         assert hidden not in home
     assert "1985" not in home  # month and day only: the year is the age, which has its own audience
 
