@@ -37,10 +37,24 @@ def test_a_visit_moves_last_login_at_most_every_ten_minutes_and_never_costs_the_
     pc.login("sakura@example.jp")
     assert _last_login(me) is not None  # signing in is a login
 
+    written = []
+    real_execute = sessions.execute
+
+    def watched(sql, params=()):
+        written.append(sql)
+        return real_execute(sql, params)
+
+    monkeypatch.setattr(sessions, "execute", watched)
     five_minutes_ago = now() - 300
     execute("UPDATE members SET last_login_at = ? WHERE id = ?", (five_minutes_ago, me))
     assert pc.get("/").status_int == 200
-    assert _last_login(me) == five_minutes_ago  # too recent: no write
+    assert _last_login(me) == five_minutes_ago  # too recent: no write, not even an attempt
+    assert not [sql for sql in written if "last_login_at" in sql and sql.startswith("UPDATE")]
+    monkeypatch.undo()
+
+    # Two processes deciding at once: the later write changes nothing.
+    sessions._touch_last_login(me, five_minutes_ago + 60)
+    assert _last_login(me) == five_minutes_ago
 
     eleven_minutes_ago = now() - 660
     execute("UPDATE members SET last_login_at = ? WHERE id = ?", (eleven_minutes_ago, me))
@@ -50,7 +64,6 @@ def test_a_visit_moves_last_login_at_most_every_ten_minutes_and_never_costs_the_
 
     # A database too busy for the write costs a stale line, not the page.
     execute("UPDATE members SET last_login_at = ? WHERE id = ?", (eleven_minutes_ago, me))
-    real_execute = sessions.execute
 
     def busy(sql, params=()):
         if sql.startswith("UPDATE members SET last_login_at"):
