@@ -114,7 +114,8 @@ def kind(make: Callable[[World], list[Item]]):
 def profile_fields(world: World) -> list[Item]:
     """Nickname (seen by every member) and one written profile field per audience."""
     fields = {"hobbies": EVERYONE, "about": FRIENDS_OF_FRIENDS, "prefecture": FRIENDS, "real_name": PRIVATE}
-    items = [Item("nickname", words("nick"), audience(EVERYONE), ids=(("member_id", world.subject),))]
+    # Whoever blocked the subject still reads its name in their own list of blocked members.
+    items = [Item("nickname", words("nick"), audience(EVERYONE) | {"blocker"}, ids=(("member_id", world.subject),))]
     values = {"nickname": items[0].text}
     for name, aud in fields.items():
         item = Item(f"profile.{name}", words(name[:4]), audience(aud), ids=(("member_id", world.subject),))
