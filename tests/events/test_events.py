@@ -169,9 +169,11 @@ def test_an_event_by_a_blocked_member_is_not_found(client, make_member):
 
 def test_a_closed_communitys_events_are_for_its_members_only(client, make_member):
     owner = make_member("さくら", "sakura@docomo.ne.jp")
-    make_member("そと", "outside@docomo.ne.jp")
+    outsider = make_member("そと", "outside@docomo.ne.jp")
     community_id = communities.create_community(owner, "秘密結社", "other", read_policy="members")
     event_id = make_event(community_id, owner, title="定例会")
+    assert events.community_events(communities.standing(community_id, outsider)).items == []
+    assert [e.title for e in events.community_events(communities.standing(community_id, owner)).items] == ["定例会"]
     pc = client(PC)
     pc.login("outside@docomo.ne.jp")
     assert "メンバーだけが読めます" in pc.text(pc.get(f"/event/{event_id}", status=403))

@@ -147,9 +147,11 @@ def test_a_poll_needs_a_question_two_different_choices_and_a_closing_day(client,
 
 def test_a_closed_communitys_polls_are_for_its_members_only(client, make_member):
     owner = make_member("さくら", "sakura@docomo.ne.jp")
-    make_member("そと", "outside@docomo.ne.jp")
+    outsider = make_member("そと", "outside@docomo.ne.jp")
     community_id = communities.create_community(owner, "秘密結社", "other", read_policy="members")
     poll_id = make_poll(community_id, owner, question="次の集会は？")
+    assert polls.community_polls(communities.standing(community_id, outsider)).items == []
+    assert [p.question for p in polls.community_polls(communities.standing(community_id, owner)).items] == ["次の集会は？"]
     pc = client(PC)
     pc.login("outside@docomo.ne.jp")
     assert "メンバーだけが読めます" in pc.text(pc.get(f"/poll/{poll_id}", status=403))
