@@ -128,8 +128,10 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     assert sid
 
     pages = 0
+    reached = set()
     for path, response in crawl(phone):
         pages += 1
+        reached.add(urlsplit(path).path)
         assert response.status_int in (200, 303, 404), (path, response.status)
         if response.status_int != 200:
             continue
@@ -146,3 +148,7 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
             hidden = HIDDEN_SID.findall(inner) == [sid]
             assert in_url or hidden, (path, action)
     assert pages >= 3
+    # The community's event and poll (and their forms), the diary by month.
+    for expected in (f"/event/{event_id}", f"/poll/{poll_id}",
+                     f"/community/{mine}/event/new", f"/community/{mine}/poll/new", f"/member/{me}/diary/months"):
+        assert expected in reached, expected
