@@ -222,6 +222,16 @@ def not_blocked_clause(viewer_id: int | None, member: str) -> tuple[str, tuple]:
     return not_blocked_sql(member), (viewer_id, viewer_id)
 
 
+def board_readable_sql(community: str) -> str:
+    """SQL condition (one ``?`` for the viewer's id): the viewer may read the board (topics,
+    events, polls) of the community whose id is ``community``: every member may read a board
+    whose read policy is ``everyone``, only its members one whose policy is ``members``.
+    :attr:`keitai.communities.Standing.can_read` is its Python form (which also lets the
+    site's admins read, for moderation); tests/privacy/test_board_readable.py holds the two together."""
+    return (f"EXISTS (SELECT 1 FROM communities rc WHERE rc.id = {community} AND (rc.read_policy = 'everyone'"
+            " OR EXISTS (SELECT 1 FROM community_members rm WHERE rm.community_id = rc.id AND rm.member_id = ?)))")
+
+
 #: The status of a member who may sign in and be seen (others are pending or suspended).
 ACTIVE = "active"
 

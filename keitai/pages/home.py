@@ -2,6 +2,7 @@
 from keitai.admin import rules as admin
 from keitai import communities
 from keitai import diary as diaries
+from keitai import events
 from keitai.friends import rules as friends
 from keitai import notices as notifications
 from keitai.profiles import rules as profiles
@@ -28,5 +29,6 @@ def home():
         notices=notices,
         diary=diary,
         community_updates=communities.home_updates(me.id),
+        upcoming_events=events.upcoming_for(me.id),
         members_home=friends.home_summary(me.id),
     )

@@ -338,3 +338,73 @@ def test_profile_settings_and_home_on_a_pc_and_a_phone(site, members, app):
         assert add.rect["y"] + add.rect["height"] <= site.metrics["height"]  # without scrolling
         assert "このページを携帯電話で見る" in site.text if device == "pc" else "このページを携帯電話で見る" not in site.text
         site.shot(f"{device}-profile-other")
+# --- Communities: events, polls, topic search; the diary by month ----------------------------
+
+def test_community_events_polls_and_topic_search_on_a_pc_and_a_phone(site, members):
+    import datetime
+
+    from keitai import communities
+    from keitai.events import rules as events
+    from keitai.polls import rules as polls
+
+    community_id = communities.create_community(members["sakura"], "猫好き", "animals", "猫の話をしましょう。\n" * 12)
+    standing = communities.standing(community_id, members["sakura"])
+    topic_id = communities.create_topic(standing, "こたつで丸くなる猫", "うちの猫の冬の過ごし方")
+    day = events.today() + datetime.timedelta(days=20)
+    typed = f"{day.year}/{day.month}/{day.day}"
+    checked, _errors = events.check_event(events.Draft("猫カフェ巡り", typed, "14:00", "神保町", "", "みんなで行きましょう"))
+    event_id = events.create_event(standing, checked)
+    checked, _errors = polls.check_poll(polls.Draft("好きな猫は？", ("三毛", "黒猫", "茶トラ"), typed))
+    poll_id = polls.create_poll(standing, checked)
+
+    site.as_phone()
+    site.sign_in("taro@ezweb.ne.jp")
+    site.open(f"/community/{community_id}")
+    join = site.driver.find_element("link text", "このコミュニティに参加する")
+    assert join.rect["y"] + join.rect["height"] < PHONE["height"]  # 参加する above the fold on an iPhone
+    site.shot("phone-community")
+    site.click_link("このコミュニティに参加する")
+    site.submit()
+    site.open(f"/event/{event_id}")
+    site.submit()
+    assert "イベントに参加しました" in site.text and "参加者（2人）" in site.text
+    site.shot("phone-event")
+    site.open(f"/poll/{poll_id}")
+    site.find('input[name="choice"]').click()
+    site.submit()
+    assert "回答しました" in site.text and "1票" in site.text
+    site.shot("phone-poll")
+    site.open("/search?q=こたつ")
+    assert "トピック（1件）" in site.text
+    site.shot("phone-search-topic")
+
+    site.driver.delete_all_cookies()
+    site.as_pc()
+    site.sign_in("sakura@docomo.ne.jp")
+    site.open(f"/community/{community_id}")
+    assert "猫カフェ巡り" in site.text and "好きな猫は？" in site.text
+    site.shot("pc-community")
+    site.open(f"/event/{event_id}")
+    site.shot("pc-event")
+    site.open(f"/poll/{poll_id}")
+    site.shot("pc-poll")
+    site.open(f"/community/{community_id}/event/new")
+    site.shot("pc-event-form")
+    site.open(f"/topic/{topic_id}")
+    site.click_link("トピックを締め切る")
+    assert "締め切ると誰もコメントできなくなります" in site.text
+    site.shot("pc-topic-close-confirm")
+    site.open("/")
+    assert "猫カフェ巡り" in site.text  # upcoming events of my communities on home
+    site.shot("pc-home-events")
+
+
+def test_a_diary_by_month_on_a_pc_and_a_phone(site, members, tmp_path):
+    site.sign_in("sakura@docomo.ne.jp")
+    write_diary_with_photo(site, tmp_path, "冬のはじまり", "寒くなりました。")
+    site.open(f"/member/{members['sakura']}/diary")
+    assert "月別アーカイブ" in site.text and "（1件）" in site.text
+    site.shot("pc-diary-list-months")
+    site.as_phone()
+    site.open(f"/member/{members['sakura']}/diary/months")
+    site.shot("phone-diary-months")

@@ -2,10 +2,12 @@
 allows, on PC and handset pages, through every route, list, feed, count and search.
 
 A subject member owns content of every kind, each item written with its own marker and
-audience.  Viewers stand to the subject in eight ways: self, friend (in the subject's
-group), other friend (not in it), friend of friend, stranger, blocked (the subject blocked
-them), blocker (they blocked the subject; each would otherwise be a friend of a friend)
-and signed out.  For each viewer and device the audit collects every page it can reach: a
+audience.  Viewers stand to the subject as self, friend (in the subject's group), other
+friend (not in it), friend of friend, stranger (the owner of a members-only community the
+subject joined), outsider (no relation and no community: a non-member of that closed
+community), blocked (the subject blocked them; they would otherwise be a friend of a friend),
+blocker (they blocked the subject; likewise) and signed out.  For each viewer and device the
+audit collects every page it can reach: a
 crawl from home, every GET route in ``app.routes`` with the subject's ids filled in
 (following links from there, so split handset pages and lists are read to the end), and
 every GET form (search) submitted with each item's search word.  Then each item's proof
@@ -40,21 +42,24 @@ from keitai import communities
 from keitai import diary as diaries
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
+from keitai.events import rules as events
 from keitai.introductions import rules as introductions
 from keitai.messages import rules as messages
+from keitai.polls import rules as polls
 from keitai.profiles import rules as profiles
 from keitai.privacy import EVERYONE, FRIENDS, FRIENDS_OF_FRIENDS, GROUP, PRIVATE
 from sitewalk import (WILDCARD, cheap_passwords, crawl, fill, forms_of, quick_member,  # noqa: F401
                       route_rules, start_session)
 
-RELATIONS = ("self", "friend", "other_friend", "friend_of_friend", "stranger", "blocked", "blocker", "signed_out")
+RELATIONS = ("self", "friend", "other_friend", "friend_of_friend", "stranger", "outsider", "blocked", "blocker",
+             "signed_out")
 DEVICES = {"pc": PC, "docomo1": DOCOMO_1}
 
 
 def audience(value: str) -> frozenset[str]:
     """The relations that may see an item with this audience (the friend is in the subject's group)."""
     return frozenset({
-        EVERYONE: {"self", "friend", "other_friend", "friend_of_friend", "stranger"},
+        EVERYONE: {"self", "friend", "other_friend", "friend_of_friend", "stranger", "outsider"},
         FRIENDS_OF_FRIENDS: {"self", "friend", "other_friend", "friend_of_friend"},
         FRIENDS: {"self", "friend", "other_friend"},
         GROUP: {"self", "friend"},
@@ -228,6 +233,59 @@ def community_topics(world: World) -> list[Item]:
             + _topic(closed, world.subject, "community.members", frozenset({"self", "stranger"})))
 
 
+def _closed_and_open_boards(world: World) -> tuple[int, int]:
+    """The subject's open community and the stranger's members-only one (made by community_topics)."""
+    open_board = scalar("SELECT id FROM communities WHERE owner_id = ?", (world.subject,))
+    closed = scalar("SELECT id FROM communities WHERE owner_id = ?", (world.viewers["stranger"],))
+    return open_board, closed
+
+
+def _in_the_future(days: int) -> str:
+    day = events.today() + datetime.timedelta(days=days)
+    return f"{day.year}/{day.month}/{day.day}"
+
+
+@kind
+def community_events(world: World) -> list[Item]:
+    """An event by the subject on each board (title, place, description), and on the closed
+    board a participant named by a marker: the board's readers see them, no one else."""
+    items = []
+    for board, name, seen_by in zip(_closed_and_open_boards(world), ("everyone", "members"),
+                                    (audience(EVERYONE), frozenset({"self", "stranger"}))):
+        title, place, body = words("et"), words("ep"), words("eb")
+        checked, errors = events.check_event(events.Draft(title, _in_the_future(30), "", place, "", body))
+        assert errors == []
+        event_id = events.create_event(communities.standing(board, world.subject), checked)
+        ids = (("community_id", board), ("event_id", event_id))
+        items += [Item(f"event.{name}.{part}", text, seen_by, ids=ids)
+                  for part, text in (("title", title), ("place", place), ("body", body))]
+    # On the closed board: someone only its members know of takes part.
+    participant = Item("event.members.participant", words("epart"), frozenset({"self", "stranger"}), ids=ids)
+    joiner = quick_member(participant.proof, f"joiner{secrets.token_hex(3)}@docomo.ne.jp")
+    communities.join(communities.standing(board, joiner))
+    events.join(communities.standing(board, joiner), events.get_event(event_id, joiner))
+    return items + [participant]
+
+
+@kind
+def community_polls(world: World) -> list[Item]:
+    """A poll by the subject on each board (its question and a choice), voted on by the subject."""
+    items = []
+    for board, name, seen_by in zip(_closed_and_open_boards(world), ("everyone", "members"),
+                                    (audience(EVERYONE), frozenset({"self", "stranger"}))):
+        question, choice = words("pq"), words("pc")
+        checked, errors = polls.check_poll(polls.Draft(question, (choice, "ほか"), _in_the_future(30)))
+        assert errors == []
+        poll_id = polls.create_poll(communities.standing(board, world.subject), checked)
+        found = polls.get_poll(poll_id, world.subject)
+        polls.vote(communities.standing(board, world.subject), found,
+                   scalar("SELECT MIN(id) FROM community_poll_choices WHERE poll_id = ?", (poll_id,)))
+        ids = (("community_id", board), ("poll_id", poll_id))
+        items += [Item(f"poll.{name}.question", question, seen_by, ids=ids),
+                  Item(f"poll.{name}.choice", choice, seen_by, ids=ids)]
+    return items
+
+
 @kind
 def footprint(world: World) -> list[Item]:
     """A visit to the subject by a member named by the marker: only the subject sees who came.
@@ -270,6 +328,7 @@ def world(app, cheap_passwords):  # noqa: F811
     other_friend = quick_member("別の友人", "other@au.com")
     fof = quick_member("友人の友人", "fof@ezweb.ne.jp")
     stranger = quick_member("他人", "stranger@softbank.ne.jp")
+    outsider = quick_member("部外者", "outsider@docomo.ne.jp")
     blocked = quick_member("ブロック", "blocked@docomo.ne.jp")
     blocker = quick_member("ブロックした人", "blocker@docomo.ne.jp")
     friends.befriend(subject, friend)
@@ -283,7 +342,8 @@ def world(app, cheap_passwords):  # noqa: F811
     group = scalar("SELECT id FROM friend_groups WHERE owner_id = ?", (subject,))
     execute("INSERT INTO friend_group_members (group_id, member_id) VALUES (?, ?)", (group, friend))
     w = World(subject, {"self": subject, "friend": friend, "other_friend": other_friend, "friend_of_friend": fof,
-                        "stranger": stranger, "blocked": blocked, "blocker": blocker, "signed_out": None}, group)
+                        "stranger": stranger, "outsider": outsider, "blocked": blocked, "blocker": blocker,
+                        "signed_out": None}, group)
     for make in KINDS:
         w.items.extend(make(w))
     return w
@@ -382,6 +442,9 @@ def test_the_audit_content_covers_every_relation(world):
 LAST_LOGIN = {"pc": "最終ログイン：", "docomo1": "最終ﾛｸﾞｲﾝ:"}
 COMMUNITIES = {"pc": re.compile(r"参加コミュニティ（(\d+)）"), "docomo1": re.compile(r"参加ｺﾐｭﾆﾃｨ\((\d+)\)")}
 
+#: How many of the subject's diary entries (one per audience) each viewer may read.
+READABLE_ENTRIES = {"self": 5, "friend": 4, "other_friend": 3, "friend_of_friend": 2, "stranger": 1, "outsider": 1}
+
 
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("relation", RELATIONS)
@@ -412,3 +475,24 @@ def test_last_login_and_communities_on_the_profile_follow_their_audience(client,
         assert "公開コミュ" in page, (relation, device)
         assert ("会員限定コミュ" in page) == members_may_know, (relation, device)
         assert COMMUNITIES[device].search(page).group(1) == ("2" if members_may_know else "1"), (relation, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_counts_tell_no_more_than_their_lists(client, world, relation, device):
+    """The diary's 月別アーカイブ counts and an event's participant count, for each viewer: a
+    count is the length of the list that viewer is shown."""
+    viewer = client(DEVICES[device])
+    if world.viewers[relation] is not None:
+        start_session(viewer, world.viewers[relation])
+    months = viewer.get(viewer.with_sid(f"/member/{world.subject}/diary/months"), status="*", expect_errors=True)
+    numbers = [int(n) for n in re.findall(r"年\d{1,2}月</a>\D{0,30}?(\d+)", _body(months))]
+    assert sum(numbers) == READABLE_ENTRIES.get(relation, 0), (relation, device, numbers)
+    # The closed board's event: its members see both participants (the subject and the joiner).
+    event = scalar("SELECT e.id FROM community_events e JOIN communities c ON c.id = e.community_id"
+                   " WHERE c.owner_id = ?", (world.viewers["stranger"],))
+    page = viewer.get(viewer.with_sid(f"/event/{event}"), status="*", expect_errors=True)
+    if relation in ("self", "stranger"):
+        assert ("参加者(2人)" if device == "docomo1" else "参加者（2人）") in _body(page), (relation, device)
+    else:
+        assert "参加者" not in _body(page), (relation, device, page.status)
