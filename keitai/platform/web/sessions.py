@@ -12,7 +12,7 @@ import hmac
 import secrets
 from typing import NamedTuple
 
-from keitai.platform.db.connection import execute, fetchone, now
+from keitai.platform.db.connection import best_effort, execute, fetchone, now
 
 #: last_seen is written at most this often, so most requests make no write.
 TOUCH_EVERY = 60
@@ -74,7 +74,7 @@ def start(member_id: int, device, settings) -> str:
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (_hash(sid), member_id, device_key(device, settings.secret_key), handset, t, t, t + absolute, idle),
     )
-    execute("UPDATE members SET last_login_at = ? WHERE id = ?", (t, member_id))
+    best_effort("sign-in time", "UPDATE members SET last_login_at = ? WHERE id = ?", (t, member_id))
     return sid
 
 
@@ -96,12 +96,12 @@ def load(sid: str, device, settings) -> SessionInfo | None:
     stored_key, last_seen, expires_at, idle, handset, member_id, nickname, is_admin, status = row
     t = now()
     if t >= expires_at or t - last_seen >= idle or status != "active":
-        execute("DELETE FROM sessions WHERE id = ?", (key,))
+        best_effort("ended session", "DELETE FROM sessions WHERE id = ?", (key,))  # prune ends it otherwise
         return None
     if not _same_device(stored_key, device_key(device, settings.secret_key)):
         return None
     if t - last_seen >= TOUCH_EVERY:
-        execute("UPDATE sessions SET last_seen = ? WHERE id = ?", (t, key))
+        best_effort("session last seen", "UPDATE sessions SET last_seen = ? WHERE id = ?", (t, key))
     return SessionInfo(sid, Viewer(member_id, nickname, bool(is_admin)), bool(handset))
 
 
