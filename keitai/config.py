@@ -65,6 +65,11 @@ class Settings:
     #: Access log, one line per request with session ids masked: ``-`` (stderr, the default),
     #: a file path, or ``off``.  ``run.py`` sets up the handler.
     access_log: str = "-"
+    #: ``run.py serve``: connections each worker holds at most, and seconds a connection may stay
+    #: silent, or a request take to arrive unless it comes at 1 KB/s or faster
+    #: (keitai/platform/web/server.py).
+    connection_limit: int = 1000
+    client_timeout: int = 30
     #: Background import of external blog feeds inside ``run.py serve`` (seconds; 0 = off).
     feed_interval: int = 0
     #: Let members' feed URLs reach loopback and private addresses.  Off in production: a feed

@@ -2,7 +2,9 @@
 
 DEST must not exist yet; it becomes a directory with the database (SQLite: one file
 copied with SQLite's online backup API; PostgreSQL: pg_dump from one snapshot), the
-photo files, and manifest.json with the row count of every table.  The backup is
+photo files that snapshot names (and no other), and manifest.json with the row count of
+every table and each photo file's size and SHA-256.  A photo the database names but the
+media folder lacks is listed as missing, and the backup says so and exits with 2.  The backup is
 written beside DEST and renamed into place only when complete and checked.  It shows
 how far it is (pages copied, rows per table, photos copied) on one line on a terminal,
 as plain lines otherwise.  Restore with run.py restore DEST.  The secret key
@@ -41,17 +43,18 @@ def run(args) -> int:
     try:
         with Progress() as progress:
             if settings.is_sqlite:
-                counts = archive.backup_sqlite(archive.sqlite_path(settings.database_url),
-                                               partial / archive.SQLITE_FILE, progress.show)
+                counts, files = archive.backup_sqlite(archive.sqlite_path(settings.database_url),
+                                                      partial / archive.SQLITE_FILE, progress.show)
                 kind = "sqlite"
             else:
-                counts = archive.backup_postgres(settings.database_url, partial / archive.PG_FILE, progress.show)
+                counts, files = archive.backup_postgres(settings.database_url, partial / archive.PG_FILE,
+                                                        progress.show)
                 kind = "postgresql"
-            media = 0 if args.no_media else archive.copy_media(Path(settings.media_dir), partial / archive.MEDIA,
-                                                               progress.show)
+            photos, missing = (None, []) if args.no_media else archive.copy_photos(
+                files, Path(settings.media_dir), partial / archive.MEDIA, progress.show)
         from keitai.platform.db import migrations
 
-        archive.write_manifest(partial, kind, counts, sorted(migrations.applied()), media)
+        archive.write_manifest(partial, kind, counts, sorted(migrations.applied()), photos, missing)
         archive.fsync_tree(partial)
         partial.rename(dest)
     except archive.ArchiveError as exc:
@@ -62,5 +65,10 @@ def run(args) -> int:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     rows = sum(counts.values())
-    print(f"backup: {dest} ({kind}, {len(counts):,} tables, {rows:,} rows, {media:,} photo files)")
+    print(f"backup: {dest} ({kind}, {len(counts):,} tables, {rows:,} rows, {len(photos or ()):,} photo files)")
+    if missing:
+        print(f"backup: {len(missing):,} photo file(s) the database names are not in {settings.media_dir}"
+              f" (listed in {archive.MANIFEST} as missing_photos): {', '.join(missing[:5])}"
+              + (" ..." if len(missing) > 5 else ""), file=sys.stderr)
+        return 2
     return 0

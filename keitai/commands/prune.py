@@ -1,5 +1,5 @@
-"""Delete old footprints (older than KEITAI_FOOTPRINT_DAYS, default 90), expired sessions and
-kept texts older than 30 days.
+"""Delete old footprints (older than KEITAI_FOOTPRINT_DAYS, default 90), expired sessions,
+kept texts older than 30 days and the files of photos deleted more than a day ago.
 
 Runs in short transactions, so the site keeps serving meanwhile; run it daily from cron.
 """
@@ -19,6 +19,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from keitai.footprints import rules as footprints
     from keitai.kept import rules as kept
+    from keitai.photos import rules as photos
     from keitai.platform.web import sessions
 
     settings = connect(migrate=True)
@@ -30,4 +31,6 @@ def run(args) -> int:
     expired = sessions.prune()
     print(f"pruned {gone:,} footprints older than {days:,} days and {expired:,} expired sessions")
     print(f"pruned {kept.prune():,} kept texts older than {kept.KEEP_DAYS} days")
+    print(f"pruned the files of {photos.prune_deleted():,} photos deleted more than"
+          f" {photos.KEEP_DELETED // 3600} hours ago")
     return 0

@@ -1,11 +1,13 @@
 """Restore a backup made by run.py backup: run.py restore SRC [--force].
 
-Stop the site first.  The backup is checked (SQLite integrity check, or a readable
-pg_dump archive) before anything is touched; a database that already holds data is
-only replaced with --force.  The restore is all or nothing (SQLite backup API;
-PostgreSQL in one transaction), then the row count of every table is compared with
-the manifest, the schema is migrated to this version of keitai, and the photo files
-are copied back.
+Stop the site first.  The whole backup is checked before anything is touched: the
+database (SQLite's integrity check and every table's rows against the manifest, or a
+readable pg_dump archive with every table's data), the photo files (each one the manifest
+lists, by size and SHA-256) and that the database names exactly those photos.  A database
+that already holds data is only replaced with --force.  The database is replaced all or
+nothing (SQLite backup API; PostgreSQL in one transaction that commits only once every
+table's rows and the photos named match the manifest), then the photos are copied back and
+the schema is migrated to this version of keitai.
 """
 from __future__ import annotations
 
@@ -42,22 +44,27 @@ def run(args) -> int:
             target = archive.sqlite_path(settings.database_url)
             if archive.sqlite_has_rows(target) and not args.force:
                 raise archive.ArchiveError(f"{target} holds data; add --force to replace it")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            counts = archive.restore_sqlite(src / archive.SQLITE_FILE, target)
+            archive.check_sqlite(src / archive.SQLITE_FILE, manifest)
         else:
             if archive.pg_has_rows(settings.database_url) and not args.force:
                 raise archive.ArchiveError("the database holds data; add --force to replace it")
-            counts = archive.restore_postgres(src / archive.PG_FILE, settings.database_url)
-        if counts != manifest["tables"]:
-            differ = sorted(t for t in set(counts) | set(manifest["tables"])
-                            if counts.get(t) != manifest["tables"].get(t))
-            raise archive.ArchiveError(f"restored rows differ from the backup's in: {', '.join(differ)}")
+            archive.check_postgres(src / archive.PG_FILE, settings.database_url, manifest)
+        archive.check_photos(src, manifest)
+        if settings.is_sqlite:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            counts = archive.restore_sqlite(src / archive.SQLITE_FILE, target)
+        else:
+            counts = archive.restore_postgres(src / archive.PG_FILE, settings.database_url, manifest)
     except archive.ArchiveError as exc:
         print(f"restore: {exc}", file=sys.stderr)
         return 1
-    applied = migrations.migrate(log=None)
     with Progress() as progress:
-        media = archive.copy_media(src / archive.MEDIA, Path(settings.media_dir), progress.show)
+        media = archive.restore_photos(src, manifest, Path(settings.media_dir), progress.show)
+    applied = migrations.migrate(log=None)
     print(f"restore: {sum(counts.values()):,} rows in {len(counts):,} tables, {media:,} photo files"
           + (f"; migrated: {', '.join(applied)}" if applied else ""))
+    missing = manifest.get("missing_photos") or []
+    if missing:
+        print(f"restore: {len(missing):,} photo file(s) were already missing when the backup was made:"
+              f" {', '.join(missing[:5])}" + (" ..." if len(missing) > 5 else ""), file=sys.stderr)
     return 0

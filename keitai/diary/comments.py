@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from keitai import privacy
 from keitai import words as messages
-from keitai.platform.db.connection import db, execute, fetchall, fetchone, insert_id, now, scalar
+from keitai.platform.db.connection import best_effort, db, execute, fetchall, fetchone, insert_id, now, scalar
 from keitai.platform.db.paging import Page, page_of
 
 from .rules import Entry, before_id, can_read, checked_text
@@ -49,7 +49,8 @@ def check_comment(body: str) -> tuple[str, list[str]]:
 def mark_comments_seen(entry: Entry) -> None:
     """The author has read the entry's comments: clear its "new comments" mark."""
     if entry.unread_comments:
-        execute(
+        best_effort(
+            "diary comments read mark",
             "UPDATE diaries SET unread_comments = 0,"
             " seen_comment_id = (SELECT COALESCE(MAX(id), 0) FROM diary_comments WHERE diary_id = ?) WHERE id = ?",
             (entry.id, entry.id),

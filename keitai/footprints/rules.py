@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from keitai import config
-from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
+from keitai.platform.db.connection import best_effort, db, execute, fetchall, fetchone, now, scalar
 from keitai.platform.db.paging import Page, page_of, parse_cursor
 
 from keitai import privacy
@@ -48,7 +48,7 @@ def record(visitor_id: int, visited_id: int) -> None:
     if visitor_id == visited_id:
         return
     t = now()
-    execute(_RECORD, (visited_id, t, t, visitor_id, visited_id, visited_id))
+    best_effort("footprint", _RECORD, (visited_id, t, t, visitor_id, visited_id, visited_id))
 
 
 class Settings(NamedTuple):
@@ -167,7 +167,8 @@ def page(member_id: int, before: str | None = None, limit: int = 10) -> Page | N
         visits.append(Visit(visitor_id, nickname, visited_at, count, visited_at > own.seen_at,
                             relation, via_id, via_nickname))
     if cursor is None and visits and visits[0].visited_at > own.seen_at:
-        execute("UPDATE members SET footprints_seen_at = ? WHERE id = ?", (visits[0].visited_at, member_id))
+        best_effort("footprints read mark", "UPDATE members SET footprints_seen_at = ? WHERE id = ?",
+                    (visits[0].visited_at, member_id))
     return Page(visits, next_page)
 
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from keitai.platform import mail
 from keitai import words
 from keitai.words import Refused
-from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
+from keitai.platform.db.connection import best_effort, db, execute, fetchall, fetchone, now, scalar
 from keitai.messages.models import Message as MessageRow
 from keitai.platform.db.paging import Page, page_of, parse_cursor
 
@@ -200,8 +200,9 @@ def open_message(member_id: int, message_id: int) -> Message | None:
     message = Message(*row)
     if message.recipient_id == member_id and message.read_at is None:
         t = now()
-        execute("UPDATE messages SET read_at = ? WHERE id = ? AND read_at IS NULL", (t, message_id))
-        message = message._replace(read_at=t)
+        if best_effort("message read mark", "UPDATE messages SET read_at = ? WHERE id = ? AND read_at IS NULL",
+                       (t, message_id)):
+            message = message._replace(read_at=t)
     return message
 
 

@@ -98,12 +98,20 @@ def prepare(upload) -> Prepared:
 
 # ---- files -----------------------------------------------------------------------------
 
+#: Under media_dir: the originals, a photo's ``file`` naming its path in ORIGINALS.  A deleted
+#: photo's original moves to DELETED and is removed KEEP_DELETED seconds later by ``run.py
+#: prune``, so a backup running meanwhile still finds every photo its database snapshot names.
+ORIGINALS = "photos"
+DELETED = "deleted"
+KEEP_DELETED = 24 * 3600
+
+
 def media_root() -> Path:
     return Path(config.get().media_dir)
 
 
 def _original_path(name: str) -> Path:
-    return media_root() / "photos" / name
+    return media_root() / ORIGINALS / name
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -157,14 +165,34 @@ def delete_rows(kind: str, ref_id: int, photo_ids: list[int] | None = None) -> l
 
 
 def remove_files(names: list[str]) -> None:
-    """Remove originals and every cached rendition of them."""
+    """Remove every cached rendition of the originals, and the originals after KEEP_DELETED."""
     for name in names:
-        _original_path(name).unlink(missing_ok=True)
+        kept = media_root() / DELETED / name
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(_original_path(name), kept)
+            os.utime(kept)  # when it was deleted: prune counts from here
+        except FileNotFoundError:
+            pass
         stem = Path(name).stem
         cache = media_root() / "cache" / name.split("/")[0]
         if cache.is_dir():
             for path in cache.glob(f"{stem}_*"):
                 path.unlink(missing_ok=True)
+
+
+def prune_deleted(older_than: int = KEEP_DELETED) -> int:
+    """Remove the originals of photos deleted more than ``older_than`` seconds ago; returns how many."""
+    root = media_root() / DELETED
+    cutoff = now() - older_than
+    gone = 0
+    for path in sorted(root.rglob("*"), reverse=True) if root.is_dir() else ():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            gone += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return gone
 
 
 # ---- renditions ------------------------------------------------------------------------

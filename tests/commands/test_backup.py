@@ -28,6 +28,12 @@ def run_py(settings, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+def photo_row(owner: int, name: str) -> None:
+    """A photo the database names, as an upload leaves it (the file is the caller's)."""
+    base.execute("INSERT INTO photos (owner_id, kind, ref_id, position, file, width, height, bytes, created_at)"
+                 " VALUES (?, 'diary', 0, 0, ?, 1, 1, 1, 0)", (owner, name))
+
+
 def consistent() -> None:
     """Invariants a torn copy would break: friendships in both directions, counters equal to rows."""
     rows = set(fetchall("SELECT member_id, friend_id FROM friendships"))
@@ -44,6 +50,7 @@ def site(app, settings, cheap_passwords):  # noqa: F811
     photo = Path(settings.media_dir) / "photos" / "1" / "original.jpg"
     photo.parent.mkdir(parents=True)
     photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    photo_row(members[0], "1/original.jpg")
     return members, photo
 
 
@@ -138,10 +145,12 @@ def test_restore_refuses_a_directory_that_is_not_a_backup(site, settings, tmp_pa
 def seeded_site(app, settings):
     """A seeded site with more than a thousand rows in a table, and 30 photo files."""
     seed.seed_site(seed.Sizes(members=150, footprints=1234, search=False), progress=lambda line: None)
+    owner = scalar("SELECT MIN(id) FROM members")
     for n in range(30):
         photo = Path(settings.media_dir) / "photos" / str(n) / "original.jpg"
         photo.parent.mkdir(parents=True)
         photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+        photo_row(owner, f"{n}/original.jpg")
     base.db.close()
 
 
@@ -191,3 +200,127 @@ def test_backup_on_a_terminal_updates_one_line(seeded_site, settings, tmp_path):
     assert "footprints: 1,234 rows" in [u.rstrip() for u in updates]
     assert updates[-1].rstrip() == "photos: 30 of 30 files copied"
     assert screen[1].startswith(f"backup: {tmp_path / 'backup'} (") and "rows, 30 photo files)" in screen[1]
+
+
+# --- photos: the backup holds those its snapshot names; restore checks them first ----------
+
+def _jpeg(color: str) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 30), color).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _post_diary_with_photo(browser, server: str, title: str, color: str) -> int:
+    """A diary entry with one photo, posted as a PC's browser posts it; its id."""
+    import urllib.error
+    import urllib.request
+
+    from promises.test_scale_out import CSRF
+
+    _, _, page = browser.request(server + "/diary/new")
+    fields = {"csrf": CSRF.search(page).group(1), "title": title, "body": "写真つき", "audience": "everyone"}
+    body = b"".join(f'--keitai\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                    for name, value in fields.items())
+    body += (b'--keitai\r\nContent-Disposition: form-data; name="photo1"; filename="p.jpg"\r\n'
+             b"Content-Type: image/jpeg\r\n\r\n" + _jpeg(color) + b"\r\n--keitai--\r\n")
+    request = urllib.request.Request(server + "/diary/new", data=body, headers={
+        **browser.headers, "Content-Type": "multipart/form-data; boundary=keitai"})
+    try:
+        response = browser.opener.open(request, timeout=10)
+    except urllib.error.HTTPError as answer:  # the 303, with redirects not followed
+        response = answer
+    assert response.status == 303, response.read()[:500]
+    return int(re.search(r"/diary/(\d+)", response.headers["Location"]).group(1))
+
+
+def _delete_diary(browser, server: str, diary_id: int) -> None:
+    from promises.test_scale_out import CSRF
+
+    _, _, page = browser.request(f"{server}/diary/{diary_id}/delete")
+    status, _, _ = browser.request(f"{server}/diary/{diary_id}/delete", {"csrf": CSRF.search(page).group(1)})
+    assert status == 303
+
+
+def test_a_backup_holds_the_photos_its_snapshot_names_while_members_upload_and_delete(
+        app, migrated, settings, tmp_path, make_member, monkeypatch):
+    import argparse
+
+    from conftest import PC
+    from keitai.commands import _archive as archive
+    from keitai.commands import backup
+    from promises.test_scale_out import Browser, serve_processes
+
+    make_member("さくら", "sakura@docomo.ne.jp")
+    media = Path(settings.media_dir)
+    with serve_processes(1, migrated, tmp_path) as (server,):  # its media folder is settings.media_dir
+        pc = Browser(PC, cookies=True)
+        pc.sign_in(server, "sakura@docomo.ne.jp")
+        kept = _post_diary_with_photo(pc, server, "残る日記", "red")
+        doomed = _post_diary_with_photo(pc, server, "消える日記", "blue")
+        file_of = dict(fetchall("SELECT ref_id, file FROM photos"))
+        posted = []
+
+        def members_meanwhile(snapshot):
+            """Right after the database snapshot, before any photo is copied: one entry and its
+            photo are deleted, another is posted with a photo."""
+            def taken(*args, **kwargs):
+                result = snapshot(*args, **kwargs)
+                _delete_diary(pc, server, doomed)
+                posted.append(_post_diary_with_photo(pc, server, "あとの日記", "green"))
+                return result
+            return taken
+
+        for name in ("backup_sqlite", "backup_postgres"):
+            monkeypatch.setattr(archive, name, members_meanwhile(getattr(archive, name)))
+        for name, value in (("DATABASE_URL", settings.database_url), ("MEDIA_DIR", settings.media_dir),
+                            ("SECRET_KEY", settings.secret_key), ("ACCESS_LOG", "off")):
+            monkeypatch.setenv("KEITAI_" + name, value)
+        assert backup.run(argparse.Namespace(dest=str(tmp_path / "backup"), no_media=False)) == 0
+    assert posted and not (media / "photos" / file_of[doomed]).exists()  # it really went meanwhile
+
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert sorted(manifest["photos"]) == sorted([file_of[kept], file_of[doomed]])
+    assert manifest["missing_photos"] == [] and manifest["media_files"] == 2
+    saved = tmp_path / "backup" / "media" / "photos"
+    assert sorted(str(p.relative_to(saved)) for p in saved.rglob("*") if p.is_file()) == sorted(manifest["photos"])
+    assert (saved / file_of[doomed]).read_bytes() == (media / "deleted" / file_of[doomed]).read_bytes()
+
+    base.db.close()
+    restored = run_py(settings, "restore", "--force", str(tmp_path / "backup"))
+    assert restored.returncode == 0, restored.stderr
+    assert sorted(r[0] for r in fetchall("SELECT title FROM diaries")) == ["残る日記", "消える日記"]
+    for name in (file_of[kept], file_of[doomed]):
+        assert (media / "photos" / name).read_bytes() == (saved / name).read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["photo missing", "photo changed", "rows differ"])
+def test_restore_checks_the_whole_backup_before_replacing_anything(damage, site, settings, tmp_path):
+    members, photo = site
+    assert run_py(settings, "backup", str(tmp_path / "backup")).returncode == 0
+    saved = tmp_path / "backup" / "media" / "photos" / "1" / "original.jpg"
+    if damage == "photo missing":
+        saved.unlink()
+    elif damage == "photo changed":
+        saved.write_bytes(saved.read_bytes().replace(b"really", b"REALLY"))  # the same size
+    else:
+        manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+        manifest["tables"]["members"] += 1
+        (tmp_path / "backup" / "manifest.json").write_text(json.dumps(manifest))
+    # Life went on: a member changed a field and the photo's file was lost.
+    base.execute("UPDATE members SET hobbies = 'いまの趣味' WHERE id = ?", (members[0],))
+    photo.unlink()
+
+    base.db.close()
+    refused = run_py(settings, "restore", "--force", str(tmp_path / "backup"))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    said = {"photo missing": "photo file(s) missing or damaged in the backup: 1/original.jpg",
+            "photo changed": "photo file(s) missing or damaged in the backup: 1/original.jpg",
+            "rows differ": "rows differ from the manifest in: members"}[damage]
+    assert said in refused.stderr
+    assert scalar("SELECT hobbies FROM members WHERE id = ?", (members[0],)) == "いまの趣味"
+    assert scalar("SELECT COUNT(*) FROM members") == 12
+    assert not photo.exists()  # nothing was copied back either

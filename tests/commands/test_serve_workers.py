@@ -1,4 +1,6 @@
-"""``run.py serve --workers 2``: one socket, pinned workers, a dead worker replaced, a clean stop."""
+"""``run.py serve --workers 2``: one port, pinned workers, a dead worker replaced (its connections
+served by the others meanwhile), a clean stop, no worker outliving its supervisor, no second
+serve on a port in use."""
 from __future__ import annotations
 
 import os
@@ -14,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from members_helpers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
@@ -22,16 +26,18 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fo
 class Served:
     """``run.py serve`` in a subprocess, its output lines read as they come."""
 
-    def __init__(self, tmp_path: Path, *args: str):
+    def __init__(self, tmp_path: Path, *args: str, port: int = 0):
         env = dict(os.environ, KEITAI_DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
                    KEITAI_SECRET_KEY="serve-test", KEITAI_OUTBOX_DIR=str(tmp_path / "outbox"),
                    PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
-            [sys.executable, "run.py", "serve", "--port", "0", *args], cwd=ROOT, env=env,
+            [sys.executable, "run.py", "serve", "--port", str(port), *args], cwd=ROOT, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        # Ends when every process holding the output pipe (the supervisor, every worker) has exited.
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -139,3 +145,84 @@ def test_listening_sockets_send_small_writes_at_once():
         finally:
             for sock in sockets:
                 sock.close()
+
+
+def _gone(pid: int) -> bool:
+    """The process has exited (a zombie not yet reaped by whoever adopted it counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_stop_when_their_supervisor_is_killed_and_no_second_serve_shares_the_port(tmp_path):
+    port = free_port()
+    served = Served(tmp_path, "--workers", "2", "--threads", "1", port=port)
+    second = third = None
+    try:
+        served.wait_for(rf"keitai on http://127\.0\.0\.1:{port}/")
+        workers = {int(served.wait_for(r"worker \d started: pid (\d+)").group(1)) for _ in range(2)}
+        base = f"http://127.0.0.1:{port}"
+        assert fetch(base + "/")[0] == 200
+
+        # A second serve on the same port is refused: two sites would answer on it by turns.
+        second = Served(tmp_path, "--workers", "2", "--threads", "1", port=port)
+        assert second.process.wait(30) == 1
+        second.wait_for(rf"serve: cannot listen on 127\.0\.0\.1:{port}: .* \(another run\.py serve\?\)")
+
+        served.process.kill()  # kill -9 of the supervisor
+        served.process.wait(10)
+        served.reader.join(30)  # the pipe ends when the last worker holding it is exiting
+        assert not served.reader.is_alive(), "a worker outlived its supervisor"
+        deadline = time.monotonic() + 10  # closing its files is the last thing an exiting process does but one
+        while not all(_gone(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert all(_gone(pid) for pid in workers)
+        with pytest.raises(OSError):
+            fetch(base + "/", timeout=2)
+
+        third = Served(tmp_path, "--workers", "2", "--threads", "1", port=port)  # the port is free again
+        third.wait_for(rf"keitai on http://127\.0\.0\.1:{port}/")
+        for _ in range(2):
+            third.wait_for(r"worker \d started")
+        assert fetch(base + "/")[0] == 200
+    finally:
+        for server in (served, second, third):
+            if server:
+                server.stop()
+
+
+def test_a_crash_looping_workers_connections_are_served_by_the_other_meanwhile(tmp_path):
+    served = Served(tmp_path, "--workers", "2", "--threads", "2")
+    try:
+        port = int(served.wait_for(r"keitai on http://127\.0\.0\.1:(\d+)/").group(1))
+        slots = {}
+        for _ in range(2):
+            match = served.wait_for(r"worker (\d) started: pid (\d+)")
+            slots[int(match.group(1))] = int(match.group(2))
+        base = f"http://127.0.0.1:{port}"
+        assert fetch(base + "/")[0] == 200
+
+        # Worker 1 keeps dying as soon as it starts: each quick death doubles its pause.
+        pid = slots[1]
+        while True:
+            os.kill(pid, signal.SIGKILL)
+            pause = served.wait_for(rf"worker 1 \(pid {pid}\) died \(signal 9\); restarting( in (\d+) s)?")
+            if pause.group(2) == "8":
+                break
+            pid = int(served.wait_for(r"worker 1 started: pid (\d+)").group(1))
+
+        # For the next eight seconds no worker 1 runs; connections the kernel puts on its socket
+        # are served by worker 0 (one in 2**30 chance that all thirty went to worker 0's anyway).
+        for _ in range(30):
+            status, body = fetch(base + "/")
+            assert status == 200 and "ログイン" in body
+        said = []
+        while not served.lines.empty():
+            said.append(served.lines.get())
+        assert not [line for line in said if line.startswith("worker 1 started")], said
+        served.wait_for(r"worker 1 started")  # and it does come back
+    finally:
+        served.stop()

@@ -153,3 +153,93 @@ def test_a_seeded_member_sees_their_content_on_a_handset_and_a_pc(app, client):
         first = scalar("SELECT body FROM community_comments WHERE topic_id = ? AND number = 1", (topic_id,))
         topic = browser.text(browser.page(f"/topic/{topic_id}"))
         assert "".join(c for c in first if c not in seed.EMOJI) in topic or ua == DOCOMO_1
+
+
+# --- seeding a site that is serving ----------------------------------------------------------
+
+def test_seeding_while_members_sign_up_and_write_on_the_serving_site(app, migrated, tmp_path, make_member,
+                                                                     monkeypatch):
+    """Just before each of the seed's bulk inserts, the moment its ids were taken as MAX(id) + 1,
+    a member of the running site writes a row into that same table through the real server."""
+    import re
+
+    from conftest import PC
+    from keitai.admin import site
+    from keitai.devtools.seed import content, people
+    from keitai.friends import rules as friends
+    from promises.test_scale_out import CSRF, Browser, serve_processes
+
+    site.put("invitation_only", False)
+    sakura = make_member("さくら", "sakura@docomo.ne.jp")
+    taro = make_member("たろう", "taro@docomo.ne.jp")
+    friends.befriend(sakura, taro)
+    with serve_processes(1, migrated, tmp_path) as (server,):
+        browsers = {}
+        for name, mail in (("sakura", "sakura@docomo.ne.jp"), ("taro", "taro@docomo.ne.jp")):
+            browsers[name] = Browser(PC, cookies=True)
+            browsers[name].sign_in(server, mail)
+
+        def post(who: str | None, path: str, **form) -> str:
+            """Submit as ``who`` (a visitor if None); the Location the site acknowledged it with
+            (a visitor's sign-up is acknowledged by the page saying the mail was sent)."""
+            browser = browsers[who] if who else Browser(PC, cookies=True)
+            _, _, page = browser.request(server + ("/join" if who is None else "/diary/new"))  # a form: the token
+            status, headers, answer = browser.request(server + path, {"csrf": CSRF.search(page).group(1), **form})
+            if who is None:
+                assert status == 200 and "確認メールを送りました" in answer, (path, status, answer[:500])
+                return answer
+            assert status == 303, (path, status, answer[:500])
+            return headers["Location"]
+
+        diary = int(re.search(r"/diary/(\d+)", post("sakura", "/diary/new", title="日記", body="本文",
+                                                     audience="everyone")).group(1))
+        community = int(re.search(r"/community/(\d+)", post(
+            "sakura", "/community/new", name="猫の会", category="music", description="猫", join_policy="open",
+            read_policy="everyone", topic_policy="members")).group(1))
+        topic = int(re.search(r"/topic/(\d+)", post("sakura", f"/community/{community}/topic/new",
+                                                    title="はじめまして", body="よろしく")).group(1))
+        writes = {
+            "members": lambda n: post(None, "/join", nickname=f"新人{n}", mail=f"join{n}@docomo.ne.jp",
+                                      password="join-pass-123", password2="join-pass-123", birth_year="1990",
+                                      birth_month="1", birth_day="1", real_name=""),
+            "friend_groups": lambda n: post("sakura", "/friends/groups", name=f"リスト{n}"),
+            "diaries": lambda n: post("sakura", "/diary/new", title=f"日記{n}", body="本文", audience="everyone"),
+            "diary_comments": lambda n: post("taro", f"/diary/{diary}/comment", body=f"コメント{n}"),
+            "communities": lambda n: post("sakura", "/community/new", name=f"会{n}", category="music",
+                                          description="説明", join_policy="open", read_policy="everyone",
+                                          topic_policy="members"),
+            "community_topics": lambda n: post("sakura", f"/community/{community}/topic/new", title=f"話題{n}",
+                                               body="本文"),
+            "community_comments": lambda n: post("sakura", f"/topic/{topic}/comment", body=f"書き込み{n}"),
+            "messages": lambda n: post("sakura", f"/message/new?to={taro}", subject=f"件名{n}", body="本文"),
+        }
+        written = []
+
+        def site_writes_first(real):
+            def bulk_insert(table, *args, **kwargs):
+                if table in writes:
+                    writes[table](len(written))
+                    written.append(table)
+                return real(table, *args, **kwargs)
+            return bulk_insert
+
+        for module in (people, content):
+            monkeypatch.setattr(module, "bulk_insert", site_writes_first(module.bulk_insert))
+        made, _lines = make_site(300, search=False)
+
+    assert sorted(set(written)) == sorted(writes)  # every table was written just before the seed's insert
+    assert made["members"] == 300 and made["diaries"] == 600
+    # Both the seeded site and every write the members were told was saved are there.
+    seeded = "mail LIKE 's%' AND mail <> 'sakura@docomo.ne.jp'"
+    assert scalar(f"SELECT COUNT(*) FROM members WHERE {seeded}") == 300
+    assert scalar("SELECT COUNT(*) FROM members WHERE mail LIKE 'join%'") == written.count("members")
+    assert scalar("SELECT COUNT(*) FROM diaries WHERE author_id = ?", (sakura,)) == 1 + written.count("diaries")
+    assert scalar("SELECT COUNT(*) FROM diary_comments WHERE diary_id = ?", (diary,)) == written.count("diary_comments")
+    assert scalar("SELECT COUNT(*) FROM community_comments WHERE topic_id = ?", (topic,)) == \
+        written.count("community_comments")
+    assert scalar("SELECT COUNT(*) FROM messages WHERE recipient_id = ?", (taro,)) == written.count("messages")
+    # The seeded members' ids are one block, and a member signing up now gets a fresh one.
+    first, last = fetchall(f"SELECT MIN(id), MAX(id) FROM members WHERE {seeded}")[0]
+    assert last - first == 299
+    later = make_member("あとから")
+    assert later > scalar("SELECT MAX(id) FROM members WHERE id <> ?", (later,))

@@ -55,6 +55,11 @@ def test_a_profile_view_leaves_one_footprint_that_counts_once_per_window(client)
     assert "たろう" in page and "2回" in page and "NEW" in page
 
 
+#: What a best-effort write (a footprint, a read mark) sends around itself to bound its wait
+#: for a lock (keitai.platform.db.connection.best_effort): no I/O, not counted as queries.
+WAIT_BOUNDS = ("PRAGMA busy_timeout", "SET lock_timeout", "RESET lock_timeout")
+
+
 def test_record_is_one_statement(client):
     a, b = member(), member()
     statements = []
@@ -72,7 +77,8 @@ def test_record_is_one_statement(client):
         footprints.record(a, a)
     finally:
         database.execute_sql = original
-    assert len(statements) == 2 and all(s.lstrip().startswith("INSERT") for s in statements)
+    writes = [s for s in statements if not s.startswith(WAIT_BOUNDS)]
+    assert len(writes) == 2 and all(s.lstrip().startswith("INSERT") for s in writes)
 
 
 def test_labels_name_the_connecting_friend_only_as_far_as_audiences_allow(client):
@@ -98,6 +104,7 @@ def test_labels_name_the_connecting_friend_only_as_far_as_audiences_allow(client
         visits = {v.nickname: v for v in footprints.page(me).items}
     finally:
         database.execute_sql = original
+    queries = [q for q in queries if not q.startswith(WAIT_BOUNDS)]
     assert len(queries) <= 4  # settings, the page, its labels, marking seen: not one per row
 
     assert visits["ともこ"].relation == footprints.FRIEND

@@ -37,11 +37,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_processes(count: int, database_url: str, tmp_path, **settings: str):
+def serve_processes(count: int, database_url: str, tmp_path, *, args: tuple[str, ...] = ("--threads", "2"),
+                    **settings: str):
     """``count`` processes of ``run.py serve`` sharing one database, media and secret key.
 
-    ``settings``: more ``KEITAI_*`` variables.  Each process writes its output (the access
-    log among it) to ``tmp_path / f"serve-{n}.log"``.
+    ``args``: more of serve's arguments; ``settings``: more ``KEITAI_*`` variables.  Each process
+    writes its output (the access log among it) to ``tmp_path / f"serve-{n}.log"``.
     """
     outer = {name: value for name, value in os.environ.items() if not name.startswith("KEITAI_")}
     env = dict(
@@ -59,7 +60,7 @@ def serve_processes(count: int, database_url: str, tmp_path, **settings: str):
             port = free_port()
             log = open(tmp_path / f"serve-{n}.log", "wb")
             processes.append(subprocess.Popen(
-                [sys.executable, "run.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "2"],
+                [sys.executable, "run.py", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
                 cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             ))
             bases.append(f"http://127.0.0.1:{port}")

@@ -5,10 +5,10 @@ import math
 import random
 from typing import Iterator
 
-from keitai.platform.db.connection import execute, scalar
+from keitai.platform.db.connection import execute
 
 from keitai.diary import rules as diaries_module
-from keitai.devtools.seed.site import Context, YEAR, bulk_insert, move_sequences, skewed_authors, spread_times
+from keitai.devtools.seed.site import Context, YEAR, bulk_insert, reserve_ids, skewed_authors, spread_times
 from keitai.devtools.seed.text import (COMMENTS, COMMUNITY_NAMES, DIARY_TITLES, EMOJI, MESSAGE_SUBJECTS, PREFECTURES,
                                        REPLIES, TOPIC_REPLIES, TOPIC_TITLES, paragraph, weighted)
 
@@ -31,15 +31,15 @@ def seed_diaries(ctx: Context) -> int:
         created = ctx.now - int((ctx.now - ctx.joined[author]) * rng.random() ** 2)  # more recent than not
         entries.append((created, author, chosen, group_id, readers))
     entries.sort(key=lambda e: e[0])  # ids in time order: lists are newest first by id
-    first_diary = (scalar("SELECT MAX(id) FROM diaries") or 0) + 1
-    first_comment = (scalar("SELECT MAX(id) FROM diary_comments") or 0) + 1
-    ctx.first_diary = first_diary
+    ctx.diary_ids = reserve_ids("diaries", len(entries))
+    first_diary = ctx.diary_ids.start
     # Comments per entry: most get none or a few, popular ones dozens; never on private entries.
     open_entries = [i for i, e in enumerate(entries) if e[2] != "private"]
     per_entry = [0] * len(entries)
     for i in (rng.choices(open_entries, cum_weights=list(_cumulative(rng, len(open_entries))), k=sizes.count("comments"))
               if open_entries else ()):
         per_entry[i] += 1
+    first_comment = reserve_ids("diary_comments", sum(per_entry)).start
     comments: list[tuple] = []
     diaries: list[tuple] = []
     next_comment = first_comment
@@ -77,7 +77,6 @@ def seed_diaries(ctx: Context) -> int:
     del diaries
     bulk_insert("diary_comments", ("id", "diary_id", "author_id", "body", "created_at"), comments, ctx.progress,
                 len(comments))
-    move_sequences("diaries", "diary_comments")
     execute(diaries_module.REFRESH_ALL_NEWEST)
     return made
 
@@ -108,10 +107,8 @@ def seed_communities(ctx: Context) -> int:
     # Zipf-like, steep enough that the last one has a single member (its owner).
     steep = math.log(big) / math.log(count) if count > 1 else 1.0
     member_counts = [max(1, round(big / (rank + 1) ** steep)) for rank in range(count)]
-    first_community = (scalar("SELECT MAX(id) FROM communities") or 0) + 1
-    first_topic = (scalar("SELECT MAX(id) FROM community_topics") or 0) + 1
-    first_comment = (scalar("SELECT MAX(id) FROM community_comments") or 0) + 1
-    ctx.first_community = first_community
+    ctx.community_ids = reserve_ids("communities", count)
+    first_community = ctx.community_ids.start
     categories = tuple(COMMUNITY_NAMES)
     # Creation order: shuffled, so the biggest is not always the oldest.
     order = list(range(count))
@@ -148,6 +145,8 @@ def seed_communities(ctx: Context) -> int:
     for t in (rng.choices(range(topics_total), cum_weights=list(_cumulative(rng, topics_total, 1.0)),
                           k=sizes.count("topic_comments")) if topics_total else ()):
         per_topic[t] += 1
+    first_topic = reserve_ids("community_topics", topics_total).start
+    first_comment = reserve_ids("community_comments", sum(min(n, 1000) for n in per_topic)).start
     raw = []
     for t, rank in enumerate(topic_places):
         slot = order[rank]
@@ -184,7 +183,6 @@ def seed_communities(ctx: Context) -> int:
                 len(topic_rows))
     bulk_insert("community_comments", ("id", "topic_id", "number", "author_id", "body", "deleted", "created_at"),
                 comment_rows, ctx.progress, len(comment_rows))
-    move_sequences("communities", "community_topics", "community_comments")
     return made
 
 
@@ -254,7 +252,7 @@ def seed_messages(ctx: Context) -> int:
         conversation += 1
         made += length
     planned.sort()
-    first_id = (scalar("SELECT MAX(id) FROM messages") or 0) + 1
+    first_id = reserve_ids("messages", len(planned)).start
     ids: dict[tuple[int, int], int] = {}
     for offset, (_t, conv, position, _s, _r) in enumerate(planned):
         ids[(conv, position)] = first_id + offset
@@ -279,7 +277,6 @@ def seed_messages(ctx: Context) -> int:
     done = bulk_insert("messages", ("id", "sender_id", "recipient_id", "subject", "body", "reply_to_id", "thread_id",
                                     "created_at", "read_at", "sender_deleted", "recipient_deleted"),
                        rows(), ctx.progress, len(planned))
-    move_sequences("messages")
     return done
 
 

@@ -6,10 +6,10 @@ import random
 import time
 from typing import Iterator
 
-from keitai.platform.db.connection import execute, is_sqlite, scalar
+from keitai.platform.db.connection import execute, is_sqlite
 
 from keitai.accounts import rules as accounts
-from keitai.devtools.seed.site import Context, MAIL_DOMAINS, SEED_PASSWORD, YEAR, bulk_insert
+from keitai.devtools.seed.site import Context, MAIL_DOMAINS, SEED_PASSWORD, YEAR, bulk_insert, reserve_ids
 from keitai.devtools.seed.text import (AUDIENCES, FAMILY, GIVEN_KANJI, GROUP_NAMES, HOBBIES, JOBS, PREFECTURES,
                                        PREFECTURE_WEIGHTS, REQUEST_MESSAGES, nickname, paragraph, weighted)
 
@@ -17,7 +17,7 @@ from keitai.devtools.seed.text import (AUDIENCES, FAMILY, GIVEN_KANJI, GROUP_NAM
 def seed_members(ctx: Context) -> int:
     """Members: carrier mail addresses, Japanese nicknames and profiles, mixed audiences."""
     rng, n = ctx.rng, ctx.n
-    ctx.first_id = (scalar("SELECT MAX(id) FROM members") or 0) + 1
+    ctx.first_id = reserve_ids("members", n).start
     password_hash = accounts.hash_password(SEED_PASSWORD)  # once: argon2 per member would dominate
     domain = weighted(rng, tuple(d for d, _ in MAIL_DOMAINS), tuple(w for _, w in MAIL_DOMAINS))
     prefecture = weighted(rng, PREFECTURES, PREFECTURE_WEIGHTS)
@@ -59,10 +59,7 @@ def seed_members(ctx: Context) -> int:
         "hobbies", "about", "real_name", "aud_birthday", "aud_age", "aud_gender", "aud_prefecture", "aud_hobbies",
         "aud_about", "aud_real_name", "aud_photo", "aud_friends", "created_at", "last_login_at",
     )
-    made = bulk_insert("members", columns, rows(), ctx.progress, n)
-    if not is_sqlite():  # ids were given explicitly: move the sequence past them
-        execute("SELECT setval(pg_get_serial_sequence('members', 'id'), (SELECT MAX(id) FROM members))")
-    return made
+    return bulk_insert("members", columns, rows(), ctx.progress, n)
 
 
 def friend_degrees(rng: random.Random, n: int, median: int, hubs: float) -> list[int]:
@@ -186,22 +183,22 @@ def seed_friend_groups(ctx: Context) -> int:
             friends_of[a].append(b)
         if b in friends_of:
             friends_of[b].append(a)
-    group_id = (scalar("SELECT MAX(id) FROM friend_groups") or 0) + 1
-    groups, members = [], []
+    planned = []  # (owner, name, created_at, chosen friends), numbered from 0 until ids are reserved
     for owner in sorted(owners):
         mine = friends_of[owner]
         if not mine:
             continue
         for name in rng.sample(GROUP_NAMES, rng.randint(1, 3)):
-            groups.append((group_id, ctx.member_id(owner), name, rng.randint(ctx.joined[owner], ctx.now)))
+            created = rng.randint(ctx.joined[owner], ctx.now)
             chosen = rng.sample(mine, max(1, min(len(mine), int(len(mine) * rng.uniform(0.05, 0.4)))))
-            for friend in chosen:
-                members.append((group_id, ctx.member_id(friend)))
-            ctx.groups_of.setdefault(owner, []).append((group_id, chosen))
-            group_id += 1
+            planned.append((owner, name, created, chosen))
+    first = reserve_ids("friend_groups", len(planned)).start
+    groups, members = [], []
+    for group_id, (owner, name, created, chosen) in enumerate(planned, first):
+        groups.append((group_id, ctx.member_id(owner), name, created))
+        members.extend((group_id, ctx.member_id(friend)) for friend in chosen)
+        ctx.groups_of.setdefault(owner, []).append((group_id, chosen))
     made = bulk_insert("friend_groups", ("id", "owner_id", "name", "created_at"), groups, ctx.progress)
-    if not is_sqlite() and groups:
-        execute("SELECT setval(pg_get_serial_sequence('friend_groups', 'id'), (SELECT MAX(id) FROM friend_groups))")
     bulk_insert("friend_group_members", ("group_id", "member_id"), members, ctx.progress)
     return made
 

@@ -25,22 +25,23 @@ def seed_search_index(ctx: Context) -> int:
                 yield from search.member_parts(row)
             after = rows[-1][0]
 
-    def seeded(first_row: int, columns: str, table: str) -> Iterator[tuple]:
-        """The rows of ``table`` seeded from id ``first_row`` on (none if it made none)."""
-        after = first_row - 1 if first_row else None
-        while after is not None and (rows := fetchall(
-                f"SELECT id, {columns} FROM {table} WHERE id > ? ORDER BY id LIMIT 1000", (after,))):
+    def seeded(ids: range, columns: str, table: str) -> Iterator[tuple]:
+        """The seeded rows of ``table`` (not those members wrote meanwhile: the site indexed them)."""
+        after = ids.start - 1
+        while ids and (rows := fetchall(
+                f"SELECT id, {columns} FROM {table} WHERE id > ? AND id < ? ORDER BY id LIMIT 1000",
+                (after, ids.stop))):
             yield from rows
             after = rows[-1][0]
 
     def diaries() -> Iterator:
         for diary_id, author_id, title, body, aud, group_id, updated_at in seeded(
-                ctx.first_diary, "author_id, title, body, audience, group_id, updated_at", "diaries"):
+                ctx.diary_ids, "author_id, title, body, audience, group_id, updated_at", "diaries"):
             yield search.Doc(search.DIARY, diary_id, author_id, title, body, aud, group_id, "", updated_at)
 
     def communities() -> Iterator:
         for community_id, owner_id, name, description, updated_at in seeded(
-                ctx.first_community, "owner_id, name, description, last_activity_at", "communities"):
+                ctx.community_ids, "owner_id, name, description, last_activity_at", "communities"):
             yield search.Doc(search.COMMUNITY, community_id, owner_id, name, description, updated_at=updated_at)
 
     kinds = (("members", members()), ("diaries", diaries()), ("communities", communities()))

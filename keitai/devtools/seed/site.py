@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Callable, Iterable
 
-from keitai.platform.db.connection import db, execute, is_sqlite
+from keitai.platform.db.connection import db, execute, is_sqlite, scalar
 
 
 SEED_PASSWORD = "keitai-seed"
@@ -72,8 +72,8 @@ class Context:
     active: list[int] = field(default_factory=list)  # indexes of active members (who write things)
     groups_of: dict[int, list[tuple[int, list[int]]]] = field(default_factory=dict)  # index -> [(group id, friend indexes)]
     blocked: set[tuple[int, int]] = field(default_factory=set)  # (blocker, blocked) indexes
-    first_diary: int = 0  # ids of seeded rows start here (for the search index)
-    first_community: int = 0
+    diary_ids: range = range(0)  # the ids of the seeded rows (for the search index)
+    community_ids: range = range(0)
     _friends_of: list[list[int]] | None = None
 
     def friends_of(self, index: int) -> list[int]:
@@ -150,10 +150,27 @@ def skewed_authors(ctx: Context, count: int, sigma: float = 1.2) -> list[int]:
     return rng.choices(ctx.active, cum_weights=cumulative, k=count)
 
 
-def move_sequences(*tables: str) -> None:
-    """PostgreSQL: ids were given explicitly, so move the tables' sequences past them."""
-    if is_sqlite():
-        return
-    for table in tables:
-        execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST(1, (SELECT COALESCE(MAX(id), 0) FROM {table})))")
+def reserve_ids(table: str, count: int) -> range:
+    """``count`` consecutive ids of ``table`` that nothing else will take, while the site may be
+    serving: the table's own id allocator (SQLite's ``sqlite_sequence``, PostgreSQL's sequence)
+    is moved past them in one short transaction, so members signing up or writing meanwhile
+    get the ids after them.  Taking ``MAX(id) + 1`` instead collides with the first of those.
+    """
+    if count <= 0:
+        return range(0)
+    with db.atomic():  # SQLite: BEGIN IMMEDIATE, no other writer until it commits
+        if is_sqlite():
+            top = max(scalar("SELECT MAX(id) FROM " + table) or 0,
+                      scalar("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)) or 0)
+            if execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (top + count, table)).rowcount == 0:
+                execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, top + count))
+            first = top + 1
+        else:
+            # An insert takes its id from the sequence after locking the table for writing:
+            # held out for this transaction, none takes an id between nextval and setval.
+            execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            first = max(scalar("SELECT nextval(pg_get_serial_sequence(?, 'id'))", (table,)),
+                        (scalar(f"SELECT MAX(id) FROM {table}") or 0) + 1)
+            execute("SELECT setval(pg_get_serial_sequence(?, 'id'), ?)", (table, first + count - 1))
+    return range(first, first + count)
 

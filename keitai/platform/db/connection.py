@@ -198,6 +198,41 @@ def scalar(sql: str, params: tuple | list = ()):
     return None if row is None else row[0]
 
 
+#: A best-effort write waits at most this long (milliseconds) for another writer's lock.
+BEST_EFFORT_WAIT_MS = 200
+
+
+def best_effort(what: str, sql: str, params: tuple | list = ()) -> bool:
+    """Run a write that no member is waiting for (a footprint, a read mark, a sign-in time).
+
+    It never fails the request that makes it and never holds it up for long: it waits for a
+    lock at most :data:`BEST_EFFORT_WAIT_MS`, and a failure (a locked or full database, a
+    dropped connection) is logged as ``what`` and swallowed.  Inside a transaction it runs in
+    a savepoint, so its failure leaves the caller's work intact.  Returns whether it was written.
+    """
+    database = db.obj
+    try:
+        if database.in_transaction():
+            with database.atomic():
+                execute(sql, params)
+            return True
+        if isinstance(database, peewee.SqliteDatabase):
+            wait, back = (f"PRAGMA busy_timeout = {BEST_EFFORT_WAIT_MS}",
+                          f"PRAGMA busy_timeout = {SQLITE_PRAGMAS['busy_timeout']}")
+        else:
+            wait, back = f"SET lock_timeout = {BEST_EFFORT_WAIT_MS}", "RESET lock_timeout"
+        database.execute_sql(wait)  # no I/O: it only bounds how long the write may wait
+        try:
+            execute(sql, params)
+        finally:
+            database.execute_sql(back)
+        return True
+    except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+        why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        log.warning("%s not written: %s", what, why)
+        return False
+
+
 def insert_id(sql: str, params: tuple | list = ()) -> int:
     """Run an INSERT into a table with an ``id`` key and return the new row's id."""
     if is_sqlite():

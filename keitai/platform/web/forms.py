@@ -17,6 +17,9 @@ from keitai.platform import text
 MAX_BODY = 12 * 1024 * 1024
 #: No single text field is longer than this; views set tighter limits per field.
 MAX_FIELD = 100_000
+#: Set in the environ by the server (keitai.platform.web.server) when it refused to read a
+#: body over MAX_BODY: the request comes with an empty body, to be answered with 413.
+BODY_REFUSED = "keitai.body_refused"
 
 
 class InputError(Exception):
@@ -67,7 +70,7 @@ def parse(environ: dict, device) -> tuple[bottle.MultiDict, dict]:
     if environ.get("REQUEST_METHOD") not in ("POST", "PUT"):
         return values, files
     request = bottle.request
-    if (request.content_length or 0) > MAX_BODY:
+    if environ.get(BODY_REFUSED) or (request.content_length or 0) > MAX_BODY:
         raise InputError(413, "body")
     content_type, options = bottle._parse_http_header(environ.get("CONTENT_TYPE", "") or "x/x")[0]
     if content_type.startswith("multipart/"):

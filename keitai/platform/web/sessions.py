@@ -13,9 +13,7 @@ import logging
 import secrets
 from typing import NamedTuple
 
-import peewee
-
-from keitai.platform.db.connection import execute, fetchone, now
+from keitai.platform.db.connection import best_effort, execute, fetchone, now
 
 log = logging.getLogger("keitai.sessions")
 
@@ -82,7 +80,7 @@ def start(member_id: int, device, settings) -> str:
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (_hash(sid), member_id, device_key(device, settings.secret_key), handset, t, t, t + absolute, idle),
     )
-    execute("UPDATE members SET last_login_at = ? WHERE id = ?", (t, member_id))
+    best_effort("sign-in time", "UPDATE members SET last_login_at = ? WHERE id = ?", (t, member_id))
     return sid
 
 
@@ -104,12 +102,12 @@ def load(sid: str, device, settings) -> SessionInfo | None:
     stored_key, last_seen, expires_at, idle, handset, member_id, nickname, is_admin, status, last_login = row
     t = now()
     if t >= expires_at or t - last_seen >= idle or status != "active":
-        execute("DELETE FROM sessions WHERE id = ?", (key,))
+        best_effort("ended session", "DELETE FROM sessions WHERE id = ?", (key,))  # prune ends it otherwise
         return None
     if not _same_device(stored_key, device_key(device, settings.secret_key)):
         return None
     if t - last_seen >= TOUCH_EVERY:
-        execute("UPDATE sessions SET last_seen = ? WHERE id = ?", (t, key))
+        best_effort("session last seen", "UPDATE sessions SET last_seen = ? WHERE id = ?", (t, key))
     if last_login is None or t - last_login >= LAST_LOGIN_EVERY:
         _touch_last_login(member_id, t)
     return SessionInfo(sid, Viewer(member_id, nickname, bool(is_admin)), bool(handset))
@@ -120,11 +118,8 @@ def _touch_last_login(member_id: int, t: int) -> None:
 
     The condition makes the write once per LAST_LOGIN_EVERY even when several processes
     serve the same member at once: the later ones change no row."""
-    try:
-        execute("UPDATE members SET last_login_at = ? WHERE id = ? AND (last_login_at IS NULL OR last_login_at <= ?)",
-                (t, member_id, t - LAST_LOGIN_EVERY))
-    except peewee.OperationalError as exc:
-        log.warning("last login of member %s not written: %s", member_id, exc)
+    best_effort("last login", "UPDATE members SET last_login_at = ? WHERE id = ?"
+                " AND (last_login_at IS NULL OR last_login_at <= ?)", (t, member_id, t - LAST_LOGIN_EVERY))
 
 
 def end(sid: str) -> None:
