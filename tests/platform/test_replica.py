@@ -84,7 +84,7 @@ def pair():
                     "--no-sync", "-E", "UTF8", "--locale=C")
         with open(primary.data / "postgresql.conf", "a") as conf:
             conf.write("listen_addresses = '127.0.0.1'\nwal_level = replica\nmax_wal_senders = 4\n"
-                       "hot_standby = on\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
+                       "hot_standby = on\nfsync = off\nfull_page_writes = off\n")
         with open(primary.data / "pg_hba.conf", "a") as hba:
             hba.write("host replication all 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 trust\n")
         primary.start()
@@ -138,7 +138,7 @@ def standby_up(standby: Cluster) -> bool:
 
 def replayed(primary: Cluster, standby: Cluster) -> None:
     """Wait until the standby has replayed everything the primary has written so far."""
-    (target,), = primary.sql("SELECT pg_current_wal_lsn()::text")
+    (target,), = primary.sql("SELECT pg_current_wal_insert_lsn()::text")  # written or not yet
     for _ in range(600):
         (done,), = standby.sql(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn")
         if done:

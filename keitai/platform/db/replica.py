@@ -74,7 +74,7 @@ class _Health:
 
     def _check(self, primary: peewee.Database, t: float) -> bool:
         try:
-            position = _lsn(primary.execute_sql("SELECT pg_current_wal_lsn()").fetchone()[0])
+            position = _lsn(primary.execute_sql("SELECT pg_current_wal_insert_lsn()").fetchone()[0])
         except peewee.DatabaseError:
             return False  # the primary's own trouble is not the replica's: the request will see it
         self.primary_positions.append((t, position))
