@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import webtest
+from conftest import PC
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
@@ -77,3 +78,33 @@ def test_errors_are_reported_by_kind_with_the_status_codes_a_replay_saw(tmp_path
             dict(connect=1, read=0, write=0, status=0, timeout=2, errors=3)]
     assert bench.errors_by_kind(runs) == "6 (connect 1; status 3: 404 x1, 500 x2 in a replay; timeout 2)"
     assert bench.errors_by_kind([dict(connect=0, read=0, write=0, status=0, timeout=0, errors=0)]) == "0"
+
+
+def test_the_profile_scenario_visits_only_friends_whose_profiles_open(migrated, client, make_member):
+    """A friend left pending or suspended (the seeder leaves some, friendships and all) has a
+    profile that answers 404: in the request file it was one error in every 200 requests."""
+    from keitai.friends import rules as friends
+    from keitai.platform.db.connection import execute
+
+    first = make_member("最初の人", mail="s1@docomo.ne.jp")
+    second = make_member("二番目の人", mail="s2@docomo.ne.jp")
+    lonely = make_member("停止中の友人だけの人", mail="s3@docomo.ne.jp")
+    suspended = make_member("停止中", mail="x1@docomo.ne.jp")
+    pending = make_member("仮登録", mail="x2@docomo.ne.jp")
+    shown = make_member("見える友人", mail="x3@docomo.ne.jp")
+    for member in (first, second):
+        for friend in (suspended, pending, shown):
+            friends.befriend(member, friend)
+    friends.befriend(lonely, suspended)
+    friends.befriend(lonely, pending)
+    execute("UPDATE members SET status = 'suspended' WHERE id = ?", (suspended,))
+    execute("UPDATE members SET status = 'pending' WHERE id = ?", (pending,))
+
+    picked = sorted(bench.pick_members(migrated, 10))
+
+    assert picked == [(first, "s1@docomo.ne.jp", shown), (second, "s2@docomo.ne.jp", shown)]
+    for _member, mail, friend in picked:  # and each request the scenario will send answers
+        browser = client(PC)
+        browser.login(mail)
+        assert "見える友人" in browser.text(browser.get(f"/member/{friend}"))
+    assert browser.get(f"/member/{suspended}", status=404)  # what the file asked before: rightly refused
