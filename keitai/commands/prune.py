@@ -1,5 +1,5 @@
-"""Delete old footprints (older than KEITAI_FOOTPRINT_DAYS, default 90), expired sessions and
-kept texts older than 30 days.
+"""Delete old footprints (older than KEITAI_FOOTPRINT_DAYS, default 90), expired sessions,
+kept texts older than 30 days and expired データのダウンロード archives.
 
 Runs in short transactions, so the site keeps serving meanwhile; run it daily from cron.
 """
@@ -17,6 +17,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from keitai.accounts import archive
     from keitai.footprints import rules as footprints
     from keitai.kept import rules as kept
     from keitai.platform.web import sessions
@@ -30,4 +31,5 @@ def run(args) -> int:
     expired = sessions.prune()
     print(f"pruned {gone:,} footprints older than {days:,} days and {expired:,} expired sessions")
     print(f"pruned {kept.prune():,} kept texts older than {kept.KEEP_DAYS} days")
+    print(f"pruned {archive.prune():,} expired archives")
     return 0

@@ -156,15 +156,21 @@ def delete_rows(kind: str, ref_id: int, photo_ids: list[int] | None = None) -> l
     return [file for _id, file in rows]
 
 
-def remove_files(names: list[str]) -> None:
-    """Remove originals and every cached rendition of them."""
+def file_paths(names: list[str]) -> list[str]:
+    """The files of these photos: each original and every cached rendition of it."""
+    paths = []
     for name in names:
-        _original_path(name).unlink(missing_ok=True)
-        stem = Path(name).stem
+        paths.append(str(_original_path(name)))
         cache = media_root() / "cache" / name.split("/")[0]
         if cache.is_dir():
-            for path in cache.glob(f"{stem}_*"):
-                path.unlink(missing_ok=True)
+            paths += [str(path) for path in cache.glob(f"{Path(name).stem}_*")]
+    return paths
+
+
+def remove_files(names: list[str]) -> None:
+    """Remove originals and every cached rendition of them."""
+    for path in file_paths(names):
+        Path(path).unlink(missing_ok=True)
 
 
 # ---- renditions ------------------------------------------------------------------------
