@@ -121,6 +121,8 @@ def rich(app, client, settings, cheap_passwords):  # noqa: F811
     mine = write_entry(me, "去る人の日記", with_photo=True)
     diaries.add_comment(friend, mine, "友人のコメント")
     theirs = write_entry(friend, "友人の日記")
+    diaries.add_comment(other, theirs, "他人のコメント")
+    diaries.mark_comments_seen(diaries.entry_for(friend, theirs))  # the friend has read that one
     diaries.add_comment(me, theirs, "去る人のコメント")
     execute("INSERT INTO diary_feeds (member_id, url, audience, created_at) VALUES (?, 'http://blog.example/feed',"
             " 'everyone', ?)", (me, now()))
@@ -205,9 +207,10 @@ def test_leaving_deletes_every_row_of_the_member_everywhere(rich, settings, clie
 def test_what_others_keep_is_counted_again_and_communities_pass_on(rich):
     me, friend, other = rich["me"], rich["friend"], rich["other"]
     assert scalar("SELECT friend_count FROM members WHERE id = ?", (friend,)) == 1
+    assert scalar("SELECT unread_comments FROM diaries WHERE id = ?", (rich["theirs"],)) == 1
     leaving.withdraw(me)
     assert scalar("SELECT friend_count FROM members WHERE id = ?", (friend,)) == 0
-    assert scalar("SELECT comment_count FROM diaries WHERE id = ?", (rich["theirs"],)) == 0
+    assert scalar("SELECT comment_count FROM diaries WHERE id = ?", (rich["theirs"],)) == 1
     assert scalar("SELECT unread_comments FROM diaries WHERE id = ?", (rich["theirs"],)) == 0
     # The shared community: its sub-admin runs it now, one member fewer, found under its new owner.
     assert scalar("SELECT owner_id FROM communities WHERE id = ?", (rich["shared"],)) == friend

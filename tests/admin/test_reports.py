@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 
 from conftest import DOCOMO_1, PC
-from diary_helpers import write_entry
+from diary_helpers import FakeUpload, small_photo, write_entry
 from keitai import communities
 from keitai import diary as diaries
 from keitai.friends import rules as friends
 from keitai.messages import rules as messages
+from keitai.photos import rules as photos
+from keitai.profiles import rules as profiles
 from keitai.platform.db.connection import execute, fetchall, scalar
 from keitai.reports import rules as reports
 from sitewalk import cheap_passwords, quick_member, start_session  # noqa: F401
@@ -109,6 +111,7 @@ def test_the_operator_sees_the_item_even_when_its_audience_hides_it_and_takes_it
 
 @pytest.mark.parametrize("kind", sorted(KINDS - {"diary"}))
 def test_a_takedown_hides_each_kind_from_everyone(site, client, kind):
+    photo_id = profiles.set_photo(site["writer"], photos.prepare(FakeUpload(small_photo())))
     reports.file_report(site["reader"], kind, site["items"][kind], "spam")
     form = site["op"].get("/admin/reports").forms[0]
     form["reason"] = "宣伝"
@@ -120,6 +123,8 @@ def test_a_takedown_hides_each_kind_from_everyone(site, client, kind):
         start_session(viewer, site[who])
         page = viewer.get(site["pages"][kind], status="*")
         assert word not in page.text, (kind, who)
+        photo = viewer.get(f"/photo/{photo_id}", status="*").status_int
+        assert photo == (404 if kind == "profile" else 200), (kind, who)
 
 
 def test_forcing_the_author_to_leave_deletes_them_and_is_logged(site):

@@ -55,14 +55,18 @@ def test_only_what_the_member_may_still_read_is_listed(app, client, cheap_passwo
     execute("UPDATE diaries SET audience = 'private' WHERE id = ?", (narrowed,))
     blocked_entry = write_entry(blocker, "ブロックされる日記")
     diaries.add_comment(me, blocked_entry, "こんにちは")
+    open_board = communities.create_community(author, "公開", "other")
+    communities.join(communities.standing(open_board, me))
+    communities.join(communities.standing(open_board, blocker))
+    blockers_topic = communities.create_topic(communities.standing(open_board, blocker), "ブロックする人の話", "本文")
+    communities.add_comment(communities.standing(open_board, me), communities.get_topic(blockers_topic, me), "返事")
     block(blocker, me)
     members_only = communities.create_community(author, "会員限定", "other", read_policy="members")
     communities.join(communities.standing(members_only, me))
     topic = communities.create_topic(communities.standing(members_only, author), "内輪の話", "本文")
     communities.add_comment(communities.standing(members_only, me), communities.get_topic(topic, me), "参加します")
     communities.leave(communities.standing(members_only, me))
-    removed = communities.create_community(author, "公開", "other")
-    communities.join(communities.standing(removed, me))
+    removed = open_board
     gone = communities.create_topic(communities.standing(removed, author), "消えた話", "本文")
     communities.add_comment(communities.standing(removed, me), communities.get_topic(gone, me), "書きました")
     communities.delete_topic(communities.standing(removed, author), communities.get_topic(gone, author))
@@ -72,7 +76,8 @@ def test_only_what_the_member_may_still_read_is_listed(app, client, cheap_passwo
         viewer = _signed_in(client, me, ua)
         text = viewer.text(viewer.page("/comments"))
         assert "読める日記" in text
-        for hidden in ("あとで非公開", "ブロックされる日記", "内輪の話", "消えた話", "見ました", "参加します"):
+        for hidden in ("あとで非公開", "ブロックされる日記", "ブロックする人の話", "内輪の話", "消えた話", "見ました",
+                       "参加します"):
             assert hidden not in text, (ua, hidden)
 
 
