@@ -364,11 +364,11 @@ def request_download():
 
 
 @routes.get("/settings/download/<archive_id:int>")
-@login_required
 def download(archive_id):
-    found = archives.download_path(viewer().id, archive_id)
+    me = viewer()
+    found = archives.download_path(me.id, archive_id) if me else None
     if found is None or not found.exists():
-        raise bottle.HTTPError(404)  # the same for another member's archive as for none
+        raise bottle.HTTPError(404)  # the same for a visitor and another member as for none
     response = bottle.static_file(found.name, root=str(found.parent), mimetype="application/zip",
                                   download=f"keitai-{viewer().id}.zip")
     response.set_header("Cache-Control", "private, no-store")
