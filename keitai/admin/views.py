@@ -3,7 +3,8 @@
 ``/admin`` overview; ``/admin/members`` search and list; ``/admin/member/<id>`` one member,
 suspend and lift; ``/admin/site`` invitation-only switch and the site notice;
 ``/admin/gateways`` the carrier gateway ranges in force; ``/admin/reports`` the one queue of
-通報 (every kind of content): take down, force 退会, or dismiss.  Every change is a POST (CSRF-checked by the pipeline) and logged.
+通報 (every kind of content): take down, force 退会, or dismiss.  Every change is a POST
+(CSRF-checked by the pipeline) and logged.
 """
 import functools
 
@@ -162,4 +163,5 @@ def report_action(report_id):
         admin.act_on_report(viewer().id, report_id, action, reason)
     except Refused as exc:
         return _reports_page(exc.message, report_id, reason)
-    redirect('admin.reports', msg={"takedown": "taken_down", "withdraw": "withdrawn_by_operator"}.get(action, "report_dismissed"))
+    done = {"takedown": "taken_down", "withdraw": "withdrawn_by_operator"}.get(action, "report_dismissed")
+    redirect('admin.reports', msg=done)

@@ -275,8 +275,6 @@ def topics(standing: Standing, limit: int = 10, before: str | None = None) -> Pa
     return page_of(rows, limit, activity_cursor)
 
 
-
-
 # ---------------------------------------------------------------------------
 # コメント記入履歴: the topics a member commented on
 

@@ -1,5 +1,6 @@
 """``/settings``: a menu of sub-pages: profile and audiences, password, mail address (re-verified),
-handset for かんたんログイン, blocked members, データのダウンロード and 退会.  Other features add their own sub-pages to MENU."""
+handset for かんたんログイン, blocked members, データのダウンロード and 退会.  Other features add their own
+sub-pages to MENU."""
 import bottle
 
 from keitai import words as messages
