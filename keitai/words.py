@@ -119,7 +119,6 @@ NOTICES.update({
     "topic_created": "トピックを作成しました。",
     "closed": "トピックを締め切りました。",
     "reopened": "トピックを再開しました。",
-    "reported": "報告しました。管理人が確認します。",
     "removed": "書き込みを削除しました。",
     "dismissed": "報告を処理済みにしました。",
     "subadmin_added": "副管理人にしました。",
@@ -335,8 +334,6 @@ REFUSALS.update({
     "communities.not_a_member": "この人はこのコミュニティのメンバーではありません。",
     "communities.cannot_remove_admin": "管理人・副管理人は退会させられません。",
     "communities.cannot_delete": "管理人のほかにメンバーがいるコミュニティは削除できません。管理人を交代するか、メンバーが退会してから削除してください。",
-    "communities.bad_reason": "報告の理由を選んでください。",
-    "communities.already_reported": "この書き込みはすでに報告済みです。管理人が確認します。",
     "communities.no_report": "この報告は見つかりません。すでに処理済みです。",
     "communities.too_long": FIELD_TOO_LONG,
 })
@@ -477,4 +474,73 @@ COMMUNITY_CONFIRM.update({
     "reopen_topic": ("トピックの再開", "トピック「{name}」を再開しますか？メンバーがまたコメントできるようになります。", "再開する"),
     "delete_event": ("イベントの削除", "イベント「{name}」を削除しますか？参加者の一覧も消え、元に戻せません。", "削除する"),
     "delete_poll": ("アンケートの削除", "アンケート「{name}」を削除しますか？回答もすべて消え、元に戻せません。", "削除する"),
+})
+
+
+# accounts: 退会 and データのダウンロード (keitai/accounts/withdraw.py, archive.py)
+NOTICES.update({
+    "withdrawn": "退会しました。ご利用ありがとうございました。",
+    "archive_requested": "データの準備を始めました。できあがると、このページからダウンロードできます。",
+    "archive_ready": "データの準備ができました。",
+})
+REFUSALS.update({
+    "accounts.withdraw_password": "パスワードが違います。退会していません。",
+    "accounts.no_such_member": "そのメンバーはいません。",
+    "accounts.archive_pending": "データを準備しています。できあがるまでお待ちください。",
+})
+#: The sections of a member's archive (keitai.accounts.owned names), as its pages head them.
+ARCHIVE_SECTIONS = {
+    "accounts": "アカウント",
+    "signup": "送った招待",
+    "profiles": "プロフィール",
+    "friends": "友人・友人グループ・ブロック",
+    "diary": "日記と書いたコメント",
+    "blog_import": "ブログの取り込み",
+    "communities": "コミュニティ・トピック・コメント",
+    "messages": "メッセージ",
+    "footprints": "つけた足あと",
+    "introductions": "紹介文",
+    "photos": "写真",
+    "admin": "運営者の記録",
+    "kept": "預かった文章",
+    "reports": "通報",
+}
+#: Column names and kinds of row in the archive's page (anything else is shown as it is).
+ARCHIVE_WORDS = {
+    "what": "種類", "nickname": "ニックネーム", "mail": "メールアドレス", "birthday": "生年月日",
+    "created_at": "日時", "updated_at": "更新", "last_login_at": "最終ログイン", "title": "タイトル", "body": "本文",
+    "audience": "公開範囲", "message": "メッセージ", "subject": "件名", "other": "相手", "name": "名前",
+    "category": "カテゴリ", "description": "説明", "role": "役割", "joined_at": "参加", "community": "コミュニティ",
+    "topic": "トピック", "number": "番号", "note": "メモ", "visited": "訪問先", "visited_at": "訪問日時",
+    "visits": "回数", "friend": "友人", "approved": "承認", "archive_file": "写真", "about": "自己紹介",
+    "hobbies": "趣味", "prefecture": "住所", "gender": "性別", "real_name": "名前", "age": "年齢", "photo": "写真",
+    "friends": "友人リスト", "width": "幅", "height": "高さ", "ref_id": "番号", "source_url": "元の記事",
+    "last_ok_at": "最後の取り込み", "reason": "理由", "outcome": "対応", "diary_id": "日記番号",
+    "topic_id": "トピック番号", "community_id": "コミュニティ番号", "photo_id": "写真番号",
+    "kind": "どこの写真", "used_at": "登録", "cancelled_at": "取り消し", "url": "URL", "imported_count": "取り込み件数",
+    "carrier": "携帯会社", "model": "機種", "action": "操作",
+    "entry": "日記", "comment": "コメント", "friend": "友人", "request_sent": "送った友人申請",
+    "request_received": "届いた友人申請", "friend_list": "友人グループ", "blocked": "ブロック",
+    "community_run": "管理しているコミュニティ", "membership": "参加", "join_request": "参加申請",
+    "topic_comment": "トピックのコメント", "sent": "送信", "received": "受信", "written": "書いた紹介文",
+    "about_you": "あなたについて", "by_you": "あなたの操作",
+}
+
+
+# reports: 通報 (keitai/reports) and the operators' answers (keitai/admin)
+NOTICES.update({
+    "reported": "通報しました。運営者が確認します。",
+    "taken_down": "通報された書き込みを削除しました（全員から見えなくなりました）。",
+    "withdrawn_by_operator": "書いた人を退会させました。その人のデータはすべて削除しました。",
+    "report_dismissed": "通報を「問題なし」として閉じました。",
+})
+REFUSALS.update({
+    "reports.not_found": ERRORS[404],
+    "reports.own": "自分の書き込みは通報できません。",
+    "reports.bad_reason": "通報の理由を選んでください。",
+    "reports.note_too_long": FIELD_TOO_LONG,
+    "reports.already": "この書き込みはすでに通報済みです。運営者が確認します。",
+    "reports.gone": "通報された書き込みはもうありません。",
+    "admin.no_report": "この通報は見つかりません。すでに対応済みです。",
+    "admin.bad_action": "対応を選んでください。",
 })

@@ -2,7 +2,10 @@
 
 
 def install(app) -> None:
-    """Register this feature's routes on ``app``."""
-    from . import views
+    """Register this feature's routes on ``app`` and what its log keeps of a member."""
+    from keitai.accounts import owned as owned_registry
+
+    from . import owned, views
 
     views.routes.install(app)
+    owned_registry.register("admin", export=owned.export, delete=owned.delete)

@@ -202,25 +202,40 @@ def set_site_notice(admin_id: int, text: str) -> None:
         _log(admin_id, "notice", note=text[:100])
 
 
-class Report(NamedTuple):
-    """An open community report as the operator's page lists it."""
-
-    id: int
-    created_at: int
-    reason: str
-    reporter_id: int
-    reporter_nickname: str
-    community_id: int
-    community_name: str  # dealt with on the community's reports page
-    excerpt: str
+REPORT_ACTIONS = ("takedown", "withdraw", "dismiss")
 
 
-def open_reports(limit: int = 50) -> list[Report]:
-    """Reports members made in communities that are still open, newest first."""
-    from keitai import communities
+def act_on_report(admin_id: int, report_id: int, action: str, reason: str) -> None:
+    """Answer an open report (or raise Refused having changed nothing): take the item down
+    (hidden from everyone), make its author leave (退会, everything of theirs deleted), or
+    dismiss it.  Each closes every open report on the item and is logged with its reason."""
+    from keitai.accounts import withdraw as leaving
+    from keitai.reports import rules as reports
 
-    return [
-        Report(r.id, r.created_at, r.reason_name, r.reporter_id, r.reporter_nickname, r.community_id,
-               r.community_name, r.body)
-        for r in communities.open_reports(limit).items
-    ]
+    reason = reason.strip()
+    if action not in REPORT_ACTIONS:
+        raise Refused("admin.bad_action")
+    if action != "dismiss" and not reason:
+        raise Refused("admin.reason_required")
+    if len(reason) > REASON_MAX:
+        raise Refused("admin.reason_too_long", limit=REASON_MAX)
+    found = reports.open_report(report_id)
+    if found is None:
+        raise Refused("admin.no_report")
+    what = f"{found.label}「{found.item.title if found.item else ''}」"[:100]
+    note = f"{what} {reason}".strip()
+    if action == "takedown":
+        with db.atomic():
+            reports.take_down(found, admin_id)
+            _log(admin_id, "takedown", found.author_id, note)
+    elif action == "withdraw":
+        if found.author_id is None:
+            raise Refused("admin.no_such_member")
+        if found.author_id == admin_id:
+            raise Refused("admin.not_yourself")
+        leaving.withdraw(found.author_id)  # its reports go with what it wrote
+        _log(admin_id, "withdraw", None, f"{found.author_nickname}（会員番号{found.author_id}）: {note}")
+    else:
+        with db.atomic():
+            reports.close(found.kind, found.ref_id, admin_id, "dismissed")
+            _log(admin_id, "dismiss", found.author_id, note)

@@ -2,8 +2,9 @@
 
 ``/admin`` overview; ``/admin/members`` search and list; ``/admin/member/<id>`` one member,
 suspend and lift; ``/admin/site`` invitation-only switch and the site notice;
-``/admin/gateways`` the carrier gateway ranges in force; ``/admin/reports`` reports
-from communities.  Every change is a POST (CSRF-checked by the pipeline) and logged.
+``/admin/gateways`` the carrier gateway ranges in force; ``/admin/reports`` the one queue of
+通報 (every kind of content): take down, force 退会, or dismiss.  Every change is a POST
+(CSRF-checked by the pipeline) and logged.
 """
 import functools
 
@@ -14,6 +15,7 @@ from keitai import words as messages
 from keitai.platform.device import gateways
 from keitai.admin import rules as admin
 from keitai.admin import site
+from keitai.reports import rules as reports_rules
 from keitai.platform.web import RouteTable, login_required, params, per_page, redirect, render, viewer
 from keitai.platform.web import sessions
 from keitai.words import Refused
@@ -140,7 +142,26 @@ def gateway_ranges():
     return render("admin/gateways.html", summary=gateways.summary(), checking=config.get().gateway_check)
 
 
+def _reports_page(error: str | None = None, report_id: int | None = None, reason: str = ""):
+    page = reports_rules.queue(per_page(5, 20), params().get("after"))
+    return render("admin/reports.html", page=page, error=error, error_id=report_id, reason=reason,
+                  reason_max=admin.REASON_MAX)
+
+
 @routes.get("/admin/reports")
 @admin_required
 def reports():
-    return render("admin/reports.html", reports=admin.open_reports())
+    return _reports_page()
+
+
+@routes.post("/admin/report/<report_id:int>")
+@admin_required
+def report_action(report_id):
+    form = params()
+    action, reason = form.get("action", ""), form.get("reason", "")
+    try:
+        admin.act_on_report(viewer().id, report_id, action, reason)
+    except Refused as exc:
+        return _reports_page(exc.message, report_id, reason)
+    done = {"takedown": "taken_down", "withdraw": "withdrawn_by_operator"}.get(action, "report_dismissed")
+    redirect('admin.reports', msg=done)

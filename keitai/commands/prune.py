@@ -1,5 +1,6 @@
 """Delete old footprints (older than KEITAI_FOOTPRINT_DAYS, default 90), expired sessions,
-kept texts older than 30 days and the files of photos deleted more than a day ago.
+kept texts older than 30 days, the files of photos deleted more than a day ago and expired
+データのダウンロード archives.
 
 Runs in short transactions, so the site keeps serving meanwhile; run it daily from cron.
 """
@@ -17,6 +18,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from keitai.accounts import archive
     from keitai.footprints import rules as footprints
     from keitai.kept import rules as kept
     from keitai.photos import rules as photos
@@ -33,4 +35,5 @@ def run(args) -> int:
     print(f"pruned {kept.prune():,} kept texts older than {kept.KEEP_DAYS} days")
     print(f"pruned the files of {photos.prune_deleted():,} photos deleted more than"
           f" {photos.KEEP_DELETED // 3600} hours ago")
+    print(f"pruned {archive.prune():,} expired archives")
     return 0

@@ -8,6 +8,7 @@ from keitai.communities import models
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 from keitai.platform.db.paging import Page, page_of, parse_cursor
 from keitai.privacy import not_blocked_sql
+from keitai.reports import rules as reports
 from keitai.search import rules as search
 from keitai.words import Refused
 
@@ -105,11 +106,11 @@ def remove_topic(topic_id: int, by: int) -> None:
             return
         community_id = scalar("SELECT community_id FROM community_topics WHERE id = ?", (topic_id,))
         execute("UPDATE communities SET topic_count = topic_count - 1 WHERE id = ?", (community_id,))
-        execute(
-            "UPDATE community_reports SET resolved_at = ?, resolved_by = ?, outcome = 'removed'"
-            " WHERE topic_id = ? AND resolved_at IS NULL",
-            (now(), by, topic_id),
-        )
+        reports.close("topic", topic_id, by, "removed")
+        for (comment_id,) in fetchall(
+                "SELECT DISTINCT ref_id FROM reports WHERE kind = 'topic_comment' AND resolved_at IS NULL"
+                " AND ref_id IN (SELECT id FROM community_comments WHERE topic_id = ?)", (topic_id,)):
+            reports.close("topic_comment", comment_id, by, "removed")
         execute("DELETE FROM community_comments WHERE topic_id = ?", (topic_id,))
         search.remove(search.TOPIC, topic_id)
 
@@ -246,11 +247,7 @@ def delete_comment(standing: Standing, comment: Comment) -> None:
 def remove_comment(comment_id: int, by: int) -> None:
     with db.atomic():
         execute("UPDATE community_comments SET deleted = TRUE, body = '' WHERE id = ?", (comment_id,))
-        execute(
-            "UPDATE community_reports SET resolved_at = ?, resolved_by = ?, outcome = 'removed'"
-            " WHERE comment_id = ? AND resolved_at IS NULL",
-            (now(), by, comment_id),
-        )
+        reports.close("topic_comment", comment_id, by, "removed")
 
 
 class TopicRow(NamedTuple):
@@ -296,3 +293,31 @@ def topic_search_docs():
         if len(rows) < 500:
             return
         last = rows[-1][0]
+
+
+# ---------------------------------------------------------------------------
+# コメント記入履歴: the topics a member commented on
+
+
+def commented_topics(viewer_id: int, cursor: tuple[int, int, int] | None, limit: int) -> list[tuple]:
+    """Topics the viewer commented on and may still read (a board open to every member, or one
+    they belong to; not removed; no block with its writer), by their latest comment there, newest
+    first, below ``cursor`` (at, kind 0, id).  Rows in the shape of keitai.diary's ``Commented``:
+    (at, 0, topic id, title, community name, community id, their latest comment, comments since)."""
+    having, having_args = "", ()
+    if cursor:
+        having, having_args = " HAVING (MAX(cm.created_at), 0, cm.topic_id) < (?, ?, ?)", cursor
+    return fetchall(
+        "WITH mine AS (SELECT MAX(cm.created_at) AS at, MAX(cm.id) AS last_id, cm.topic_id FROM community_comments cm"
+        " JOIN community_topics t ON t.id = cm.topic_id JOIN communities c ON c.id = t.community_id"
+        " WHERE cm.author_id = ? AND cm.deleted = FALSE AND t.deleted = FALSE"
+        " AND (c.read_policy = 'everyone'"
+        "  OR EXISTS(SELECT 1 FROM community_members r WHERE r.community_id = c.id AND r.member_id = ?))"
+        f" AND {not_blocked_sql('t.author_id')}"
+        f" GROUP BY cm.topic_id{having} ORDER BY at DESC, cm.topic_id DESC LIMIT ?)"
+        " SELECT mine.at, 0, mine.topic_id, t.title, c.name, c.id, last.body,"
+        " (SELECT COUNT(*) FROM community_comments n WHERE n.topic_id = mine.topic_id AND n.id > mine.last_id"
+        f"  AND n.deleted = FALSE AND {not_blocked_sql('n.author_id')})"
+        " FROM mine JOIN community_topics t ON t.id = mine.topic_id JOIN communities c ON c.id = t.community_id"
+        " JOIN community_comments last ON last.id = mine.last_id ORDER BY mine.at DESC, mine.topic_id DESC",
+        (viewer_id, viewer_id, viewer_id, viewer_id, *having_args, limit, viewer_id, viewer_id))

@@ -1,4 +1,4 @@
-"""A community's board: ``/community/<id>/topic/new``, ``/topic/<id>`` and its comments, reports.
+"""A community's board: ``/community/<id>/topic/new``, ``/topic/<id>`` and its comments.
 
 Thin, like views.py (whose route table and helpers it shares).
 """
@@ -154,45 +154,3 @@ def comment_delete(comment_id):
     except Refused as exc:
         refuse(exc)
     redirect('communities.topic', topic_id=found.id, after=max(item.number - 1, 0), msg="removed")
-
-
-def _report_form(topic, st, item=None, reason: str = "", note: str = "", error: str | None = None):
-    action = (path("communities.comment_report", comment_id=item.id) if item
-              else path("communities.topic_report", topic_id=topic.id))
-    return render("communities/report.html", st=st, c=st.community, topic=topic, item=item, action=action,
-                  reasons=communities.REPORT_REASONS, reason=reason, note=note, error=error)
-
-
-def _report(topic, st, item=None):
-    reason, note = params().get("reason", ""), params().get("note", "")
-    try:
-        communities.report(st, topic, item, reason, note)
-    except Refused as exc:
-        return _report_form(topic, st, item, reason, note, exc.message)
-    redirect('communities.topic', topic_id=topic.id, msg="reported")
-
-
-@routes.get("/topic/<topic_id:int>/report")
-@login_required
-def topic_report_form(topic_id):
-    return _report_form(*_topic(topic_id))
-
-
-@routes.post("/topic/<topic_id:int>/report")
-@login_required
-def topic_report(topic_id):
-    return _report(*_topic(topic_id))
-
-
-@routes.get("/comment/<comment_id:int>/report")
-@login_required
-def comment_report_form(comment_id):
-    item, found, st = _comment(comment_id)
-    return _report_form(found, st, item)
-
-
-@routes.post("/comment/<comment_id:int>/report")
-@login_required
-def comment_report(comment_id):
-    item, found, st = _comment(comment_id)
-    return _report(found, st, item)

@@ -1,36 +1,17 @@
-"""Moderation: members' reports and the admins' answers; counts for the admins' notices."""
+"""Moderation: the reports on a board's topics and comments (made with the one 通報 form of
+keitai.reports, in its one table) as the community's admins see and answer them; counts for
+the admins' notices."""
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from keitai.platform.db.connection import execute, fetchall, fetchone, now, scalar
+from keitai.platform.db.connection import fetchall, fetchone, scalar
 from keitai.platform.db.paging import Page, page_of, parse_cursor
 from keitai.privacy import not_blocked_sql
+from keitai.reports import rules as reports
 
 from . import board
-from .rules import REPORT_NOTE_MAX, REPORT_REASONS, Standing, checked_text, require
-from .board import Comment, Topic
-
-
-def report(standing: Standing, topic: Topic, comment: Comment | None, reason: str, note: str = "") -> None:
-    """A member tells the admins a topic or comment breaks the rules."""
-    require(standing.can_read, "communities.members_only")
-    require(not topic.deleted, "communities.topic_deleted")
-    require(not (comment and comment.deleted), "communities.comment_deleted")
-    require(reason in REPORT_REASONS, "communities.bad_reason")
-    note = checked_text(note, REPORT_NOTE_MAX)
-    comment_id = comment.id if comment else None
-    same = "comment_id = ?" if comment_id else "comment_id IS NULL"
-    already = fetchone(
-        f"SELECT 1 FROM community_reports WHERE topic_id = ? AND {same} AND reporter_id = ? AND resolved_at IS NULL",
-        (topic.id, *((comment_id,) if comment_id else ()), standing.viewer_id),
-    )
-    require(already is None, "communities.already_reported")
-    execute(
-        "INSERT INTO community_reports (community_id, topic_id, comment_id, reporter_id, reason, note, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (topic.community_id, topic.id, comment_id, standing.viewer_id, reason, note, now()),
-    )
+from .rules import Standing, require
 
 
 class ReportRow(NamedTuple):
@@ -52,19 +33,20 @@ class ReportRow(NamedTuple):
 
     @property
     def reason_name(self) -> str:
-        return REPORT_REASONS.get(self.reason, REPORT_REASONS["other"])
+        return reports.REASONS.get(self.reason, reports.REASONS["other"])
 
 
+# A report on a topic or on one of its comments, with its community.
 _REPORTS = (
-    "SELECT r.id, r.community_id, c.name, r.topic_id, t.title, r.comment_id, cm.number,"
+    "SELECT r.id, c.id, c.name, t.id, t.title, cm.id, cm.number,"
     " COALESCE(cm.author_id, t.author_id), a.nickname, COALESCE(cm.body, t.body), r.reason, r.note,"
     " r.reporter_id, rp.nickname, r.created_at"
-    " FROM community_reports r JOIN communities c ON c.id = r.community_id"
-    " JOIN community_topics t ON t.id = r.topic_id"
-    " LEFT JOIN community_comments cm ON cm.id = r.comment_id"
+    " FROM reports r LEFT JOIN community_comments cm ON r.kind = 'topic_comment' AND cm.id = r.ref_id"
+    " JOIN community_topics t ON t.id = CASE WHEN r.kind = 'topic' THEN r.ref_id ELSE cm.topic_id END"
+    " JOIN communities c ON c.id = t.community_id"
     " LEFT JOIN members a ON a.id = COALESCE(cm.author_id, t.author_id)"
     " JOIN members rp ON rp.id = r.reporter_id"
-    " WHERE r.resolved_at IS NULL"
+    " WHERE r.resolved_at IS NULL AND r.kind IN ('topic', 'topic_comment')"
 )
 
 
@@ -78,7 +60,7 @@ def community_reports(standing: Standing, limit: int = 10, before: str | None = 
         return Page([], None)
     cursor = parse_cursor(before, 1)
     v = standing.viewer_id
-    sql = _REPORTS + f" AND r.community_id = ? AND {not_blocked_sql('COALESCE(cm.author_id, t.author_id)')}"
+    sql = _REPORTS + f" AND c.id = ? AND {not_blocked_sql('COALESCE(cm.author_id, t.author_id)')}"
     args: tuple = (standing.community.id, v, v)
     if cursor:
         sql += " AND r.id < ?"
@@ -87,40 +69,20 @@ def community_reports(standing: Standing, limit: int = 10, before: str | None = 
     return page_of(rows, limit, lambda row: str(row.id))
 
 
-def open_reports(limit: int = 50, before: str | None = None) -> Page:
-    """Open reports across all communities, newest first (for the site's admin pages).
-
-    Each row names its community; ``/community/<community_id>/reports`` is where a
-    site admin acts on it.
-    """
-    cursor = parse_cursor(before, 1)
-    sql, args = _REPORTS, ()
-    if cursor:
-        sql, args = sql + " AND r.id < ?", cursor
-    rows = [ReportRow(*r) for r in fetchall(sql + " ORDER BY r.id DESC LIMIT ?", args + (limit + 1,))]
-    return page_of(rows, limit, lambda row: str(row.id))
-
-
 def resolve_report(standing: Standing, report_id: int, remove: bool) -> None:
     """Act on a report: remove what was reported, or judge it fine (closes every open report on it)."""
     require(standing.can_moderate, "communities.not_admin")
-    row = fetchone(
-        "SELECT topic_id, comment_id FROM community_reports WHERE id = ? AND community_id = ? AND resolved_at IS NULL",
-        (report_id, standing.community.id),
-    )
+    row = fetchone(_REPORTS + " AND r.id = ? AND c.id = ?", (report_id, standing.community.id))
     require(row is not None, "communities.no_report")
-    topic_id, comment_id = row
+    topic_id, comment_id = row[3], row[5]
     if remove and comment_id is None:
         board.remove_topic(topic_id, standing.viewer_id)
     elif remove:
         board.remove_comment(comment_id, standing.viewer_id)
+    elif comment_id is None:
+        reports.close("topic", topic_id, standing.viewer_id, "dismissed")
     else:
-        same = "comment_id = ?" if comment_id else "comment_id IS NULL"
-        execute(
-            "UPDATE community_reports SET resolved_at = ?, resolved_by = ?, outcome = 'dismissed'"
-            f" WHERE topic_id = ? AND {same} AND resolved_at IS NULL",
-            (now(), standing.viewer_id, topic_id, *((comment_id,) if comment_id else ())),
-        )
+        reports.close("topic_comment", comment_id, standing.viewer_id, "dismissed")
 
 
 # ---------------------------------------------------------------------------
@@ -136,9 +98,7 @@ def _capped_count(sql: str, args: tuple) -> int:
 
 def open_report_count(standing: Standing) -> int:
     """Open reports in this community (at most COUNT_CAP)."""
-    return _capped_count(
-        "SELECT 1 FROM community_reports WHERE community_id = ? AND resolved_at IS NULL", (standing.community.id,)
-    )
+    return _capped_count(_REPORTS + " AND c.id = ?", (standing.community.id,))
 
 
 def open_request_count(standing: Standing) -> int:

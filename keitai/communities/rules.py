@@ -63,22 +63,12 @@ JOIN_POLICIES = ("open", "approval")
 READ_POLICIES = ("everyone", "members")
 TOPIC_POLICIES = ("members", "admins")
 
-#: Why a member reports a topic or comment: key -> what the admins see.
-REPORT_REASONS = {
-    "abuse": "誹謗中傷・嫌がらせ",
-    "spam": "宣伝・スパム",
-    "obscene": "わいせつな内容",
-    "personal": "個人情報の書き込み",
-    "other": "その他",
-}
-
 NAME_MAX = 50
 DESCRIPTION_MAX = 5000
 TITLE_MAX = 100
 TOPIC_BODY_MAX = 10000
 COMMENT_MAX = 3000
 REQUEST_MESSAGE_MAX = 300
-REPORT_NOTE_MAX = 500
 #: mixi's limits: a member joins at most 1,000 communities, a topic takes 1,000 comments.
 MAX_MEMBERSHIPS = 1000
 MAX_COMMENTS = 1000

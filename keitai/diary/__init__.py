@@ -6,9 +6,9 @@ below.  rules.py: entries and who may read them; comments.py: comments and the a
 """
 from . import rules
 from .archive import Month, month_entries, months, parse_month
-from .comments import (COMMENT_MAX, NEW_COMMENTS_COUNT_SQL, Comment, UnreadEntry, add_comment, check_comment,
-                       comment_count, comment_to_delete, comments_for, delete_comment, mark_comments_seen,
-                       may_delete_comment, new_comment_count, unread_entries)
+from .comments import (COMMENT_MAX, NEW_COMMENTS_COUNT_SQL, Comment, Commented, UnreadEntry, add_comment,
+                       check_comment, comment_count, comment_to_delete, commented_entries, comments_for,
+                       delete_comment, mark_comments_seen, may_delete_comment, new_comment_count, unread_entries)
 from .feed import friends_feed, home_section
 from .rules import (BODY_MAX, DEFAULT_AUDIENCE, MAX_PHOTOS, NEWEST, REFRESH_ALL_NEWEST, TITLE_MAX, Draft, Entry,
                     EntryRow, can_read, check_audience, check_body, check_draft, create_entry, delete_entry,
@@ -19,10 +19,18 @@ from .rules import (BODY_MAX, DEFAULT_AUDIENCE, MAX_PHOTOS, NEWEST, REFRESH_ALL_
 def install(app) -> None:
     """Register this feature's routes on ``app``, its photos' kind and its line in the home notices."""
     from keitai import notices
+    from keitai.accounts import owned as owned_registry
     from keitai.photos import rules as photos
 
-    from . import views
+    from keitai.reports import rules as reports
+
+    from . import owned, reporting, views
 
     views.routes.install(app)
+    owned_registry.register("diary", export=owned.export, delete=owned.delete)
+    reports.register_kind("diary", label="日記", find=reporting.find_entry, may_see=can_read,
+                          take_down=reporting.take_down_entry)
+    reports.register_kind("diary_comment", label="日記のコメント", find=reporting.find_comment,
+                          may_see=reporting.may_see_comment, take_down=reporting.take_down_comment)
     photos.register_kind("diary", can_read, "diary.entry", "diary_id")
     notices.register("diary_comments", NEW_COMMENTS_COUNT_SQL, "diary.member_diary")

@@ -153,3 +153,43 @@ def new_comment_count(member_id: int) -> int:
     """Comments on the member's entries that they have not seen (for home notifications)."""
     return int(scalar(NEW_COMMENTS_COUNT_SQL, (member_id,)))
 
+
+
+# ---- コメント記入履歴: the entries a member commented on ---------------------------------
+
+class Commented(NamedTuple):
+    """An item the member commented on, as コメント記入履歴 lists it (diaries and topics alike)."""
+
+    at: int  # the member's latest comment there
+    kind: int  # 1 diary entry, 0 community topic (the cursor's tie-breaker)
+    ref_id: int
+    title: str
+    place: str  # whose diary, or which community
+    place_id: int
+    body: str  # the member's latest comment there
+    newer: int  # comments since it, by members the viewer is shown
+
+    @property
+    def cursor(self) -> str:
+        return f"{self.at}_{self.kind}_{self.ref_id}"
+
+
+def commented_entries(viewer_id: int, cursor: tuple[int, int, int] | None, limit: int) -> list[Commented]:
+    """Entries the viewer commented on and may still read, by their latest comment there, newest
+    first, below ``cursor`` (at, kind, id); each with how many comments came after theirs."""
+    visible, visible_args = privacy.visible_clause(viewer_id, "d.author_id", "d.audience", "d.group_id")
+    having, having_args = "", ()
+    if cursor:
+        having, having_args = " HAVING (MAX(c.created_at), 1, c.diary_id) < (?, ?, ?)", cursor
+    rows = fetchall(
+        "WITH mine AS (SELECT MAX(c.created_at) AS at, MAX(c.id) AS last_id, c.diary_id FROM diary_comments c"
+        " JOIN diaries d ON d.id = c.diary_id JOIN members m ON m.id = d.author_id"
+        f" WHERE c.author_id = ? AND {privacy.active_member_sql('m.')} AND {visible}"
+        f" GROUP BY c.diary_id{having} ORDER BY at DESC, c.diary_id DESC LIMIT ?)"
+        " SELECT mine.at, 1, mine.diary_id, d.title, m.nickname, d.author_id, mine_c.body,"
+        " (SELECT COUNT(*) FROM diary_comments n WHERE n.diary_id = mine.diary_id AND n.id > mine.last_id"
+        f"  AND {privacy.not_blocked_sql('n.author_id')})"
+        " FROM mine JOIN diaries d ON d.id = mine.diary_id JOIN members m ON m.id = d.author_id"
+        " JOIN diary_comments mine_c ON mine_c.id = mine.last_id ORDER BY mine.at DESC, mine.diary_id DESC",
+        (viewer_id, *visible_args, *having_args, limit, viewer_id, viewer_id))
+    return [Commented(*row) for row in rows]

@@ -4,8 +4,10 @@
 def install(app) -> None:
     """Register this feature's routes on ``app``, and its line in the home notices."""
     from keitai import notices
+    from keitai.accounts import owned as owned_registry
 
-    from . import rules, views
+    from . import owned, rules, views
 
     views.routes.install(app)
     notices.register("introductions", rules.PENDING_COUNT_SQL, "introductions.listing")
+    owned_registry.register("introductions", export=owned.export, delete=owned.delete)

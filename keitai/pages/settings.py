@@ -1,11 +1,15 @@
 """``/settings``: a menu of sub-pages: profile and audiences, password, mail address (re-verified),
-handset for かんたんログイン, blocked members.  Other features add their own sub-pages to MENU."""
+handset for かんたんログイン, blocked members, データのダウンロード and 退会.  Other features add their own
+sub-pages to MENU."""
 import bottle
 
 from keitai import words as messages
 from keitai.platform import text
 from keitai.accounts.models import Member
 from keitai.accounts import rules as accounts
+from keitai.accounts import archive as archives
+from keitai.accounts import withdraw as leaving
+from keitai.communities import owned as communities_owned
 from keitai import privacy
 from keitai.friends import blocks
 from keitai.accounts import easylogin
@@ -14,7 +18,8 @@ from keitai.profiles import rules as profiles
 from keitai.signup import rules as signup
 from keitai.platform.text import parts
 from keitai.platform.web import (
-    RouteTable, absolute, current_device, files, login_required, params, path, redirect, render, sign_in, viewer,
+    RouteTable, absolute, current_device, files, login_required, params, path, redirect, render, sign_in, sign_out,
+    viewer,
 )
 from keitai.platform.web import sessions
 from keitai.kept import longtext
@@ -34,6 +39,8 @@ MENU = [
     ("messages.settings_form", "メッセージのお知らせメール"),
     ("blog_import.feed_settings", "ブログの取り込み"),
     ("kept.kept_list", "預かった文章"),
+    ("settings.download_page", "データのダウンロード"),
+    ("settings.withdraw_page", "退会"),
 ]
 
 
@@ -326,3 +333,64 @@ def unblock(member_id):
     if not blocks.unblock(viewer().id, member_id):
         raise bottle.HTTPError(404)
     redirect('settings.blocks_page', msg="unblocked")
+
+
+# --- 退会 (leaving) ------------------------------------------------------------------------
+
+def _withdraw_page(error: str | None = None):
+    return render("accounts/withdraw.html", errors=[error] if error else [],
+                  communities=communities_owned.handover_plan(viewer().id))
+
+
+@routes.get("/settings/withdraw")
+@login_required
+def withdraw_page():
+    return _withdraw_page()
+
+
+@routes.post("/settings/withdraw")
+@login_required
+def withdraw():
+    try:
+        leaving.withdraw_with_password(viewer().id, params().get("password", ""))
+    except messages.Refused as exc:
+        return _withdraw_page(exc.message)
+    sign_out()
+    redirect('home.home', msg="withdrawn")
+
+
+# --- データのダウンロード ---------------------------------------------------------------
+
+def _download_page(error: str | None = None):
+    return render("accounts/download.html", archive=archives.current(viewer().id), errors=[error] if error else [],
+                  keep_days=archives.KEEP_DAYS)
+
+
+@routes.get("/settings/download")
+@login_required
+def download_page():
+    return _download_page()
+
+
+@routes.post("/settings/download")
+@login_required
+def request_download():
+    if current_device().is_handset:
+        raise bottle.HTTPError(403)  # the page offers it on PCs only: a handset cannot open a zip
+    try:
+        made = archives.request(viewer().id)
+    except messages.Refused as exc:
+        return _download_page(exc.message)
+    redirect('settings.download_page', msg="archive_ready" if made.ready else "archive_requested")
+
+
+@routes.get("/settings/download/<archive_id:int>")
+def download(archive_id):
+    me = viewer()
+    found = archives.download_path(me.id, archive_id) if me else None
+    if found is None or not found.exists():
+        raise bottle.HTTPError(404)  # the same for a visitor and another member as for none
+    response = bottle.static_file(found.name, root=str(found.parent), mimetype="application/zip",
+                                  download=f"keitai-{viewer().id}.zip")
+    response.set_header("Cache-Control", "private, no-store")
+    return response

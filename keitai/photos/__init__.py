@@ -2,7 +2,11 @@
 
 
 def install(app) -> None:
-    """Register this feature's routes on ``app``."""
-    from . import views
+    """Register this feature's routes on ``app`` and what it keeps of a member."""
+    from keitai.accounts import owned as owned_registry
+
+    from . import owned, views
 
     views.routes.install(app)
+    owned_registry.register("photos", export=owned.export, delete=owned.delete, files=owned.files,
+                            attach=owned.attach)

@@ -181,6 +181,17 @@ def remove_files(names: list[str]) -> None:
                 path.unlink(missing_ok=True)
 
 
+def file_paths(names: list[str]) -> list[str]:
+    """The files of these photos, to delete at once (退会): each original and every cached rendition."""
+    paths = []
+    for name in names:
+        paths.append(str(_original_path(name)))
+        cache = media_root() / "cache" / name.split("/")[0]
+        if cache.is_dir():
+            paths += [str(path) for path in cache.glob(f"{Path(name).stem}_*")]
+    return paths
+
+
 def prune_deleted(older_than: int = KEEP_DELETED) -> int:
     """Remove the originals of photos deleted more than ``older_than`` seconds ago; returns how many."""
     root = media_root() / DELETED

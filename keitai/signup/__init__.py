@@ -4,6 +4,9 @@ changing a mobile mail address (``/verify/<token>``, ``/settings/mail``)."""
 
 def install(app) -> None:
     """Register this feature's routes on ``app``."""
-    from . import views
+    from keitai.accounts import owned as owned_registry
+
+    from . import owned, views
 
     views.routes.install(app)
+    owned_registry.register("signup", export=owned.export, delete=owned.delete)

@@ -3,7 +3,6 @@ gateway ranges, community reports; on a PC and on a docomo i-mode 1.0 handset.""
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -247,21 +246,6 @@ def test_gateway_page_shows_the_ranges_in_force_and_their_date(operator):
         assert f"<td>{carrier}</td><td class=\"num\">{len(cidrs)}</td>" in page.text
     assert "210.153.84.0/24" in page.text  # a docomo range
     assert "nttdocomo.co.jp" in page.text  # its source
-
-
-def test_reports_page_lists_open_community_reports(operator, monkeypatch, make_member):
-    pc, _ = operator
-    reporter = make_member("さくら", "sakura@docomo.ne.jp")
-    assert "対応を待っている通報はありません" in pc.get("/admin/reports").text
-    report = SimpleNamespace(
-        id=1, created_at=now(), reason="個人情報が書かれています", reporter_id=reporter,
-        reporter_nickname="さくら", community_id=7, community_name="猫好き",
-        excerpt="住所は…",
-    )
-    monkeypatch.setattr(admin, "open_reports", lambda: [report])
-    page = pc.get("/admin/reports")
-    assert "個人情報が書かれています" in page.text and "猫好き" in page.text
-    assert 'href="/community/7/reports"' in page.text  # where it is dealt with and f'href="/admin/member/{reporter}"' in page.text
 
 
 def test_admin_pages_on_a_5k_docomo_handset_are_cp932_carry_the_sid_and_fit(client, make_member):

@@ -408,3 +408,41 @@ def test_a_diary_by_month_on_a_pc_and_a_phone(site, members, tmp_path):
     site.as_phone()
     site.open(f"/member/{members['sakura']}/diary/months")
     site.shot("phone-diary-months")
+# --- Leaving, the data download, the comment history and reports ----------------------------
+
+def test_comment_history_report_download_and_leaving_pages(site, members, app):
+    from diary_helpers import write_entry
+    from keitai import diary as diaries
+    from keitai.platform.db.connection import scalar
+    from keitai.reports import rules as reports
+
+    entry = write_entry(members["taro"], "キャンプの日記", body="川で魚を釣りました。")
+    diaries.add_comment(members["sakura"], entry, "楽しそうですね！")
+    diaries.add_comment(members["taro"], entry, "次は一緒に行きましょう")
+    for shape in ("pc", "phone"):
+        site.driver.delete_all_cookies()
+        if shape == "phone":
+            site.as_phone()
+        site.sign_in("sakura@docomo.ne.jp")
+        site.click_link("コメント記入履歴")
+        assert "キャンプの日記" in site.text and "新着 1 件" in site.text
+        site.shot(f"{shape}-comment-history")
+        site.open(f"/diary/{entry}")
+        site.click_link("通報")
+        assert "運営者に通報します" in site.text
+        site.shot(f"{shape}-report-form")
+        site.open("/settings/download")
+        site.shot(f"{shape}-download")
+        site.open("/settings/withdraw")
+        assert "退会したメンバー" in site.text and "パスワード" in site.text
+        site.shot(f"{shape}-withdraw")
+    site.as_pc()
+    first_comment = scalar("SELECT MIN(id) FROM diary_comments")
+    reports.file_report(members["taro"], "diary_comment", first_comment, "spam", "宣伝のようです")
+    site.open("/admin/reports")
+    assert "楽しそうですね！" in site.text and "宣伝のようです" in site.text
+    site.shot("pc-admin-reports")
+    site.open("/settings/download")
+    site.submit()
+    assert "データの準備ができました" in site.text
+    site.shot("pc-download-ready")

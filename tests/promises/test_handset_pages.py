@@ -15,6 +15,7 @@ from conftest import ACTION, DOCOMO_1_5K, HREF
 from diary_helpers import FakeUpload, small_photo, write_entry
 from keitai.friends import blocks
 from keitai import communities
+from keitai.reports import rules as reports
 from keitai import diary as diaries
 from keitai.blog_import import rules as feeds
 from keitai.events import rules as events
@@ -88,7 +89,7 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     for i in range(15):
         communities.add_comment(communities.standing(mine, friend), topic_row, f"{i}番目のコメントです。" * 20)
     first = communities.get_comment(communities.comments(topic_row, me, 1, after=0).items[0].id, me)[0]
-    communities.report(communities.standing(mine, friend), topic_row, first, "spam", "宣伝です")
+    reports.file_report(me, "topic_comment", first.id, "spam", "宣伝です")
     theirs = communities.create_community(friend, "釣り部", "outdoor", "海釣りの話", read_policy="members")
     communities.join(communities.standing(theirs, me))
     communities.create_topic(communities.standing(theirs, friend), "釣果報告", "アジが釣れました")

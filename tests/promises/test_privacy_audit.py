@@ -39,6 +39,7 @@ from conftest import DOCOMO_1, PC
 from diary_helpers import write_entry
 from keitai.platform.db.connection import execute, now, scalar
 from keitai import communities
+from keitai.accounts import archive as archives
 from keitai import diary as diaries
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
@@ -321,6 +322,28 @@ def introduction(world: World) -> list[Item]:
     return [Item(item.kind, item.text, item.seen_by, ids=(("introduction_id", intro_id),))]
 
 
+@kind
+def comment_history(world: World) -> list[Item]:
+    """The stranger's comment on an entry the subject later narrowed to friends: gone from the
+    stranger's コメント記入履歴 with the entry."""
+    title = words("chist")
+    diary_id = write_entry(world.subject, title, EVERYONE)
+    item = Item("comment_history", words("chc"), audience(FRIENDS), ids=(("diary_id", diary_id),))
+    assert diaries.add_comment(world.viewers["stranger"], diary_id, item.text) is not None
+    assert diaries.update_entry(diary_id, world.subject, diaries.Draft(title, "本文です。", FRIENDS, None))
+    return [item]
+
+
+@kind
+def data_archive(world: World) -> list[Item]:
+    """The subject's データのダウンロード (with a private entry in it): only the subject fetches it."""
+    item_text = words("arch")
+    write_entry(world.subject, item_text, PRIVATE)
+    archive_id = archives.request(world.subject).id
+    return [Item("archive", item_text, audience(PRIVATE), urls=(f"/settings/download/{archive_id}",),
+                 ids=(("archive_id", archive_id),))]
+
+
 @pytest.fixture
 def world(app, cheap_passwords):  # noqa: F811
     subject = quick_member("subject", "subject@docomo.ne.jp")
@@ -415,7 +438,8 @@ def test_content_reaches_exactly_its_audience(client, world, app, relation, devi
             response = viewer.get(viewer.with_sid(url), status="*", expect_errors=True)
             if allowed:
                 assert response.status_int == 200, (item.kind, relation, url, response.status)
-                assert response.content_type.startswith("image/"), (item.kind, relation, url, response.content_type)
+                assert response.content_type.startswith(("image/", "application/zip")), (
+                    item.kind, relation, url, response.content_type)
             else:
                 assert response.status_int in (403, 404), (item.kind, relation, url, response.status)
 
