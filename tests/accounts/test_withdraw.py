@@ -3,12 +3,16 @@ password; every row of theirs goes from every table, with their photo files and 
 documents; communities they ran pass on or close; their address may be invited again."""
 from __future__ import annotations
 
+import datetime
+
 from pathlib import Path
 
 import pytest
 
 from conftest import DOCOMO_1, PASSWORD, PC
 from diary_helpers import FakeUpload, block, make_group, small_photo, write_entry
+from keitai.events import rules as events
+from keitai.polls import rules as polls
 from keitai import communities
 from keitai import diary as diaries
 from keitai.accounts import easylogin
@@ -36,6 +40,8 @@ MEMBER_COLUMNS = {
     ("blocks", "blocked_id"), ("blocks", "blocker_id"),
     ("communities", "owner_id"),
     ("community_bans", "member_id"), ("community_comments", "author_id"),
+    ("community_event_participants", "member_id"), ("community_events", "author_id"),
+    ("community_poll_votes", "member_id"), ("community_polls", "author_id"),
     ("community_join_requests", "member_id"), ("community_members", "member_id"),
     ("community_topics", "author_id"),
     ("diaries", "author_id"), ("diary_comments", "author_id"),
@@ -58,8 +64,8 @@ MEMBER_COLUMNS = {
 UNKEYED_MEMBER_COLUMNS = {("search_docs", "owner_id")}
 
 #: What each feature registers with keitai.accounts.owned, in install order.
-OWNED = ["accounts", "archives", "signup", "profiles", "friends", "diary", "blog_import", "communities", "messages",
-         "footprints", "introductions", "photos", "search", "reports", "admin", "kept"]
+OWNED = ["accounts", "archives", "signup", "profiles", "friends", "diary", "blog_import", "communities", "events",
+         "polls", "messages", "footprints", "introductions", "photos", "search", "reports", "admin", "kept"]
 
 
 def _keyed_member_columns() -> set[tuple[str, str]]:
@@ -117,7 +123,7 @@ def rich(app, client, settings, cheap_passwords):  # noqa: F811
     make_group(me, "親友", [friend])
     make_group(friend, "友達の", [me])
     # profile photo, diaries (with a photo), comments both ways
-    profiles.set_photo(me, photos.prepare(FakeUpload(small_photo())))
+    profiles.add_photo(me, photos.prepare(FakeUpload(small_photo())))
     mine = write_entry(me, "去る人の日記", with_photo=True)
     diaries.add_comment(friend, mine, "友人のコメント")
     theirs = write_entry(friend, "友人の日記")
@@ -145,6 +151,18 @@ def rich(app, client, settings, cheap_passwords):  # noqa: F811
     topic = communities.create_topic(communities.standing(elsewhere, me), "去る人のトピック", "本文")
     communities.add_comment(communities.standing(elsewhere, other), communities.get_topic(topic, other), "返事")
     communities.add_comment(communities.standing(elsewhere, me), communities.get_topic(topic, me), "去る人の書き込み")
+    # an event and a poll of theirs, and a place in another's event and a vote in another's poll
+    day = events.today() + datetime.timedelta(days=10)
+    typed = f"{day.year}/{day.month}/{day.day}"
+    here = communities.standing(elsewhere, me)
+    events.create_event(here, events.check_event(events.Draft("去る人の会", typed, "", "駅前", "", "どうぞ"))[0])
+    polls.create_poll(here, polls.check_poll(polls.Draft("去る人の質問", ("はい", "いいえ"), typed))[0])
+    there = communities.standing(elsewhere, other)
+    others_event = events.create_event(there, events.check_event(events.Draft("他人の会", typed, "", "駅前", "", ""))[0])
+    events.join(here, events.get_event(others_event, me))
+    others_poll = polls.create_poll(there, polls.check_poll(polls.Draft("他人の質問", ("赤", "青"), typed))[0])
+    poll = polls.get_poll(others_poll, me)
+    polls.vote(here, poll, polls.choices(me, poll)[0].id)
     reported = communities.create_topic(communities.standing(elsewhere, other), "他人のトピック", "本文")
     reports.file_report(me, "topic", reported, "spam")
     communities.resolve_report(communities.standing(elsewhere, other), scalar("SELECT MAX(id) FROM reports"), False)

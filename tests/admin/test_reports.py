@@ -111,7 +111,7 @@ def test_the_operator_sees_the_item_even_when_its_audience_hides_it_and_takes_it
 
 @pytest.mark.parametrize("kind", sorted(KINDS - {"diary"}))
 def test_a_takedown_hides_each_kind_from_everyone(site, client, kind):
-    photo_id = profiles.set_photo(site["writer"], photos.prepare(FakeUpload(small_photo())))
+    photo_id = profiles.add_photo(site["writer"], photos.prepare(FakeUpload(small_photo())))
     reports.file_report(site["reader"], kind, site["items"][kind], "spam")
     form = site["op"].get("/admin/reports").forms[0]
     form["reason"] = "宣伝"
