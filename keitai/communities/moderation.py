@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from keitai.platform.db.connection import execute, fetchall, fetchone, now, scalar
 from keitai.platform.db.paging import Page, page_of, parse_cursor
-from keitai.privacy import not_blocked_sql
+from keitai.privacy import shown_member_sql
 
 from . import board
 from .rules import REPORT_NOTE_MAX, REPORT_REASONS, Standing, checked_text, require
@@ -68,17 +68,20 @@ _REPORTS = (
 )
 
 
+_SHOWN_AUTHOR = shown_member_sql("COALESCE(cm.author_id, t.author_id)")
+
+
 def community_reports(standing: Standing, limit: int = 10, before: str | None = None) -> Page:
     """Open reports in this community, newest first, for its moderators.
 
-    Items by a member on either side of a block with the viewing admin are left
-    for the other admins and the site's.
+    Items by a member on either side of a block with the viewing admin, or suspended, are
+    left for the other admins and the site's (:func:`open_report_count` counts the same).
     """
     if not standing.can_moderate:
         return Page([], None)
     cursor = parse_cursor(before, 1)
     v = standing.viewer_id
-    sql = _REPORTS + f" AND r.community_id = ? AND {not_blocked_sql('COALESCE(cm.author_id, t.author_id)')}"
+    sql = _REPORTS + f" AND r.community_id = ? AND {_SHOWN_AUTHOR}"
     args: tuple = (standing.community.id, v, v)
     if cursor:
         sql += " AND r.id < ?"
@@ -135,9 +138,12 @@ def _capped_count(sql: str, args: tuple) -> int:
 
 
 def open_report_count(standing: Standing) -> int:
-    """Open reports in this community (at most COUNT_CAP)."""
+    """Open reports in this community that :func:`community_reports` lists for this admin (at most COUNT_CAP)."""
+    v = standing.viewer_id
     return _capped_count(
-        "SELECT 1 FROM community_reports WHERE community_id = ? AND resolved_at IS NULL", (standing.community.id,)
+        "SELECT 1 FROM community_reports r JOIN community_topics t ON t.id = r.topic_id"
+        " LEFT JOIN community_comments cm ON cm.id = r.comment_id"
+        f" WHERE r.community_id = ? AND r.resolved_at IS NULL AND {_SHOWN_AUTHOR}", (standing.community.id, v, v)
     )
 
 

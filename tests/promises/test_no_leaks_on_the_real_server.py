@@ -1,0 +1,231 @@
+"""What a member learns from the real server about what is hidden from them (issue 18, items
+11-15): counts, pages reached by id, who is a member, whose session a form starts, a
+suspended member's writing.
+
+One ``run.py serve`` on the suite's database (SQLite file or PostgreSQL), sending its mail to
+a real SMTP server on loopback (aiosmtpd); the members and their writing are made in the
+database, and every look is a request to the server, as a browser or a handset makes it.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from conftest import DOCOMO_1, PC
+from keitai import communities
+from keitai import diary as diaries
+from keitai.admin import rules as admin
+from keitai.friends import blocks
+from keitai.messages import rules as messages
+from keitai.platform.db.connection import scalar
+from members_helpers import Inbox, free_port
+from promises.test_scale_out import CSRF, Browser, serve_processes
+from sitewalk import quick_member
+from diary_helpers import write_entry
+
+@pytest.fixture(scope="module")
+def site(migrated, tmp_path_factory):
+    """The server and the inbox of its SMTP server, started once for the module."""
+    inbox = Inbox()
+    port = free_port()
+    controller = inbox.controller(port)
+    controller.start()
+    try:
+        # From 127.0.0.1 (the tests) X-Forwarded-* are believed, as from nginx: a handset's
+        # gateway address and https come that way.
+        with serve_processes(1, migrated, tmp_path_factory.mktemp("serve"), KEITAI_SMTP_HOST="127.0.0.1",
+                             KEITAI_SMTP_PORT=str(port), KEITAI_TRUSTED_PROXIES="127.0.0.1") as bases:
+            yield bases[0], inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def server(app, site):
+    """Each test on an emptied database and an emptied inbox."""
+    base, inbox = site
+    inbox.envelopes.clear()
+    return base, inbox
+
+
+def pc_member(base: str, mail: str) -> Browser:
+    browser = Browser(PC, cookies=True)
+    browser.sign_in(base, mail)
+    return browser
+
+
+def csrf_of(page: str) -> str:
+    return CSRF.search(page).group(1)
+
+
+def community_with(owner: int, name: str, *members: int) -> int:
+    """An open community of ``owner``'s that ``members`` joined."""
+    community_id = communities.create_community(owner, name, "hobby")
+    for who in members:
+        communities.join(communities.standing(community_id, who))
+    return community_id
+
+
+def say(community_id: int, topic_id: int, who: int, words: str) -> None:
+    communities.add_comment(communities.standing(community_id, who), communities.get_topic(topic_id, who), words)
+
+
+# ---- 11: every count agrees with its list ------------------------------------------------
+
+def test_counts_say_what_their_lists_show_to_blocked_members_and_blockers(server):
+    """The diary list's （コメント N）, a topic's count and its 「次のコメント」 link, a community's
+    N人, the owner's home notice: a block either way takes the hidden writer out of each count."""
+    base, _inbox = server
+    owner = quick_member("オーナー", "owner@docomo.ne.jp")
+    blocked = quick_member("ブロックされた人", "blocked@docomo.ne.jp")
+    blocker = quick_member("ブロックした人", "blocker@docomo.ne.jp")
+    friend = quick_member("友人", "friend@docomo.ne.jp")
+    diary_id = write_entry(owner, "今日の日記", "everyone", body="晴れ")
+    for who, words in ((friend, "いいね"), (blocked, "見てるよ"), (blocker, "またね")):
+        diaries.add_comment(who, diary_id, words)
+    community_id = community_with(owner, "釣りの会", friend, blocked, blocker)
+    topic_id = communities.create_topic(communities.standing(community_id, owner), "釣果", "報告どうぞ")
+    for who, words in ((friend, "アジ"), (blocked, "サバ")):
+        say(community_id, topic_id, who, words)
+    blocks.block(owner, blocked)
+    blocks.block(blocker, owner)
+
+    me = pc_member(base, "owner@docomo.ne.jp")
+    _, _, listing = me.request(f"{base}/member/{owner}/diary")
+    assert "（コメント 1）" in listing  # the friend's; not the blocked member's, nor the blocker's
+    _, _, entry = me.request(f"{base}/diary/{diary_id}")
+    assert "コメント（1）" in entry and "いいね" in entry and "見てるよ" not in entry and "またね" not in entry
+    _, _, home = me.request(base + "/")
+    assert "日記への新しいコメント 1件" not in home  # read on the entry page just now
+    _, _, topic = me.request(f"{base}/topic/{topic_id}")
+    assert "コメント（1）" in topic and "アジ" in topic and "サバ" not in topic and "次のコメント" not in topic
+    _, _, community = me.request(f"{base}/community/{community_id}")
+    assert "<dd>2人</dd>" in community  # the owner and the friend: a block either way hides the other two
+    assert "トピック（1）" in community and "釣果</a> (1)" in community
+    _, _, members = me.request(f"{base}/community/{community_id}/members")
+    assert "メンバー（2人）" in members and "友人" in members
+    assert "ブロックされた人" not in members and "ブロックした人" not in members
+
+    # Comments come in while the owner is away: the notice counts the friend's only.
+    diaries.add_comment(friend, diary_id, "もう一つ")
+    latecomer = quick_member("もう一人", "another@docomo.ne.jp")
+    diaries.add_comment(latecomer, diary_id, "はじめまして")
+    blocks.block(owner, latecomer)
+    _, _, home = me.request(base + "/")
+    assert "日記への新しいコメント 1件" in home and "今日の日記</a>（1件）" in home
+
+    # Someone else who blocked the friend: the other three comments, not the friend's two.
+    third = quick_member("第三者", "third@docomo.ne.jp")
+    blocks.block(third, friend)
+    them = pc_member(base, "third@docomo.ne.jp")
+    _, _, theirs = them.request(f"{base}/member/{owner}/diary")
+    assert "（コメント 3）" in theirs
+    _, _, entry = them.request(f"{base}/diary/{diary_id}")
+    assert "コメント（3）" in entry and "いいね" not in entry and "見てるよ" in entry
+
+
+def test_a_topic_whose_last_comment_is_hidden_has_no_empty_next_page(server):
+    base, _inbox = server
+    owner = quick_member("オーナー", "owner@docomo.ne.jp")
+    writer = quick_member("書く人", "writer@docomo.ne.jp")
+    reader = quick_member("読む人", "reader@docomo.ne.jp")
+    community_id = community_with(owner, "写真部", writer, reader)
+    topic_id = communities.create_topic(communities.standing(community_id, owner), "作品", "どうぞ")
+    for n in range(12):  # more than a handset's page (10), the last two by the writer
+        say(community_id, topic_id, writer if n >= 10 else reader, f"第{n + 1}話")
+    blocks.block(reader, writer)
+
+    phone = Browser(DOCOMO_1, cookies=False)
+    sid = parse_qs(urlsplit(phone.sign_in(base, "reader@docomo.ne.jp")).query)["sid"][0]
+    _, _, latest = phone.request(f"{base}/topic/{topic_id}?sid={sid}")
+    assert "ｺﾒﾝﾄ(10)" in latest and "第1話" in latest and "第10話" in latest and "第11話" not in latest
+    assert "次へ" not in latest  # the writer's two are hidden: no link to an empty page
+    _, _, first = phone.request(f"{base}/topic/{topic_id}?after=0&sid={sid}")
+    assert "次へ" not in first and "前へ" not in first
+
+
+# ---- 12: a hidden comment is not found by its id ------------------------------------------
+
+def test_a_comment_hidden_by_a_block_is_found_by_no_page(server):
+    """/diary/D/comment/C/delete, a topic comment's delete and report pages, a topic's delete
+    page, a message and its reply form: a block either way hides them all; the writer keeps
+    the way to take their own comment back."""
+    base, _inbox = server
+    owner = quick_member("オーナー", "owner@docomo.ne.jp")
+    writer = quick_member("書いた人", "writer@docomo.ne.jp")
+    diary_id = write_entry(owner, "日記", "everyone", body="本文")
+    comment_id = diaries.add_comment(writer, diary_id, "ひみつのコメント")
+    community_id = community_with(owner, "料理部", writer)
+    topic_id = communities.create_topic(communities.standing(community_id, writer), "ひみつのトピック", "本文です")
+    say(community_id, topic_id, writer, "ひみつの書き込み")
+    topic_comment = scalar("SELECT id FROM community_comments WHERE topic_id = ?", (topic_id,))
+    message_id = messages.send(writer, owner, "ひみつの件名", "ひみつの本文")
+    hidden = (f"/diary/{diary_id}/comment/{comment_id}/delete", f"/comment/{topic_comment}/delete",
+              f"/comment/{topic_comment}/report", f"/topic/{topic_id}/delete", f"/topic/{topic_id}/report",
+              f"/topic/{topic_id}", f"/message/{message_id}", f"/message/new?reply={message_id}")
+
+    me = pc_member(base, "owner@docomo.ne.jp")
+    assert me.request(f"{base}/diary/{diary_id}/comment/{comment_id}/delete")[0] == 200  # before any block
+
+    for blocker, blocked in ((owner, writer), (writer, owner)):
+        blocks.block(blocker, blocked)
+        for path in hidden:
+            status, _, page = me.request(base + path)
+            assert status in (403, 404), (path, status)
+            assert "ひみつ" not in page, path
+        blocks.unblock(blocker, blocked)
+
+    blocks.block(owner, writer)
+    them = pc_member(base, "writer@docomo.ne.jp")
+    status, _, page = them.request(f"{base}/diary/{diary_id}/comment/{comment_id}/delete")
+    assert status == 404  # the entry is hidden from them too; the delete form posts without it
+    status, headers, _ = them.request(f"{base}/diary/{diary_id}/comment/{comment_id}/delete",
+                                      {"csrf": csrf_of(them.request(base + "/diary/new")[2])})
+    assert status == 303 and scalar("SELECT COUNT(*) FROM diary_comments") == 0
+
+
+# ---- 15: a suspended member's writing --------------------------------------------------------
+
+def test_a_suspended_members_topics_comments_and_membership_are_hidden_until_lifted(server):
+    base, _inbox = server
+    operator = quick_member("運営", "admin@docomo.ne.jp", is_admin=True)
+    owner = quick_member("オーナー", "owner@docomo.ne.jp")
+    member = quick_member("問題の人", "trouble@docomo.ne.jp")
+    reader = quick_member("読む人", "reader@docomo.ne.jp")
+    community_id = community_with(owner, "鉄道の会", member, reader)
+    topic_id = communities.create_topic(communities.standing(community_id, member), "停止前のトピック", "本文")
+    other_topic = communities.create_topic(communities.standing(community_id, owner), "オーナーの話題", "どうぞ")
+    say(community_id, other_topic, member, "停止前の書き込み")
+    diary_id = write_entry(owner, "オーナーの日記", "everyone", body="本文")
+    diaries.add_comment(member, diary_id, "停止前のコメント")
+    own_diary = write_entry(member, "停止前の日記", "everyone", body="本文")
+
+    me = pc_member(base, "reader@docomo.ne.jp")
+
+    def looks() -> dict:
+        _, _, community = me.request(f"{base}/community/{community_id}")
+        _, _, topic = me.request(f"{base}/topic/{other_topic}")
+        _, _, entry = me.request(f"{base}/diary/{diary_id}")
+        _, _, members = me.request(f"{base}/community/{community_id}/members")
+        return {
+            "topic listed": "停止前のトピック" in community,
+            "topic page": me.request(f"{base}/topic/{topic_id}")[0],
+            "topics counted": "トピック（2）" in community,
+            "members counted": "<dd>3人</dd>" in community,
+            "member listed": "問題の人" in members,
+            "topic comment": "停止前の書き込み" in topic and "コメント（1）" in topic,
+            "diary comment": "停止前のコメント" in entry and "コメント（1）" in entry,
+            "own diary": me.request(f"{base}/diary/{own_diary}")[0],
+        }
+
+    shown = {"topic listed": True, "topic page": 200, "topics counted": True, "members counted": True,
+             "member listed": True, "topic comment": True, "diary comment": True, "own diary": 200}
+    assert looks() == shown
+    admin.suspend(operator, member, "荒らし")
+    assert looks() == {"topic listed": False, "topic page": 404, "topics counted": False, "members counted": False,
+                       "member listed": False, "topic comment": False, "diary comment": False, "own diary": 404}
+    _, _, community = me.request(f"{base}/community/{community_id}")
+    assert "トピック（1）" in community and "<dd>2人</dd>" in community
+    admin.unsuspend(operator, member)
+    assert looks() == shown
