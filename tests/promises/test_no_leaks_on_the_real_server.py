@@ -8,6 +8,8 @@ database, and every look is a request to the server, as a browser or a handset m
 """
 from __future__ import annotations
 
+import email
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,10 +21,14 @@ from keitai.admin import rules as admin
 from keitai.friends import blocks
 from keitai.messages import rules as messages
 from keitai.platform.db.connection import scalar
+from keitai.signup import invitations
 from members_helpers import Inbox, free_port
 from promises.test_scale_out import CSRF, Browser, serve_processes
 from sitewalk import quick_member
 from diary_helpers import write_entry
+
+JOIN_LINK = re.compile(r"https?://\S+/join/([A-Za-z0-9_-]+)")
+
 
 @pytest.fixture(scope="module")
 def site(migrated, tmp_path_factory):
@@ -57,6 +63,17 @@ def pc_member(base: str, mail: str) -> Browser:
 
 def csrf_of(page: str) -> str:
     return CSRF.search(page).group(1)
+
+
+def mails(inbox, count: int) -> list[email.message.EmailMessage]:
+    """The ``count`` mails the server has sent (waiting for them to arrive)."""
+    received = inbox.wait(count)
+    assert len(received) == count, [m["To"] for m in received]
+    return received
+
+
+def text_of(message) -> str:
+    return message.get_body(("plain",)).get_content()
 
 
 def community_with(owner: int, name: str, *members: int) -> int:
@@ -183,6 +200,78 @@ def test_a_comment_hidden_by_a_block_is_found_by_no_page(server):
     status, headers, _ = them.request(f"{base}/diary/{diary_id}/comment/{comment_id}/delete",
                                       {"csrf": csrf_of(them.request(base + "/diary/new")[2])})
     assert status == 303 and scalar("SELECT COUNT(*) FROM diary_comments") == 0
+
+
+# ---- 13: who is a member is learnt from no form ---------------------------------------------
+
+def test_inviting_a_members_address_answers_as_any_other_and_mails_the_member(server):
+    base, inbox = server
+    quick_member("さくら", "sakura@docomo.ne.jp")
+    quick_member("たろう", "taro@ezweb.ne.jp")
+    quick_member("じろう", "jiro@softbank.ne.jp")
+    me = pc_member(base, "sakura@docomo.ne.jp")
+
+    answers = []
+    for address in ("taro@ezweb.ne.jp", "hanako@docomo.ne.jp"):  # a member's, and nobody's
+        _, _, form = me.request(base + "/invite")
+        status, headers, _ = me.request(base + "/invite", {"csrf": csrf_of(form), "mail": address, "message": ""})
+        answers.append((status, headers["Location"]))
+    assert answers[0] == answers[1] and answers[0][0] == 303 and answers[0][1].endswith("/invite?msg=invited")
+    _, _, page = me.request(base + "/invite")
+    assert "taro@ezweb.ne.jp" in page and "hanako@docomo.ne.jp" in page  # both wait for an answer alike
+
+    received = {m["To"]: m for m in mails(inbox, 2)}
+    assert received["taro@ezweb.ne.jp"]["Subject"] == "keitai への招待について"
+    assert "すでに keitai に登録されている" in text_of(received["taro@ezweb.ne.jp"])
+    assert not JOIN_LINK.search(text_of(received["taro@ezweb.ne.jp"]))
+    assert JOIN_LINK.search(text_of(received["hanako@docomo.ne.jp"]))
+
+    # Every try counts against the day's invitations, a member's address as any other.
+    for n in range(invitations.DAILY_LIMIT - 2):
+        _, _, form = me.request(base + "/invite")
+        assert me.request(base + "/invite", {"csrf": csrf_of(form), "mail": f"x{n}@docomo.ne.jp"})[0] == 303
+    _, _, form = me.request(base + "/invite")
+    status, _, page = me.request(base + "/invite", {"csrf": csrf_of(form), "mail": "jiro@softbank.ne.jp"})
+    assert status == 200 and "招待は24時間に10通までです" in page
+    assert scalar("SELECT COUNT(*) FROM invitations WHERE mail = 'jiro@softbank.ne.jp'") == 0
+
+
+def test_joining_with_a_members_address_answers_as_any_other_and_uses_the_invitation_up(server):
+    base, inbox = server
+    inviter = quick_member("さくら", "sakura@docomo.ne.jp")
+    quick_member("たろう", "taro@ezweb.ne.jp")
+    pages = {}
+    for address in ("taro@ezweb.ne.jp", "hanako@docomo.ne.jp"):
+        _invitation, token = invitations.invite(inviter, f"invited-{address}")
+        visitor = Browser(PC, cookies=True)
+        _, _, form = visitor.request(f"{base}/join/{token}")
+        status, _, page = visitor.request(f"{base}/join/{token}", {
+            "csrf": csrf_of(form), "nickname": "はなこ", "mail": address, "password": "hanako-pass-1",
+            "password2": "hanako-pass-1", "birth_year": "1995", "birth_month": "5", "birth_day": "5", "real_name": ""})
+        pages[address] = (status, re.sub(r'value="[^"]*"', "", page.replace(address, "<ADDRESS>")))
+        assert visitor.request(f"{base}/join/{token}")[0] == 410  # used up, in both cases
+    assert pages["taro@ezweb.ne.jp"] == pages["hanako@docomo.ne.jp"]
+    assert pages["taro@ezweb.ne.jp"][0] == 200 and "確認メールを送りました" in pages["taro@ezweb.ne.jp"][1]
+    assert scalar("SELECT COUNT(*) FROM members WHERE mail = 'taro@ezweb.ne.jp'") == 1
+
+    received = {m["To"]: m for m in mails(inbox, 2)}
+    assert received["taro@ezweb.ne.jp"]["Subject"] == "keitai への登録について"
+    assert "/verify/" not in text_of(received["taro@ezweb.ne.jp"])
+    assert "/verify/" in text_of(received["hanako@docomo.ne.jp"])
+
+
+def test_sign_up_tries_are_counted_by_address(server):
+    base, _inbox = server
+    visitor = Browser(PC, cookies=True, source="127.0.0.2")
+    _, _, form = visitor.request(base + "/login")
+    for _ in range(10):
+        assert visitor.request(base + "/join/not-a-token", {"csrf": csrf_of(form), "mail": "a@docomo.ne.jp"})[0] == 404
+    status, _, page = visitor.request(base + "/join/not-a-token", {"csrf": csrf_of(form), "mail": "a@docomo.ne.jp"})
+    assert status == 429 and "分ほどしてから" in page
+    # Someone else, from another address, is not held up.
+    other = Browser(PC, cookies=True, source="127.0.0.3")
+    _, _, form = other.request(base + "/login")
+    assert other.request(base + "/join/not-a-token", {"csrf": csrf_of(form), "mail": "a@docomo.ne.jp"})[0] == 404
 
 
 # ---- 15: a suspended member's writing --------------------------------------------------------
