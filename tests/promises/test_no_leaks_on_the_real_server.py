@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import DOCOMO_1, PC
+from conftest import AU, DOCOMO_1, GATEWAY_IP, PASSWORD, PC
 from keitai import communities
 from keitai import diary as diaries
 from keitai.admin import rules as admin
@@ -272,6 +272,44 @@ def test_sign_up_tries_are_counted_by_address(server):
     other = Browser(PC, cookies=True, source="127.0.0.3")
     _, _, form = other.request(base + "/login")
     assert other.request(base + "/join/not-a-token", {"csrf": csrf_of(form), "mail": "a@docomo.ne.jp"})[0] == 404
+
+
+# ---- 14: a sign-in form's token is the visitor's own ----------------------------------------
+
+def _sign_in_with(browser: Browser, base: str, token: str, mail: str) -> int:
+    return browser.request(base + "/login", {"csrf": token, "next": "/", "mail": mail, "password": PASSWORD})[0]
+
+
+def test_an_attackers_sign_in_form_token_signs_no_one_else_in(server):
+    base, _inbox = server
+    quick_member("わるもの", "attacker@docomo.ne.jp")
+    quick_member("さくら", "sakura@docomo.ne.jp")
+    attacker = Browser(PC, cookies=True)
+    stolen = csrf_of(attacker.request(base + "/login")[2])
+
+    victim = Browser(PC, cookies=True)
+    assert _sign_in_with(victim, base, stolen, "attacker@docomo.ne.jp") == 403  # no cookie of the site yet
+    victim.request(base + "/")  # has visited the site: holds a pre-session of its own
+    assert _sign_in_with(victim, base, stolen, "attacker@docomo.ne.jp") == 403
+    _, _, page = victim.request(base + "/")
+    assert "わるもの" not in page and 'name="password"' in page
+    own = csrf_of(victim.request(base + "/login")[2])
+    assert _sign_in_with(victim, base, own, "sakura@docomo.ne.jp") == 303
+
+    # A handset without cookies (au over https, through its gateway): the token is bound to the
+    # handset's subscriber id, so a token another handset or a PC fetched is refused.
+    quick_member("たろう", "taro@ezweb.ne.jp")
+
+    def au(subscriber: str) -> Browser:
+        return Browser(AU, cookies=False, headers={
+            "X-Forwarded-For": GATEWAY_IP["au"], "X-Forwarded-Proto": "https", "X-UP-SUBNO": subscriber})
+
+    theirs = csrf_of(au("05001234567890_aa.ezweb.ne.jp").request(base + "/login")[2])
+    phone = au("05009876543210_bb.ezweb.ne.jp")
+    assert _sign_in_with(phone, base, theirs, "attacker@docomo.ne.jp") == 403
+    assert _sign_in_with(phone, base, stolen, "attacker@docomo.ne.jp") == 403
+    own = csrf_of(phone.request(base + "/login")[2])
+    assert _sign_in_with(phone, base, own, "taro@ezweb.ne.jp") == 303
 
 
 # ---- 15: a suspended member's writing --------------------------------------------------------
