@@ -149,17 +149,18 @@ def test_a_topic_whose_last_comment_is_hidden_has_no_empty_next_page(server):
     reader = quick_member("読む人", "reader@docomo.ne.jp")
     community_id = community_with(owner, "写真部", writer, reader)
     topic_id = communities.create_topic(communities.standing(community_id, owner), "作品", "どうぞ")
-    for n in range(12):  # more than a handset's page (10), the last two by the writer
-        say(community_id, topic_id, writer if n >= 10 else reader, f"第{n + 1}話")
+    for n in range(14):  # the reader's ten fill a handset's page; the writer's two first and two last
+        say(community_id, topic_id, writer if n in (0, 1, 12, 13) else reader, f"第{n + 1}話")
     blocks.block(reader, writer)
 
     phone = Browser(DOCOMO_1, cookies=False)
     sid = parse_qs(urlsplit(phone.sign_in(base, "reader@docomo.ne.jp")).query)["sid"][0]
     _, _, latest = phone.request(f"{base}/topic/{topic_id}?sid={sid}")
-    assert "ｺﾒﾝﾄ(10)" in latest and "第1話" in latest and "第10話" in latest and "第11話" not in latest
-    assert "次へ" not in latest  # the writer's two are hidden: no link to an empty page
+    assert "ｺﾒﾝﾄ(10)" in latest and "第3話" in latest and "第12話" in latest
+    assert "第1話" not in latest and "第13話" not in latest
+    assert "次へ" not in latest and "前へ" not in latest  # the writer's are hidden: no link to an empty page
     _, _, first = phone.request(f"{base}/topic/{topic_id}?after=0&sid={sid}")
-    assert "次へ" not in first and "前へ" not in first
+    assert "第3話" in first and "次へ" not in first and "前へ" not in first
 
 
 # ---- 12: a hidden comment is not found by its id ------------------------------------------
