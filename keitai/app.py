@@ -29,7 +29,7 @@ def create_app(settings: config.Settings | None = None, *, connect: bool = True)
     settings = settings or config.Settings.from_env()
     config.activate(settings)
     if connect:
-        base.connect(settings.database_url)
+        base.connect(settings.database_url, replica_url=settings.database_replica_url)
     app = bottle.Bottle(catchall=True)
     app.config["json.enable"] = False
     app.install(KeitaiPlugin())

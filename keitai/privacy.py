@@ -5,7 +5,8 @@
 - an active member?  :func:`is_active`, :func:`active_member_sql`;
 - is what member M wrote shown to V (no block either way, M active), and how many rows of a
   list does V not see?  :func:`shown_member_sql`, :func:`hidden_members_sql`, :func:`hidden_counts`;
-- may V see O's friend list?  :func:`friend_list_visible`, :func:`friend_list_visible_sql`.
+- may V see O's friend list?  :func:`friend_list_visible`, :func:`friend_list_visible_sql`;
+- may V see a profile field of many members at once?  :func:`field_visible_sql`.
 
 Every page, list, feed, search result, count and photo URL goes through them.  Each rule
 is written once in Python and once as an SQL fragment, and tests hold the two to each other.
@@ -155,13 +156,19 @@ def friend_list_visible(rel: Relation, aud_friends: str) -> bool:
     return may_see(rel, aud_friends)
 
 
+def field_visible_sql(rel: Relation, audience_column: str) -> str:
+    """:func:`may_see` for a profile field as an SQL condition on its audience column, for a
+    viewer who stands as ``rel`` to every member the query looks at (``A_FRIEND``: any friend)."""
+    if rel.is_self:
+        return "1 = 1"
+    opened = ", ".join(f"'{a}'" for a in FIELD_AUDIENCES if may_see(rel, a))
+    return f"{audience_column} IN ({opened})" if opened else "1 = 0"
+
+
 def friend_list_visible_sql(rel: Relation, member_prefix: str = "") -> str:
     """:func:`friend_list_visible` as an SQL condition on the member whose columns start with
     ``member_prefix``, for a viewer who stands as ``rel`` to every member the query looks at."""
-    if rel.is_self:
-        return "1 = 1"
-    opened = ", ".join(f"'{a}'" for a in FIELD_AUDIENCES if friend_list_visible(rel, a))
-    return f"{member_prefix}aud_friends IN ({opened})" if opened else "1 = 0"
+    return field_visible_sql(rel, f"{member_prefix}aud_friends")
 
 
 def can_see(viewer_id: int | None, owner_id: int, audience: str, group_id: int | None = None) -> bool:

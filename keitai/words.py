@@ -408,6 +408,32 @@ REFUSALS.update({
 })
 
 
+# profiles: profile depth (最終ログイン, more fields, three photos), birthdays on home
+FIELD_NAMES.update({
+    "blood_type": "血液型",
+    "hometown": "出身地",
+    "occupation": "職業",
+    "affiliation": "所属",
+    "last_login": "最終ログイン",
+})
+#: 最終ログイン as a profile says it: (at most this many seconds ago, the words), in order.
+LAST_LOGIN_WITHIN = (
+    (3 * 3600, "3時間以内"),
+    (24 * 3600, "1日以内"),
+    (3 * 24 * 3600, "3日以内"),
+    (7 * 24 * 3600, "1週間以内"),
+    (30 * 24 * 3600, "1ヶ月以内"),
+)
+LAST_LOGIN_LONG_AGO = "1ヶ月以上前"
+REFUSALS.update({
+    "profiles.photo_limit": "プロフィール写真は{limit}枚までです。どれかを外してから載せてください。",
+    "profiles.photo_not_yours": "この写真はもうありません。",
+})
+NOTICES.update({
+    "photo_main": "メインの写真にしました。",
+})
+
+
 # security (issue 18): an invitation or sign-up answers the same for a member's address, whose
 # owner is mailed instead; sign-up tries counted per address (keitai/signup, keitai/accounts/ratelimit.py)
 MAIL_INVITED_MEMBER_SUBJECT = "keitai への招待について"

@@ -93,8 +93,9 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     write_entry(friend, "たろうの日記", audience="friends", with_photo=True)
     feeds.save_setting(me, "https://blog.example.jp/feed", "friends", None)
     # Profile and community photos (their links lead to the photo pages).
-    profiles.set_photo(me, photos.prepare(FakeUpload(small_photo())))
-    profiles.set_photo(friend, photos.prepare(FakeUpload(small_photo())))
+    profiles.add_photo(me, photos.prepare(FakeUpload(small_photo())))
+    profiles.add_photo(me, photos.prepare(FakeUpload(small_photo(200, 150))))
+    profiles.add_photo(friend, photos.prepare(FakeUpload(small_photo())))
     communities.set_photo(communities.standing(mine, me), photos.prepare(FakeUpload(small_photo())))
     # Members' pages with something on them: a request to answer, one waiting, a group,
     # a block, an invitation waiting for its answer.
