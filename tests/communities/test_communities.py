@@ -762,7 +762,7 @@ def signed_in(page, mail: str) -> bool:
     """The page itself, shown to the member signed in: not the sign-in page a lost session gets
     (which answers 200 too)."""
     nickname = scalar("SELECT nickname FROM members WHERE mail = ?", (mail,))
-    return page.status_int == 200 and f"{nickname} さん" in page.text and 'name="password"' not in page.text
+    return page.status_int == 200 and f"{nickname}さん" in page.text and 'name="password"' not in page.text
 
 
 # ---------------------------------------------------------------------------
