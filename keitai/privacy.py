@@ -3,6 +3,8 @@
 - may viewer V see item I of owner O?  :func:`may_see` (one item), :func:`visible_clause` (lists);
 - blocked either way?  :func:`blocked_between`, :func:`blocked_sql`, :func:`not_blocked_sql`;
 - an active member?  :func:`is_active`, :func:`active_member_sql`;
+- is what member M wrote shown to V (no block either way, M active), and how many rows of a
+  list does V not see?  :func:`shown_member_sql`, :func:`hidden_members_sql`, :func:`hidden_counts`;
 - may V see O's friend list?  :func:`friend_list_visible`, :func:`friend_list_visible_sql`;
 - may V see a profile field of many members at once?  :func:`field_visible_sql`.
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from keitai.platform.db.connection import fetchone
+from keitai.platform.db.connection import fetchall, fetchone
 
 EVERYONE = "everyone"
 FRIENDS_OF_FRIENDS = "friends_of_friends"
@@ -204,6 +206,47 @@ def visible_clause(viewer_id: int | None, owner: str, audience: str, group: str 
         f" OR {group_rule})))"
     )
     return sql, (v, v, v, v, v, v) + group_params
+
+
+def shown_member_sql(member: str) -> str:
+    """SQL condition (two ``?`` for the viewer's id): what the member in column ``member`` wrote
+    is shown to the viewer: no block either way and an active member (a suspended member's
+    writing is hidden from everyone until the suspension is lifted).  A NULL ``member`` (an
+    account deleted since) is shown, as its rows say.  Lists of writing AND it in; their counts
+    subtract :func:`hidden_counts`, which leaves out the same members."""
+    return (f"NOT {blocked_sql('?', member)}"
+            f" AND NOT EXISTS(SELECT 1 FROM members sx WHERE sx.id = {member} AND sx.status <> '{ACTIVE}')")
+
+
+def hidden_members_sql() -> str:
+    """SQL subquery (two ``?`` for the viewer's id): the ids of the members whose writing and
+    membership the viewer is not shown, the complement of :func:`shown_member_sql`."""
+    return ("SELECT hb.blocked_id FROM blocks hb WHERE hb.blocker_id = ?"
+            " UNION ALL SELECT hb.blocker_id FROM blocks hb WHERE hb.blocked_id = ?"
+            f" UNION ALL SELECT hm.id FROM members hm WHERE hm.status <> '{ACTIVE}'")
+
+
+def hidden_counts(viewer_id: int, table: str, parent: str, member: str, parent_ids, where: str = "") -> dict[int, int]:
+    """How many rows of ``table`` under each of ``parent_ids`` (column ``parent``) belong to a
+    member the viewer is not shown (column ``member``): a count kept on write, less this, is
+    the count of the list the viewer sees.  ``where`` narrows the rows as the list does."""
+    ids = sorted({int(i) for i in parent_ids})
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    rows = fetchall(
+        f"SELECT {parent}, COUNT(*) FROM {table} WHERE {parent} IN ({marks}){' AND ' + where if where else ''}"
+        f" AND {member} IN ({hidden_members_sql()}) GROUP BY {parent}",
+        (*ids, viewer_id, viewer_id),
+    )
+    return {int(p): int(n) for p, n in rows}
+
+
+def hidden_count_sql(table: str, parent: str, of: str, member: str) -> str:
+    """:func:`hidden_counts` for one row of an outer query, as an SQL expression (two ``?`` for
+    the viewer's id): how many rows of ``table`` whose ``parent`` is ``of`` (the outer column)
+    belong to a member the viewer is not shown."""
+    return f"(SELECT COUNT(*) FROM {table} hx WHERE hx.{parent} = {of} AND hx.{member} IN ({hidden_members_sql()}))"
 
 
 def not_blocked_sql(member: str) -> str:

@@ -544,3 +544,26 @@ REFUSALS.update({
     "admin.no_report": "この通報は見つかりません。すでに対応済みです。",
     "admin.bad_action": "対応を選んでください。",
 })
+
+
+# security (issue 18): an invitation or sign-up answers the same for a member's address, whose
+# owner is mailed instead; sign-up tries counted per address (keitai/signup, keitai/accounts/ratelimit.py)
+MAIL_INVITED_MEMBER_SUBJECT = "keitai への招待について"
+MAIL_INVITED_MEMBER_BODY = """{inviter}さんが、このアドレスを keitai に招待しようとしました。
+このアドレスはすでに keitai に登録されているので、招待のURLは送っていません（{inviter}さんには、そのことは知らされません）。
+
+ログインはこちらから。
+{link}
+"""
+MAIL_JOIN_TAKEN_SUBJECT = "keitai への登録について"
+MAIL_JOIN_TAKEN_BODY = """このアドレスで keitai に新しく登録する手続きがありました。
+このアドレスはすでに登録されているので、新しい登録はしていません。
+
+ログインはこちらから。
+{link}
+
+心当たりがない場合は、このメールを削除してください。あなたの登録はそのままです。
+"""
+REFUSALS.update({
+    "signup.too_many_tries": "登録の手続きが続けて何度もありました。{minutes}分ほどしてから、もう一度お試しください。",
+})

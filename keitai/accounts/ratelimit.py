@@ -1,7 +1,8 @@
 """Sign-in rate limits, counted in the database so every server process sees the same attempts.
 
 Failed sign-ins are counted over a sliding window, per account (the mail typed) and
-per client address.  A carrier gateway address carries thousands of members' requests,
+per client address; sign-up tries (``/join``, each of which mails someone) per client
+address, with :func:`over` and :func:`count`.  A carrier gateway address carries thousands of members' requests,
 so it gets a far higher limit, and a handset that sends a trusted subscriber id is
 counted by that id as if it were an address of its own.
 """
@@ -17,6 +18,8 @@ WINDOW = 15 * 60
 ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 20
 GATEWAY_ADDRESS_LIMIT = 500
+#: Sign-up forms sent from one address in WINDOW (a carrier gateway: GATEWAY_ADDRESS_LIMIT).
+JOIN_ADDRESS_LIMIT = 10
 
 
 def _subject(scope: str, value: str) -> str:
@@ -59,3 +62,18 @@ def record_failure(mail: str, address: str, gateway: bool = False, subscriber: s
 def record_success(mail: str) -> None:
     """A right password clears the account's failures (the address keeps its count)."""
     execute("DELETE FROM login_failures WHERE scope = 'account' AND subject = ?", (_subject("account", mail.strip().lower()),))
+
+
+def over(scope: str, value: str, limit: int) -> bool:
+    """Has ``value`` been counted ``limit`` times in ``scope`` (``"join"``) within the window?"""
+    tries = fetchall("SELECT COUNT(*) FROM login_failures WHERE scope = ? AND subject = ? AND at > ?",
+                     (scope, _subject(scope, value), now() - WINDOW))
+    return tries[0][0] >= limit
+
+
+def count(scope: str, value: str) -> None:
+    """Count one try of ``value`` in ``scope``."""
+    t = now()
+    with db.atomic():
+        execute("DELETE FROM login_failures WHERE at <= ?", (t - WINDOW,))
+        execute("INSERT INTO login_failures (scope, subject, at) VALUES (?, ?, ?)", (scope, _subject(scope, value), t))

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from keitai.communities import models
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 from keitai.platform.db.paging import Page, page_of, parse_cursor
-from keitai.privacy import not_blocked_sql
+from keitai.privacy import hidden_counts, shown_member_sql
 from keitai.reports import rules as reports
 from keitai.search import rules as search
 from keitai.words import Refused
@@ -25,11 +25,12 @@ class Topic:
     author_nickname: str | None
     title: str
     body: str
-    comment_count: int
+    numbered: int  # the last number given to a comment (removed ones and hidden ones too)
     closed: bool
     deleted: bool
     created_at: int
     last_activity_at: int
+    comment_count: int = 0  # the comments the viewer is shown (see :func:`get_topic`)
     # What the viewer may do with it (see :func:`as_seen_by`).
     may_manage: bool = False  # close, reopen, delete
     may_report: bool = False
@@ -38,17 +39,27 @@ class Topic:
 _TOPIC = (
     "SELECT t.id, t.community_id, t.author_id, a.nickname, t.title, t.body, t.comment_count, t.closed, t.deleted,"
     " t.created_at, t.last_activity_at,"
-    f" NOT ({not_blocked_sql('t.author_id')})"
+    f" NOT ({shown_member_sql('t.author_id')})"
     " FROM community_topics t LEFT JOIN members a ON a.id = t.author_id WHERE t.id = ?"
 )
 
 
+def shown_comment_counts(viewer_id: int, topic_counts: dict[int, int]) -> dict[int, int]:
+    """Topic id -> its comments the viewer is shown, from topic id -> comments numbered: the
+    comments of members hidden from the viewer (blocked, suspended) are left out, as in :func:`comments`."""
+    hidden = hidden_counts(viewer_id, "community_comments", "topic_id", "author_id",
+                           [t for t, n in topic_counts.items() if n])
+    return {t: n - hidden.get(t, 0) for t, n in topic_counts.items()}
+
+
 def get_topic(topic_id: int, viewer_id: int) -> Topic | None:
-    """The topic, or None if there is none or a block stands between its author and the viewer."""
+    """The topic, or None if there is none, a block stands between its author and the viewer,
+    or its author is suspended."""
     row = fetchone(_TOPIC, (viewer_id, viewer_id, topic_id))
     if row is None or row[11]:
         return None
-    return Topic(*row[:7], bool(row[7]), bool(row[8]), row[9], row[10])
+    shown = 0 if row[8] else shown_comment_counts(viewer_id, {row[0]: row[6]})[row[0]]
+    return Topic(*row[:7], bool(row[7]), bool(row[8]), row[9], row[10], shown)
 
 
 def create_topic(standing: Standing, title: str, body: str) -> int:
@@ -140,7 +151,7 @@ class CommentPage(NamedTuple):
 _COMMENTS = (
     "SELECT cm.id, cm.number, cm.author_id, a.nickname, cm.body, cm.deleted, cm.created_at"
     " FROM community_comments cm LEFT JOIN members a ON a.id = cm.author_id"
-    f" WHERE cm.topic_id = ? AND {not_blocked_sql('cm.author_id')}"
+    f" WHERE cm.topic_id = ? AND {shown_member_sql('cm.author_id')}"
 )
 
 
@@ -148,8 +159,8 @@ def comments(topic: Topic, viewer_id: int, limit: int = 10,
              before: int | None = None, after: int | None = None) -> CommentPage:
     """A page of a topic's comments in number order: after ``after``, or else the last ones before ``before``.
 
-    Comments by members on either side of a block with the viewer are left out;
-    removed ones stay (with ``deleted``) so the numbering has no holes.
+    Comments by members on either side of a block with the viewer, or suspended, are left
+    out (their numbers are skipped); removed ones stay (with ``deleted``), shown as removed.
     """
     if topic.deleted:
         return CommentPage([], None, None)
@@ -159,7 +170,7 @@ def comments(topic: Topic, viewer_id: int, limit: int = 10,
         more_newer = len(rows) > limit
         rows = rows[:limit]
     else:
-        upper = before if before is not None else topic.comment_count + 1
+        upper = before if before is not None else topic.numbered + 1
         rows = fetchall(_COMMENTS + " AND cm.number < ? ORDER BY cm.number DESC LIMIT ?", args + (upper, limit + 1))
         more_older = len(rows) > limit
         rows = rows[:limit][::-1]
@@ -168,11 +179,13 @@ def comments(topic: Topic, viewer_id: int, limit: int = 10,
         return CommentPage([], None, None)
     first, last = items[0].number, items[-1].number
     if after is not None:
-        older = first if first > 1 else None
+        earlier = fetchone(_COMMENTS + " AND cm.number < ? LIMIT 1", args + (first,)) if first > 1 else None
+        older = first if earlier else None
         newer = last if more_newer else None
     else:
         older = first if more_older else None
-        newer = last if last < topic.comment_count else None
+        later = fetchone(_COMMENTS + " AND cm.number > ? LIMIT 1", args + (last,)) if last < topic.numbered else None
+        newer = last if later else None
     return CommentPage(items, older, newer)
 
 
@@ -226,7 +239,7 @@ def get_comment(comment_id: int, viewer_id: int) -> tuple[Comment, int] | None:
     row = fetchone(
         "SELECT cm.id, cm.number, cm.author_id, a.nickname, cm.body, cm.deleted, cm.created_at, cm.topic_id"
         " FROM community_comments cm LEFT JOIN members a ON a.id = cm.author_id"
-        f" WHERE cm.id = ? AND {not_blocked_sql('cm.author_id')}",
+        f" WHERE cm.id = ? AND {shown_member_sql('cm.author_id')}",
         (comment_id, viewer_id, viewer_id),
     )
     if row is None:
@@ -260,7 +273,8 @@ class TopicRow(NamedTuple):
 
 
 def topics(standing: Standing, limit: int = 10, before: str | None = None) -> Page:
-    """The community's topics, latest activity first, without those of blocked members."""
+    """The community's topics, latest activity first, without those of members hidden from the
+    viewer (blocked either way, suspended); each with the count of comments the viewer is shown."""
     if not standing.can_read:
         return Page([], None)
     cursor = parse_cursor(before)
@@ -268,14 +282,15 @@ def topics(standing: Standing, limit: int = 10, before: str | None = None) -> Pa
     sql = (
         "SELECT t.id, t.title, t.comment_count, t.closed, t.last_activity_at, a.nickname"
         " FROM community_topics t LEFT JOIN members a ON a.id = t.author_id"
-        f" WHERE t.community_id = ? AND t.deleted = FALSE AND {not_blocked_sql('t.author_id')}"
+        f" WHERE t.community_id = ? AND t.deleted = FALSE AND {shown_member_sql('t.author_id')}"
     )
     args: tuple = (standing.community.id, v, v)
     if cursor:
         sql += " AND (t.last_activity_at, t.id) < (?, ?)"
         args += cursor
     rows = fetchall(sql + " ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ?", args + (limit + 1,))
-    rows = [TopicRow(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
+    shown = shown_comment_counts(v, {r[0]: r[2] for r in rows})
+    rows = [TopicRow(r[0], r[1], shown[r[0]], bool(r[3]), r[4], r[5]) for r in rows]
     return page_of(rows, limit, activity_cursor)
 
 
@@ -313,11 +328,11 @@ def commented_topics(viewer_id: int, cursor: tuple[int, int, int] | None, limit:
         " WHERE cm.author_id = ? AND cm.deleted = FALSE AND t.deleted = FALSE"
         " AND (c.read_policy = 'everyone'"
         "  OR EXISTS(SELECT 1 FROM community_members r WHERE r.community_id = c.id AND r.member_id = ?))"
-        f" AND {not_blocked_sql('t.author_id')}"
+        f" AND {shown_member_sql('t.author_id')}"
         f" GROUP BY cm.topic_id{having} ORDER BY at DESC, cm.topic_id DESC LIMIT ?)"
         " SELECT mine.at, 0, mine.topic_id, t.title, c.name, c.id, last.body,"
         " (SELECT COUNT(*) FROM community_comments n WHERE n.topic_id = mine.topic_id AND n.id > mine.last_id"
-        f"  AND n.deleted = FALSE AND {not_blocked_sql('n.author_id')})"
+        f"  AND n.deleted = FALSE AND {shown_member_sql('n.author_id')})"
         " FROM mine JOIN community_topics t ON t.id = mine.topic_id JOIN communities c ON c.id = t.community_id"
         " JOIN community_comments last ON last.id = mine.last_id ORDER BY mine.at DESC, mine.topic_id DESC",
         (viewer_id, viewer_id, viewer_id, viewer_id, *having_args, limit, viewer_id, viewer_id))

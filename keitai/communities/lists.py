@@ -1,14 +1,17 @@
 """Lists of communities (a member's, the newest, the most active, by category) and the
-home page's newest topics in my communities."""
+home page's newest topics in my communities.
+
+Each count a list shows (members, topics, comments) is what the viewer finds on the page it
+counts: the count kept on write, less the rows of members hidden from them (:func:`shown_counts`)."""
 from __future__ import annotations
 
 from typing import NamedTuple
 
 from keitai.platform.db.connection import fetchall
 from keitai.platform.db.paging import Page, page_of, parse_cursor
-from keitai.privacy import not_blocked_sql
+from keitai.privacy import hidden_count_sql, shown_member_sql
 
-from .rules import activity_cursor, category_name
+from .rules import activity_cursor, category_name, shown_counts
 
 
 class CommunityRow(NamedTuple):
@@ -27,6 +30,11 @@ class CommunityRow(NamedTuple):
 _ROW = "c.id, c.name, c.category, c.member_count, c.topic_count, c.last_activity_at"
 
 
+def _rows(viewer_id: int, rows: list) -> list[CommunityRow]:
+    shown = shown_counts(viewer_id, {r[0]: (r[3], r[4]) for r in rows})
+    return [CommunityRow(r[0], r[1], r[2], *shown[r[0]], r[5]) for r in rows]
+
+
 # A member's communities (at most MAX_MEMBERSHIPS), read first through
 # community_members_member.  MATERIALIZED keeps it first: PostgreSQL's statistics know
 # only the average member, and for one in hundreds of communities it would rather walk
@@ -39,16 +47,17 @@ def my_communities(member_id: int, limit: int = 10, before: str | None = None) -
     return member_communities(member_id, member_id, limit, before)
 
 
-def newest_communities(limit: int = 10, before: str | None = None) -> Page:
+def newest_communities(viewer_id: int, limit: int = 10, before: str | None = None) -> Page:
     cursor = parse_cursor(before, 1)
     sql, args = f"SELECT {_ROW} FROM communities c", ()
     if cursor:
         sql, args = sql + " WHERE c.id < ?", cursor
-    rows = [CommunityRow(*r) for r in fetchall(sql + " ORDER BY c.id DESC LIMIT ?", args + (limit + 1,))]
+    rows = _rows(viewer_id, fetchall(sql + " ORDER BY c.id DESC LIMIT ?", args + (limit + 1,)))
     return page_of(rows, limit, lambda row: str(row.id))
 
 
-def active_communities(limit: int = 10, before: str | None = None, category: str | None = None) -> Page:
+def active_communities(viewer_id: int, limit: int = 10, before: str | None = None,
+                       category: str | None = None) -> Page:
     """Communities by latest activity (a new topic or comment); optionally of one category."""
     cursor = parse_cursor(before)
     where, args = [], ()
@@ -61,8 +70,7 @@ def active_communities(limit: int = 10, before: str | None = None, category: str
     sql = f"SELECT {_ROW} FROM communities c"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    rows = [CommunityRow(*r) for r in fetchall(
-        sql + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?", args + (limit + 1,))]
+    rows = _rows(viewer_id, fetchall(sql + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?", args + (limit + 1,)))
     return page_of(rows, limit, activity_cursor)
 
 
@@ -82,7 +90,7 @@ class Update(NamedTuple):
 # newest topics are in them, since a community's last activity is its newest
 # topic's), and from each only the topics at least as recent as its M-th newest
 # (one short walk down community_topics_activity per community).  M = 2N leaves
-# room for topics hidden from me (removed, or on either side of a block).
+# room for topics hidden from me (removed, on either side of a block, or a suspended member's).
 _HOME = (
     f"{_JOINED}, top AS ("
     " SELECT c.id, c.name FROM joined JOIN communities c ON c.id = joined.community_id"
@@ -91,20 +99,20 @@ _HOME = (
     " SELECT top.id, top.name, COALESCE((SELECT t2.last_activity_at FROM community_topics t2"
     "  WHERE t2.community_id = top.id ORDER BY t2.last_activity_at DESC LIMIT 1 OFFSET ?), 0) AS floor"
     " FROM top)"
-    " SELECT t.id, t.title, t.comment_count, t.last_activity_at, mine.id, mine.name"
+    " SELECT t.id, t.title,"
+    f" t.comment_count - {hidden_count_sql('community_comments', 'topic_id', 't.id', 'author_id')},"
+    " t.last_activity_at, mine.id, mine.name"
     " FROM mine JOIN community_topics t ON t.community_id = mine.id AND t.last_activity_at >= mine.floor"
-    f" WHERE t.deleted = FALSE AND {not_blocked_sql('t.author_id')}"
+    f" WHERE t.deleted = FALSE AND {shown_member_sql('t.author_id')}"
     " ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ?"
 )
 
 
 def home_updates(member_id: int, limit: int = 5) -> list[Update]:
-    """Newest topics and comments in my communities: one indexed query."""
+    """Newest topics and comments in my communities, each with the comments I am shown: one indexed query."""
     margin = limit * 2
-    rows = fetchall(_HOME, (member_id, margin, margin - 1, member_id, member_id, limit))
+    rows = fetchall(_HOME, (member_id, margin, margin - 1) + (member_id,) * 4 + (limit,))
     return [Update(*r) for r in rows]
-
-
 
 
 # A member's communities as another member sees them (参加コミュニティ on a profile): only
@@ -125,8 +133,7 @@ def member_communities(viewer_id: int, member_id: int, limit: int = 10, before: 
     if cursor:
         sql += " AND (c.last_activity_at, c.id) < (?, ?)"
         args += cursor
-    rows = [CommunityRow(*r) for r in fetchall(
-        sql + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?", args + (limit + 1,))]
+    rows = _rows(viewer_id, fetchall(sql + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?", args + (limit + 1,)))
     return page_of(rows, limit, activity_cursor)
 
 

@@ -8,7 +8,7 @@ from peewee import IntegrityError
 
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 from keitai.platform.db.paging import Page, page_of, parse_cursor
-from keitai.privacy import not_blocked_sql
+from keitai.privacy import shown_member_sql
 from keitai.words import Refused
 
 from . import rules
@@ -165,14 +165,14 @@ class MemberRow(NamedTuple):
 
 
 def members(standing: Standing, limit: int = 20, before: str | None = None) -> Page:
-    """Members, newest first (those on either side of a block with the viewer left out)."""
+    """Members, newest first (those on either side of a block with the viewer, and suspended ones, left out)."""
     if not standing.can_read:
         return Page([], None)
     cursor = parse_cursor(before)
     v = standing.viewer_id
     sql = (
         "SELECT m.id, m.nickname, cm.role, cm.joined_at FROM community_members cm JOIN members m ON m.id = cm.member_id"
-        f" WHERE cm.community_id = ? AND {not_blocked_sql('cm.member_id')}"
+        f" WHERE cm.community_id = ? AND {shown_member_sql('cm.member_id')}"
     )
     args: tuple = (standing.community.id, v, v)
     if cursor:

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from keitai.platform.db.connection import fetchall, fetchone, scalar
 from keitai.platform.db.paging import Page, page_of, parse_cursor
-from keitai.privacy import not_blocked_sql
+from keitai.privacy import shown_member_sql
 from keitai.reports import rules as reports
 
 from . import board
@@ -50,17 +50,20 @@ _REPORTS = (
 )
 
 
+_SHOWN_AUTHOR = shown_member_sql("COALESCE(cm.author_id, t.author_id)")
+
+
 def community_reports(standing: Standing, limit: int = 10, before: str | None = None) -> Page:
     """Open reports in this community, newest first, for its moderators.
 
-    Items by a member on either side of a block with the viewing admin are left
-    for the other admins and the site's.
+    Items by a member on either side of a block with the viewing admin, or suspended, are
+    left for the other admins and the site's (:func:`open_report_count` counts the same).
     """
     if not standing.can_moderate:
         return Page([], None)
     cursor = parse_cursor(before, 1)
     v = standing.viewer_id
-    sql = _REPORTS + f" AND c.id = ? AND {not_blocked_sql('COALESCE(cm.author_id, t.author_id)')}"
+    sql = _REPORTS + f" AND c.id = ? AND {_SHOWN_AUTHOR}"
     args: tuple = (standing.community.id, v, v)
     if cursor:
         sql += " AND r.id < ?"
@@ -97,8 +100,9 @@ def _capped_count(sql: str, args: tuple) -> int:
 
 
 def open_report_count(standing: Standing) -> int:
-    """Open reports in this community (at most COUNT_CAP)."""
-    return _capped_count(_REPORTS + " AND c.id = ?", (standing.community.id,))
+    """Open reports in this community that :func:`community_reports` lists for this admin (at most COUNT_CAP)."""
+    v = standing.viewer_id
+    return _capped_count(_REPORTS + f" AND c.id = ? AND {_SHOWN_AUTHOR}", (standing.community.id, v, v))
 
 
 def open_request_count(standing: Standing) -> int:

@@ -11,11 +11,14 @@ Every rule about a community lives here; views only parse input and render.
 - Comments are numbered 1, 2, 3... per topic by a counter on the topic row,
   incremented in the comment's own transaction, so two members posting at once
   never get the same number.  Removing a comment keeps its row and number.
-- Blocking: topics and comments by a member on either side of a block with the
-  viewer are left out of every list (a NOT EXISTS in the same query) and their
-  pages are not found.
+- Blocking and suspension: topics, comments and memberships of a member on either
+  side of a block with the viewer, or suspended, are left out of every list
+  (``keitai.privacy.shown_member_sql`` in the same query) and their pages are not
+  found; lifting the suspension brings them back.
 - Counters (members, topics, comments, last activity) are kept on write; lists
-  are keyset-paged on indexed columns and never count rows.
+  are keyset-paged on indexed columns.  A count shown is the counter less the rows
+  of members hidden from the viewer (:func:`shown_counts`,
+  ``board.shown_comment_counts``), so it always agrees with its list.
 
 The feature's modules: this one holds the decisions (limits, the viewer's
 :class:`Standing` and what it permits, who may remove or report an item) and the
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 from keitai.platform.db.connection import fetchone, scalar
 from keitai.words import Refused
 
-from keitai.privacy import not_blocked_sql
+from keitai.privacy import hidden_counts, not_blocked_sql
 
 #: Categories, as mixi had them: key (stored) -> name (shown).
 CATEGORIES = {
@@ -99,6 +102,9 @@ class Community:
     topic_count: int
     created_at: int
     last_activity_at: int
+    # What the viewer is shown: the members and topics on the community's lists (see :func:`shown_counts`).
+    shown_members: int = 0
+    shown_topics: int = 0
 
     @property
     def category_name(self) -> str:
@@ -175,6 +181,15 @@ class Standing:
         return self.site_admin
 
 
+def shown_counts(viewer_id: int, counts: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
+    """Community id -> (members, topics) the viewer is shown in its lists, from the counts kept on
+    write: members and topics' authors hidden from the viewer (blocked, suspended) are left out."""
+    members = hidden_counts(viewer_id, "community_members", "community_id", "member_id", counts)
+    topics = hidden_counts(viewer_id, "community_topics", "community_id", "author_id",
+                           [c for c, (_m, t) in counts.items() if t], where="deleted = FALSE")
+    return {c: (m - members.get(c, 0), t - topics.get(c, 0)) for c, (m, t) in counts.items()}
+
+
 _COMMUNITY = (
     "c.id, c.name, c.category, c.description, c.photo_id, c.join_policy, c.read_policy, c.topic_policy,"
     " c.owner_id, o.nickname, c.member_count, c.topic_count, c.created_at, c.last_activity_at"
@@ -190,11 +205,11 @@ _STANDING = (
 
 
 def standing(community_id: int, viewer_id: int, site_admin: bool = False) -> Standing | None:
-    """The community and how ``viewer_id`` stands to it (one query); None if there is none."""
+    """The community and how ``viewer_id`` stands to it; None if there is none."""
     row = fetchone(_STANDING, (viewer_id,) * 5 + (community_id,))
     if row is None:
         return None
-    community = Community(*row[:14])
+    community = Community(*row[:14], *shown_counts(viewer_id, {row[0]: (row[10], row[11])})[row[0]])
     role, requested, banned, blocked = row[14:]
     if community.owner_id == viewer_id:
         role = "owner"

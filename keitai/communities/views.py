@@ -82,9 +82,9 @@ def listing(kind):
     if kind == "mine":
         page = communities.my_communities(viewer().id, limit, before)
     elif kind == "newest":
-        page = communities.newest_communities(limit, before)
+        page = communities.newest_communities(viewer().id, limit, before)
     else:
-        page = communities.active_communities(limit, before)
+        page = communities.active_communities(viewer().id, limit, before)
     return render("communities/list.html", heading=messages.COMMUNITY_LISTS[kind], page=page,
                   more=path("communities.listing", kind=kind))
 
@@ -100,7 +100,7 @@ def categories():
 def category(key):
     if key not in communities.CATEGORIES:
         raise bottle.HTTPError(404)
-    page = communities.active_communities(per_page(10, 20), params().get("before"), category=key)
+    page = communities.active_communities(viewer().id, per_page(10, 20), params().get("before"), category=key)
     return render("communities/list.html", heading=communities.CATEGORIES[key], page=page,
                   more=path("communities.category", key=key))
 

@@ -2,9 +2,10 @@
 "new comments" mark.
 
 A comment may be written by anyone who may read the entry (:func:`keitai.diary.rules.can_read`),
-and is hidden from anyone its writer has blocked or been blocked by.  The entry keeps
-``comment_count`` and ``unread_comments`` on every write, so the home notice counts nothing
-at read time.
+and is hidden from anyone its writer has blocked or been blocked by, and from everyone while
+its writer is suspended (:func:`keitai.privacy.shown_member_sql`), on every page: the entry,
+the delete page, every count.  The entry keeps ``comment_count`` and ``unread_comments`` on
+every write; what a viewer is shown is those less the hidden writers' comments.
 """
 from __future__ import annotations
 
@@ -57,14 +58,14 @@ def mark_comments_seen(entry: Entry) -> None:
         )
 
 
-# A comment is hidden from anyone its writer has blocked or been blocked by.
-_NOT_BLOCKED = privacy.not_blocked_sql("c.author_id")
+# A comment is hidden from anyone its writer has blocked or been blocked by, and while its writer is suspended.
+_SHOWN = privacy.shown_member_sql("c.author_id")
 _COMMENTS = (
     "SELECT c.id, c.author_id, m.nickname, c.body, c.created_at FROM diary_comments c"
     " JOIN members m ON m.id = c.author_id"
-    f" WHERE c.diary_id = ? AND c.id < ? AND {_NOT_BLOCKED} ORDER BY c.id DESC LIMIT ?"
+    f" WHERE c.diary_id = ? AND c.id < ? AND {_SHOWN} ORDER BY c.id DESC LIMIT ?"
 )
-_COMMENT_COUNT = f"SELECT COUNT(*) FROM diary_comments c WHERE c.diary_id = ? AND {_NOT_BLOCKED}"
+_COMMENT_COUNT = f"SELECT COUNT(*) FROM diary_comments c WHERE c.diary_id = ? AND {_SHOWN}"
 
 
 def comments_for(viewer_id: int, entry: Entry, before: str | None = None, limit: int = 20) -> Page:
@@ -105,11 +106,12 @@ def add_comment(viewer_id: int, diary_id: int, body: str) -> int | None:
 
 
 def comment_to_delete(viewer_id: int, diary_id: int, comment_id: int) -> Comment | None:
-    """The comment if ``viewer_id`` may delete it: its writer, or the entry's author."""
+    """The comment if ``viewer_id`` may delete it: its writer, or the entry's author, and only
+    a comment the entry shows them (one hidden by a block is not found by its id either)."""
     row = fetchone(
         "SELECT c.id, c.author_id, m.nickname, c.body, c.created_at, d.author_id FROM diary_comments c"
         " JOIN diaries d ON d.id = c.diary_id JOIN members m ON m.id = c.author_id"
-        " WHERE c.id = ? AND c.diary_id = ?", (comment_id, diary_id)
+        f" WHERE c.id = ? AND c.diary_id = ? AND {_SHOWN}", (comment_id, diary_id, viewer_id, viewer_id)
     )
     if row is None or not may_delete_comment(viewer_id, row[1], row[5]):
         return None
@@ -134,24 +136,36 @@ def delete_comment(viewer_id: int, diary_id: int, comment_id: int) -> bool:
     return True
 
 
+# Comments on entry ``d`` its author has not seen and is shown: ``unread_comments`` counts
+# them all on write (and is 0 when there are none), a block or a suspension hides some.
+_UNSEEN = (
+    "FROM diary_comments c WHERE c.diary_id = d.id AND c.id > d.seen_comment_id AND c.author_id <> d.author_id"
+    f" AND {_SHOWN}"
+)
+_UNREAD = (
+    f"SELECT d.id, d.title, (SELECT COUNT(*) {_UNSEEN}), d.last_comment_at FROM diaries d"
+    f" WHERE d.author_id = ? AND d.unread_comments > 0 AND EXISTS(SELECT 1 {_UNSEEN})"
+    " ORDER BY d.last_comment_at DESC LIMIT ?"
+)
+
+
 def unread_entries(member_id: int, limit: int = 5) -> list[UnreadEntry]:
-    """The member's entries with comments they have not seen, latest comment first."""
-    rows = fetchall(
-        "SELECT id, title, unread_comments, last_comment_at FROM diaries"
-        " WHERE author_id = ? AND unread_comments > 0 ORDER BY last_comment_at DESC LIMIT ?",
-        (member_id, limit),
-    )
+    """The member's entries with comments they have not seen (and are shown), latest comment first."""
+    rows = fetchall(_UNREAD, (member_id,) * 5 + (limit,))
     return [UnreadEntry(*r) for r in rows]
 
 
+#: The home notice: the same comments as :func:`unread_entries` lists, counted up to 100.
 NEW_COMMENTS_COUNT_SQL = (
-    "SELECT COALESCE(SUM(unread_comments), 0) FROM diaries WHERE author_id = ? AND unread_comments > 0"
+    f"SELECT COUNT(*) FROM (SELECT 1 FROM diaries d JOIN diary_comments c ON c.diary_id = d.id"
+    " AND c.id > d.seen_comment_id AND c.author_id <> d.author_id"
+    f" WHERE d.author_id = ? AND d.unread_comments > 0 AND {_SHOWN} LIMIT 100) capped"
 )
 
 
 def new_comment_count(member_id: int) -> int:
     """Comments on the member's entries that they have not seen (for home notifications)."""
-    return int(scalar(NEW_COMMENTS_COUNT_SQL, (member_id,)))
+    return int(scalar(NEW_COMMENTS_COUNT_SQL, (member_id,) * 3))
 
 
 

@@ -93,10 +93,10 @@ def friends_feed(viewer_id: int, before: str | None = None, limit: int = 10) -> 
     if cursor == NEWEST:  # the home page and the feed's first page
         rows = fetchall(_cached("heads", _heads_feed_sql), (viewer_id, wanted, wanted, *visible, wanted, wanted))
         if len(rows) == wanted:
-            return entry_page(rows, limit)
+            return entry_page(viewer_id, rows, limit)
     rows = fetchall(_cached("feed", _feed_sql),
                     (cursor, *visible, viewer_id, limit, cursor, *visible, wanted, wanted))
-    return entry_page(rows, limit)
+    return entry_page(viewer_id, rows, limit)
 
 
 def home_section(viewer_id: int, limit: int = 5) -> dict:

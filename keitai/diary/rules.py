@@ -320,9 +320,17 @@ def before_id(before: str | None) -> int:
     return cursor[0] if cursor and cursor[0] else NEWEST
 
 
-def entry_page(rows: list, limit: int) -> Page:
-    """Entry rows (``limit + 1`` when there is more) as a Page of EntryRow; ``next`` is the last shown id."""
-    return page_of([EntryRow(*r) for r in rows], limit, lambda row: str(row.id))
+def entry_page(viewer_id: int, rows: list, limit: int) -> Page:
+    """Entry rows (``limit + 1`` when there is more) as a Page of EntryRow; ``next`` is the last shown id.
+
+    Each row's ``comment_count`` is the number of comments the viewer is shown on its page
+    (the count kept on write, less the comments of writers hidden from the viewer).
+    """
+    page = page_of([EntryRow(*r) for r in rows], limit, lambda row: str(row.id))
+    hidden = privacy.hidden_counts(viewer_id, "diary_comments", "diary_id", "author_id",
+                                   [r.id for r in page.items if r.comment_count])
+    return page._replace(items=[r._replace(comment_count=r.comment_count - hidden.get(r.id, 0))
+                                for r in page.items])
 
 
 def readable_entries(viewer_id: int, author_id: int) -> tuple[str, tuple]:
@@ -342,4 +350,4 @@ def member_diary(viewer_id: int, author_id: int, before: str | None = None, limi
         f" WHERE {where} AND d.id < ? ORDER BY d.id DESC LIMIT ?",
         (*params, before_id(before), limit + 1),
     )
-    return entry_page(rows, limit)
+    return entry_page(viewer_id, rows, limit)

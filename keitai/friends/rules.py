@@ -226,6 +226,7 @@ class Ties:
     list_visible: bool  # may the viewer open the owner's friend list?
     mutual: list[tuple[int, str]]  # up to three of the viewer's friends who are the owner's friends
     mutual_total: int
+    friend_count: int = 0  # the owner's friends the viewer finds on the owner's friend list
 
     @property
     def more_mutual(self) -> int:
@@ -242,17 +243,28 @@ def ties(viewer_id: int, profile) -> Ties:
     """Everything the profile page says about friendship with ``profile``'s owner."""
     rel = profile.relation
     list_visible = privacy.friend_list_visible(rel, profile.member.aud_friends)
+    count = shown_friend_count(viewer_id, profile.id, profile.member.friend_count) if list_visible else 0
     if rel.is_self:
-        return Ties("self", None, list_visible, [], 0)
+        return Ties("self", None, list_visible, [], 0, count)
     if rel.is_friend:
-        return Ties("friend", None, list_visible, [], 0)
+        return Ties("friend", None, list_visible, [], 0, count)
     state, request_id = standing(viewer_id, profile.id)
     mutual, total = ([], 0)
     if rel.is_friend_of_friend:
         mutual, total = mutual_friends(viewer_id, profile.id, list_visible)
-    return Ties(state, request_id, list_visible, mutual, total)
+    return Ties(state, request_id, list_visible, mutual, total, count)
+
+
+def shown_friend_count(viewer_id: int, member_id: int, stored: int) -> int:
+    """How many of ``member_id``'s friends (``stored``: the count kept on write) the viewer finds
+    on their friend list, which leaves out members blocked either way with the viewer and suspended ones."""
+    if not stored:
+        return 0
+    hidden = privacy.hidden_counts(viewer_id, "friendships", "member_id", "friend_id", [member_id])
+    return stored - hidden.get(member_id, 0)
 
 
 def home_summary(viewer_id: int) -> dict:
     """What the home page says about friends: how many (waiting requests are a home notice)."""
-    return {"friends": scalar("SELECT friend_count FROM members WHERE id = ?", (viewer_id,))}
+    stored = scalar("SELECT friend_count FROM members WHERE id = ?", (viewer_id,))
+    return {"friends": shown_friend_count(viewer_id, viewer_id, stored)}

@@ -2,7 +2,8 @@
 
 A message belongs to both its sender and its recipient; each deletes only their own
 copy, and the row goes when both have.  Members who have blocked each other can
-neither send nor see each other's messages.  A mail (with no content in it) tells the
+neither send nor see each other's messages; a suspended member's messages are hidden from their
+recipients until the suspension is lifted.  A mail (with no content in it) tells the
 recipient a message has come, if they want one: only for the first unread message,
 so a burst of messages is one mail.
 """
@@ -150,9 +151,10 @@ def _notify(recipient_id: int, message_id: int, inbox_link: str) -> None:
         log.exception("message notice mail to member %s failed", recipient_id)
 
 
+# A suspended member's messages wait, hidden from their recipients, until the suspension is lifted.
 _INBOX = (
     "SELECT ms.id, ms.sender_id, m.nickname, ms.subject, ms.created_at, ms.read_at"
-    " FROM messages ms JOIN members m ON m.id = ms.sender_id"
+    " FROM messages ms JOIN members m ON m.id = ms.sender_id AND " + privacy.active_member_sql("m.") +
     " WHERE ms.recipient_id = ? AND NOT ms.recipient_deleted AND ms.id < ?"
     " AND NOT " + privacy.blocked_sql("ms.recipient_id", "ms.sender_id") +
     " ORDER BY ms.id DESC LIMIT ?"
@@ -187,7 +189,7 @@ _ONE = (
     " ms.created_at, ms.read_at, ms.thread_id"
     " FROM messages ms JOIN members s ON s.id = ms.sender_id JOIN members r ON r.id = ms.recipient_id"
     " WHERE ms.id = ? AND ((ms.sender_id = ? AND NOT ms.sender_deleted)"
-    " OR (ms.recipient_id = ? AND NOT ms.recipient_deleted))"
+    " OR (ms.recipient_id = ? AND NOT ms.recipient_deleted AND " + privacy.active_member_sql("s.") + "))"
     " AND NOT " + privacy.blocked_sql("ms.sender_id", "ms.recipient_id")
 )
 
@@ -240,7 +242,8 @@ def delete_for(member_id: int, message_id: int) -> bool:
 
 
 UNREAD_COUNT_SQL = (
-    "SELECT COUNT(*) FROM (SELECT 1 FROM messages ms WHERE ms.recipient_id = ?"
+    "SELECT COUNT(*) FROM (SELECT 1 FROM messages ms JOIN members m ON m.id = ms.sender_id"
+    " AND " + privacy.active_member_sql("m.") + " WHERE ms.recipient_id = ?"
     " AND ms.read_at IS NULL AND NOT ms.recipient_deleted"
     " AND NOT " + privacy.blocked_sql("ms.recipient_id", "ms.sender_id") + f" LIMIT {COUNT_CAP}) x"
 )

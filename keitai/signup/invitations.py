@@ -46,8 +46,18 @@ class PendingInvitation:
     expires_at: int
 
 
+def registered(address: str) -> bool:
+    """Is this (normalised) address a member's, beyond a sign-up still waiting for its mail?"""
+    return bool(scalar("SELECT 1 FROM members WHERE mail = ? AND status <> 'pending'", (address,)))
+
+
 def invite(inviter_id: int | None, address: str, message: str = "") -> tuple[Invitation, str]:
-    """Record an invitation and return it with its token (to be mailed; never stored)."""
+    """Record an invitation and return it with its token (to be mailed; never stored).
+
+    A member inviting an address that is already a member's gets the same answer and the same
+    limits as for any other address (so an invitation tells no one who is a member):
+    :func:`invite_and_send` then mails that address's owner a note instead of the link.
+    """
     address = accounts.normalize_mail(address)
     message = message.strip()
     error = mobile_mail.address_error(address)
@@ -55,8 +65,8 @@ def invite(inviter_id: int | None, address: str, message: str = "") -> tuple[Inv
         raise Refused("signup.mail_address", problem=error)
     if len(message) > MESSAGE_LIMIT:
         raise Refused("signup.invite_message_too_long", limit=MESSAGE_LIMIT)
-    if scalar("SELECT 1 FROM members WHERE mail = ? AND status <> 'pending'", (address,)):
-        raise Refused("signup.invite_already_member")
+    if inviter_id is None and registered(address):
+        raise Refused("signup.invite_already_member")  # the operator is told; a member never is
     t = now()
     live = "used_at IS NULL AND cancelled_at IS NULL AND expires_at > ?"
     if inviter_id is not None:
@@ -87,6 +97,10 @@ def send_invitation(invitation: Invitation, token: str, base_url: str) -> str | 
         opening = messages.MAIL_INVITATION_OPENING.format(inviter=inviter)
     else:
         subject, opening = messages.MAIL_SITE_INVITATION_SUBJECT, messages.MAIL_SITE_INVITATION_OPENING
+    if invitation.inviter_id is not None and registered(invitation.mail):
+        # Someone invited a member: the member hears of it, with the way in; the link is never sent.
+        return mail.send(invitation.mail, messages.MAIL_INVITED_MEMBER_SUBJECT,
+                         messages.MAIL_INVITED_MEMBER_BODY.format(inviter=inviter or "", link=f"{base_url.rstrip('/')}/"))
     note = f"「{invitation.message}」\n" if invitation.message else ""
     body = messages.MAIL_INVITATION_BODY.format(
         opening=opening, message=note, days=INVITATION_DAYS, link=join_link(base_url, token),
@@ -144,8 +158,9 @@ def check(token: str) -> Invitation:
     return invitation
 
 
-def use(invitation_id: int, member_id: int) -> bool:
-    """Mark the invitation used by ``member_id``; False if another request used it first."""
+def use(invitation_id: int, member_id: int | None) -> bool:
+    """Mark the invitation used by ``member_id`` (None: by a sign-up with an address already
+    registered, which uses it up all the same); False if another request used it first."""
     return execute(
         "UPDATE invitations SET used_at = ?, used_by = ?"
         " WHERE id = ? AND used_at IS NULL AND cancelled_at IS NULL AND expires_at > ?",

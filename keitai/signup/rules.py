@@ -95,12 +95,15 @@ def _release_stale_pending(address: str) -> None:
         execute("DELETE FROM members WHERE id = ?", (row[0],))
 
 
-def join(form: SignupForm, token: str | None, base_url: str) -> tuple[Member, bool]:
+def join(form: SignupForm, token: str | None, base_url: str) -> tuple[str, bool]:
     """Create a pending member from an invitation (or openly) and mail the verification link.
 
-    Returns the member and whether the mail went out.  Raises Refused, having changed
-    nothing, when the invitation (``signup.invitation_*``) or the form is not good; a form's
-    problems are all in ``values["problems"]`` of ``signup.form``, to be shown together.
+    Returns the address mailed and whether the mail went out.  An address already registered
+    gets the same answer, and the invitation is used up all the same, so the form tells no one
+    who is a member: the address's owner is mailed that someone tried to join with it, and no
+    account is made.  Raises Refused, having changed nothing, when the invitation
+    (``signup.invitation_*``) or the form is not good; a form's problems are all in
+    ``values["problems"]`` of ``signup.form``, to be shown together.
     """
     invitation = None
     if token is not None:
@@ -110,21 +113,37 @@ def join(form: SignupForm, token: str | None, base_url: str) -> tuple[Member, bo
     values, errors = validate(form)
     if errors:
         raise Refused("signup.form", problem=errors[0], problems=errors)
+    address = values["mail"]
+    member = None
     try:
         with db.atomic():
-            _release_stale_pending(values["mail"])
-            if scalar("SELECT 1 FROM members WHERE mail = ?", (values["mail"],)):
-                raise Refused("signup.mail_taken")
-            member = accounts.create_member(
-                values["nickname"], values["mail"], form.password, values["birthday"], real_name=values["real_name"],
-            )
-            if invitation is not None and not invitations.use(invitation.id, member.id):
+            _release_stale_pending(address)
+            if not scalar("SELECT 1 FROM members WHERE mail = ?", (address,)):
+                member = accounts.create_member(
+                    values["nickname"], address, form.password, values["birthday"], real_name=values["real_name"],
+                )
+            if invitation is not None and not invitations.use(invitation.id, member.id if member else None):
                 invitations.check(token)  # says why the invitation went (used, cancelled or expired) ...
                 raise Refused("signup.invitation_used")  # ... or it was used in the meantime
-            token_text = _new_mail_token(member.id, SIGNUP, member.mail, SIGNUP_HOURS)
+            if member is not None:
+                token_text = _new_mail_token(member.id, SIGNUP, member.mail, SIGNUP_HOURS)
     except peewee.IntegrityError:  # the same address joined in a parallel request
-        raise Refused("signup.mail_taken") from None
-    return member, _send_verification(member.nickname, member.mail, token_text, base_url, SIGNUP)
+        member = None
+    if member is None:
+        accounts.hash_password(form.password)  # as long as making an account takes: the time tells nothing either
+        return address, _send_already_registered(address, base_url)
+    return member.mail, _send_verification(member.nickname, member.mail, token_text, base_url, SIGNUP)
+
+
+def _send_already_registered(address: str, base_url: str) -> bool:
+    """Tell an address's owner that someone tried to join with it (instead of telling the form)."""
+    try:
+        mail.send(address, messages.MAIL_JOIN_TAKEN_SUBJECT, messages.MAIL_JOIN_TAKEN_BODY.format(
+            link=f"{base_url.rstrip('/')}/", hours=SIGNUP_HOURS))
+        return True
+    except Exception:
+        log.exception("already-registered notice to %s failed", address)
+        return False
 
 
 def _new_mail_token(member_id: int, purpose: str, address: str, hours: int) -> str:

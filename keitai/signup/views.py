@@ -7,7 +7,8 @@ from keitai.signup import invitations
 from keitai.platform.mail import addresses as mobile_mail
 from keitai.signup import rules as signup
 from keitai.admin import site
-from keitai.platform.web import RouteTable, absolute, login_required, params, redirect, render, viewer
+from keitai.accounts import ratelimit
+from keitai.platform.web import RouteTable, absolute, current_device, login_required, params, redirect, render, viewer
 from keitai.words import Refused
 
 routes = RouteTable("signup")
@@ -74,15 +75,25 @@ def open_join_form():
 
 def _join(token):
     form = _form_from_request()
+    # Every try is counted by the client's address: each mails someone, and the answer is the
+    # same for a new address and a member's, so trying addresses one by one learns nothing fast.
+    address, gateway = bottle.request.environ.get("REMOTE_ADDR") or "", current_device().from_gateway
+    limit = ratelimit.GATEWAY_ADDRESS_LIMIT if gateway else ratelimit.JOIN_ADDRESS_LIMIT
+    if ratelimit.over("join", address, limit):
+        bottle.response.status = 429
+        form.password = form.password2 = ""
+        return render("signup/join.html", problem=None, token=token, entry=form,
+                      errors=[Refused("signup.too_many_tries", minutes=ratelimit.WINDOW // 60).message])
+    ratelimit.count("join", address)
     try:
-        member, mail_sent = signup.join(form, token, absolute(""))
+        mailed, mail_sent = signup.join(form, token, absolute(""))
     except Refused as exc:
         if exc.code in invitations.UNUSABLE or exc.code == "signup.invitation_only":
             return _refused(exc)
         form.password = form.password2 = ""  # never sent back into a page
         return render("signup/join.html", problem=None, token=token, entry=form,
                       errors=exc.values.get("problems", [exc.message]))
-    return render("signup/join_sent.html", mail=member.mail, mail_sent=mail_sent, hours=signup.SIGNUP_HOURS)
+    return render("signup/join_sent.html", mail=mailed, mail_sent=mail_sent, hours=signup.SIGNUP_HOURS)
 
 
 @routes.post("/join/<token>")

@@ -186,12 +186,12 @@ def test_keyset_pages_cover_every_item_once(quick, app):
                 return seen
             cursor = page.next
 
-    newest = walk(lambda cur: comm.newest_communities(5, cur))
+    newest = walk(lambda cur: comm.newest_communities(a, 5, cur))
     assert newest == sorted(ids, reverse=True)
-    active = walk(lambda cur: comm.active_communities(5, cur))
+    active = walk(lambda cur: comm.active_communities(a, 5, cur))
     assert sorted(active) == sorted(ids) and len(active) == 23
     assert walk(lambda cur: comm.my_communities(a, 4, cur)) == active
-    assert walk(lambda cur: comm.active_communities(4, cur, category="animals")) == active
+    assert walk(lambda cur: comm.active_communities(a, 4, cur, category="animals")) == active
 
     st = standing(ids[0], a)
     topic_ids = [topic(ids[0], a, f"話題{i}") for i in range(12)]
@@ -887,8 +887,8 @@ def test_hot_queries_use_their_indexes(quick):
     found = comm.get_topic(topic_id, me)
     expectations = {
         "community_members_member": lambda: comm.my_communities(me, 10, "9999999999_1"),
-        "communities_activity": lambda: comm.active_communities(10, "9999999999_1"),
-        "communities_category": lambda: comm.active_communities(10, "9999999999_1", category="music"),
+        "communities_activity": lambda: comm.active_communities(me, 10, "9999999999_1"),
+        "communities_category": lambda: comm.active_communities(me, 10, "9999999999_1", category="music"),
         "community_topics_activity": lambda: comm.topics(st, 10, "9999999999_1"),
         "community_members_joined": lambda: comm.members(st, 10, "9999999999_1"),
         "community_members_role": lambda: comm.subadmins(st),

@@ -37,8 +37,7 @@ def test_feed_list_and_unread_queries_use_their_indexes(member):
         f" WHERE d.author_id = ? AND d.id < ? AND d.audience <> 'private' AND {visible} ORDER BY d.id DESC LIMIT ?",
         (me, diaries.NEWEST, *params, 11),
     )
-    unread = _plan("SELECT COALESCE(SUM(unread_comments), 0) FROM diaries WHERE author_id = ? AND unread_comments > 0",
-                   (me,))
+    unread = _plan(diaries.NEW_COMMENTS_COUNT_SQL, (me, me, me))
     for plan in (feed, listing):
         assert "diaries_shared" in plan, plan
     assert "diaries_unread" in unread, unread

@@ -31,7 +31,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
@@ -459,6 +459,302 @@ def test_the_audit_content_covers_every_relation(world):
             assert any(relation in item.seen_by for item in world.items), relation
         if relation != "self":
             assert any(relation not in item.seen_by for item in world.items), relation
+
+
+# ---- counts ---------------------------------------------------------------------------------
+#
+# Every number a page shows about a list (comments, members, topics, friends, search results,
+# home notices) must be the number of items that list shows the same viewer, walked to its end.
+# The world: a subject with a diary entry and a community whose comments, members and topics
+# come from members the viewers stand to differently, and one suspended member.  Viewers: the
+# subject, a friend, a friend of a friend, a stranger, a member the subject blocked, a member
+# who blocked the subject, and a third party who blocked one of the commenters.  Each count on
+# every page the viewer reaches is matched to its list (COUNTS); a number on a page that no
+# pattern explains fails the audit (UNEXPLAINED), so a new count cannot go unchecked.
+
+COUNT_VIEWERS = ("self", "friend", "friend_of_friend", "stranger", "blocked", "blocker", "third_party")
+
+# (pattern, what it counts): group "id" names the list's owner, group "n" the number shown.
+COUNTS = [
+    (r'href="/diary/(?P<id>\d+)">[^<]*</a>(?: 📷)? <span class="meta">（コメント (?P<n>\d+)）', "diary_comments"),
+    (r'<h2>コメント（(?P<n>\d+)）</h2>', "page_comments"),
+    (r'href="/topic/(?P<id>\d+)">[^<]*</a> \((?P<n>\d+)\)', "topic_comments"),
+    (r'href="/community/(?P<id>\d+)"><strong>[^<]*</strong></a></p>\n<p class="meta">[^<]*? / メンバー (?P<n>\d+)人',
+     "community_members"),
+    (r'href="/community/(?P<id>\d+)"><strong>[^<]*</strong></a></p>\n<p class="meta">[^<]*? / トピック (?P<n>\d+)</p>',
+     "community_topics"),
+    (r'<dt>メンバー</dt><dd>(?P<n>\d+)人</dd>', "page_members"),
+    (r'<h1>メンバー（(?P<n>\d+)人）</h1>', "page_members"),
+    (r'<h2>トピック（(?P<n>\d+)）</h2>', "page_topics"),
+    (r'<h1>トピック一覧（(?P<n>\d+)）</h1>', "page_topics"),
+    (r'href="/community/(?P<id>\d+)">[^<]*</a>\s<span class="meta">[^<]*? / メンバー (?P<n>\d+)人 / トピック \d+ /',
+     "community_members"),
+    (r'href="/community/(?P<id>\d+)">[^<]*</a>\s<span class="meta">[^<]*? / メンバー \d+人 / トピック (?P<n>\d+) /',
+     "community_topics"),
+    (r'href="/community/(?P<id>\d+)">[^<]*</a>\s<span class="meta">[^<]*? / (?P<n>\d+)人</span>', "community_members"),
+    (r'href="/community/(?P<id>\d+)/requests">参加申請（(?P<n>\d+)）', "community_requests"),
+    (r'href="/community/(?P<id>\d+)/reports">報告された書き込み（(?P<n>\d+)）', "community_reports"),
+    (r'href="/member/(?P<id>\d+)/friends">友人（(?P<n>\d+) ?人）', "member_friends"),
+    (r'href="/friends">友人（(?P<n>\d+) ?人）', "own_friends"),
+    (r'参加コミュニティ（(?P<n>\d+)）', "member_communities"),
+    (r'href="/community/(?P<id>\d+)">[^<]*</a> <span class="meta">[^<]*?・(?P<n>\d+)人</span>', "community_members"),
+    (r'(?P<label>メンバー|コミュニティ|日記)(?:</a>)?（(?P<n>\d+)件）', "search_results"),
+    (r'<a href="[^"]*">(?P<label>[^<]*?) (?P<n>\d+)件</a>', "home_notice"),
+    (r'href="/diary/(?P<id>\d+)">[^<]*</a>（(?P<n>\d+)件）', "unread_comments"),
+]
+# Numbers that are no count of a list: page sizes, a form's limits.
+NOT_COUNTS = [r"次の\d+件", r"新しい\d+件", r"\d+件まで", r"\d+人まで",
+              r"ほか ?\d+\+? ?人"]  # mutual friends and birthdays beyond the names shown: no list of them
+NUMBER = re.compile(r"（コメント \d+）|[（(]\d+[)）]|\d+ ?人|\d+件")
+
+
+@dataclass
+class CountWorld:
+    viewers: dict[str, int]
+    subject: int
+    entry: int
+    community: int
+    topic: int
+    term: str
+
+
+@pytest.fixture
+def count_world(app, cheap_passwords):  # noqa: F811
+    from keitai.admin import rules as admin
+    from keitai.friends import blocks
+
+    def member(nickname, mail):
+        return quick_member(nickname, mail)
+
+    subject = member("本人", "subject@docomo.ne.jp")
+    friend = member("友人", "friend@docomo.ne.jp")
+    fof = member("友人の友人", "fof@ezweb.ne.jp")
+    stranger = member("他人", "stranger@softbank.ne.jp")
+    blocked = member("ブロックされた", "blocked@docomo.ne.jp")
+    blocker = member("ブロックした", "blocker@docomo.ne.jp")
+    third = member("第三者", "third@docomo.ne.jp")
+    commenter = member("書き手", "commenter@docomo.ne.jp")
+    suspended = member("停止中", "suspended@docomo.ne.jp")
+    operator = member("運営", "operator@docomo.ne.jp")
+    term = "qcnt" + secrets.token_hex(3)
+    for a, b in ((subject, friend), (friend, fof), (subject, commenter), (subject, suspended), (subject, blocked),
+                 (subject, blocker)):
+        friends.befriend(a, b)
+    execute("UPDATE members SET aud_friends = 'everyone', nickname = nickname || ? WHERE id IN (?, ?, ?, ?, ?)",
+            (" " + term, subject, commenter, suspended, blocked, blocker))
+    entry = write_entry(subject, f"日記 {term}", EVERYONE, body="本文")
+    write_entry(commenter, f"書き手の日記 {term}", EVERYONE, body="本文")
+    write_entry(suspended, f"停止中の日記 {term}", EVERYONE, body="本文")
+    for who in (friend, commenter, blocked, blocker, suspended, commenter):
+        diaries.add_comment(who, entry, "コメント")
+    community = communities.create_community(subject, f"コミュ {term}", "other")
+    communities.create_community(commenter, f"書き手のコミュ {term}", "other")
+    for who in (friend, commenter, blocked, blocker, suspended, third):
+        communities.join(communities.standing(community, who))
+    topic = communities.create_topic(communities.standing(community, subject), "話題", "本文")
+    for who in (friend, commenter, blocked, blocker, suspended, commenter):
+        communities.add_comment(communities.standing(community, who), communities.get_topic(topic, who), "書き込み")
+    for who in (commenter, blocked, blocker, suspended):
+        communities.create_topic(communities.standing(community, who), "別の話題", "本文")
+    for who in (blocked, commenter, suspended):  # the friend reports a comment of each, to the owner
+        comment = scalar("SELECT MAX(cm.id) FROM community_comments cm WHERE cm.author_id = ?", (who,))
+        found = communities.get_comment(comment, friend)[0]
+        communities.report(communities.standing(community, friend), communities.get_topic(topic, friend), found,
+                           "spam")
+    for who in (friend, blocked, blocker, suspended, commenter):
+        footprints.record(who, subject)
+        messages.send(who, subject, "件名", "本文")
+    blocks.block(subject, blocked)
+    blocks.block(blocker, subject)
+    blocks.block(third, commenter)
+    execute("UPDATE members SET is_admin = TRUE WHERE id = ?", (operator,))
+    admin.suspend(operator, suspended, "荒らし")
+    return CountWorld({"self": subject, "friend": friend, "friend_of_friend": fof, "stranger": stranger,
+                       "blocked": blocked, "blocker": blocker, "third_party": third},
+                      subject, entry, community, topic, term)
+
+
+def _items(client, start: str, pattern: str) -> set[str]:
+    """The items of a list (``pattern`` matched inside its ``<ul class="items">``), over every page
+    of it: links to the same path with a cursor (``before``, ``after``) are followed."""
+    found, seen, queue = set(), set(), [start]
+    path = urlsplit(start).path
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(client.with_sid(url), status="*", expect_errors=True)
+        if response.status_int != 200:
+            continue
+        body = _body(response)
+        for block in re.findall(r'<ul class="items">(.*?)</ul>', body, re.S):
+            found.update(re.findall(pattern, block))
+        for href in re.findall(r'href="([^"]+)"', body):
+            href = href.replace("&amp;", "&")
+            cursor = {k for k, _v in parse_qsl(urlsplit(href).query)} & {"before", "after"}
+            if urlsplit(href).path == path and cursor and href not in seen:
+                queue.append(href)
+    return found
+
+
+def _list_of(client, world: CountWorld, what: str, page: str, match) -> set[str]:
+    """The items that ``match`` (a count of ``what`` on ``page``) counts, as this viewer sees them."""
+    ident = match.groupdict().get("id")
+    here = urlsplit(page).path
+    if what in ("diary_comments", "page_comments") and (ident or here.startswith("/diary/")):
+        diary_id = ident or here.split("/")[2]
+        return _items(client, f"/diary/{diary_id}", r'<li id="c(\d+)"')
+    if what in ("topic_comments", "page_comments"):
+        topic_id = ident or here.split("/")[2]
+        return _items(client, f"/topic/{topic_id}?after=0", r'<li id="c(\d+)"')
+    if what in ("community_members", "page_members"):
+        community_id = ident or here.split("/")[2]
+        return _items(client, f"/community/{community_id}/members", r'href="/member/(\d+)"')
+    if what in ("community_topics", "page_topics"):
+        community_id = ident or here.split("/")[2]
+        return _items(client, f"/community/{community_id}/topics", r'href="/topic/(\d+)"')
+    if what == "community_requests":
+        return _items(client, f"/community/{ident}/requests", r'<li><a href="/member/(\d+)"')
+    if what == "community_reports":
+        return _items(client, f"/community/{ident}/reports", r'action="/community/\d+/reports/(\d+)"')
+    if what == "member_friends":
+        return _items(client, f"/member/{ident}/friends", r'href="/member/(\d+)"')
+    if what == "member_communities":
+        return _items(client, f"/member/{here.split('/')[2]}/communities", r'href="/community/(\d+)"')
+    if what == "own_friends":
+        return _items(client, "/friends", r'href="/member/(\d+)"')
+    if what == "search_results":
+        kind = {"メンバー": "member", "コミュニティ": "community", "日記": "diary"}[match["label"]]
+        query = dict(parse_qsl(urlsplit(page).query))
+        return _items(client, f"/search?q={quote(query['q'])}&kind={kind}", r'<li><a href="(/[a-z]+/\d+)"')
+    raise AssertionError(f"no list for {what} on {page}")
+
+
+def _count_pages(client, world: CountWorld) -> dict[str, str]:
+    s, c = world.subject, world.community
+    starts = ["/", f"/member/{s}", f"/member/{s}/diary", f"/diary/{world.entry}", f"/community/{c}",
+              f"/community/{c}/topics", f"/community/{c}/members", f"/topic/{world.topic}", "/communities",
+              "/communities/mine", "/communities/newest", "/communities/active", "/feed", "/friends",
+              f"/search?q={world.term}&kind=member", f"/search?q={world.term}&kind=community",
+              f"/search?q={world.term}&kind=diary"]
+    starts += [f"/member/{m}" for m in world.viewers.values()]
+    # The handset preview (/tools/handset) shows handset pages, whose counts have handset words;
+    # a profile "as others see it" (?as=) shows another viewer's counts, by design.
+    walk = crawl(client, starts=starts, limit=400, follow=lambda path: not path.startswith("/tools/"))
+    return {path: _body(response) for path, response in walk
+            if response.status_int == 200 and "html" in response.content_type
+            and "as" not in dict(parse_qsl(urlsplit(path).query))}
+
+
+#: What each viewer is shown, written down (None: not shown at all).  Comments on the entry and
+#: on the topic: the friend, the commenter (twice), the blocked member, the blocker, the suspended
+#: member.  Members: the subject, the friend, the commenter, the blocked member, the blocker, the
+#: suspended member, the third party.  Topics: the subject's, the commenter's, the blocked
+#: member's, the blocker's, the suspended member's.  The subject's friends: the friend, the
+#: commenter, the suspended member (blocking ended the friendships with the other two).
+EXPECTED = {
+    # the blocked member, the blocker and the suspended member hidden
+    # (and of the reported comments of the blocked member, the commenter and the suspended member,
+    # the commenter's alone waits for the owner)
+    "self": dict(diary=3, topic=3, members=4, topics=2, friends=2, reports=1),
+    # only the suspended member hidden
+    "friend": dict(diary=5, topic=5, members=6, topics=4, friends=2),
+    "friend_of_friend": dict(diary=5, topic=5, members=6, topics=4, friends=2),
+    "stranger": dict(diary=5, topic=5, members=6, topics=4, friends=2),
+    # the subject (whose entry, topic and profile they cannot open) and the suspended member hidden
+    "blocked": dict(diary=None, topic=None, members=5, topics=3, friends=None),
+    "blocker": dict(diary=None, topic=None, members=5, topics=3, friends=None),
+    # who blocked the commenter: the commenter and the suspended member hidden
+    "third_party": dict(diary=3, topic=3, members=5, topics=3, friends=1),
+}
+
+
+@pytest.mark.parametrize("relation", COUNT_VIEWERS)
+def test_every_count_agrees_with_the_list_it_counts(client, count_world, relation):
+    world = count_world
+    viewer = client(PC)
+    start_session(viewer, world.viewers[relation])
+    pages = _count_pages(viewer, world)
+    checked = []
+    for page, body in pages.items():
+        explained = []
+        for pattern, what in COUNTS:
+            for match in re.finditer(pattern, body):
+                explained.append(match.span("n"))
+                if what == "home_notice" or what == "unread_comments":
+                    checked.append((what, page, match["n"]))
+                    continue
+                items = _list_of(viewer, world, what, page, match)
+                assert int(match["n"]) == len(items), (
+                    f"{relation} on {page}: {match.group(0)!r} but the list shows {len(items)}: {sorted(items)}")
+                checked.append((what, match.groupdict().get("id") or page, int(match["n"])))
+        for exempt in NOT_COUNTS:
+            explained += [m.span() for m in re.finditer(exempt, body)]
+        for number in NUMBER.finditer(body):
+            digits = re.search(r"\d+", number.group(0))
+            start = number.start() + digits.start()
+            assert any(a <= start < b for a, b in explained), (
+                f"{relation} on {page}: a number no count pattern explains: {body[max(0, number.start() - 80):number.end() + 20]!r}")
+
+    shown = {(what, key): n for what, key, n in checked if what not in ("home_notice", "unread_comments")}
+    where = {"diary": ("diary_comments", str(world.entry)), "topic": ("topic_comments", str(world.topic)),
+             "members": ("page_members", f"/community/{world.community}"),
+             "topics": ("page_topics", f"/community/{world.community}"),
+             "friends": ("member_friends", str(world.subject)),
+             "reports": ("community_reports", str(world.community))}
+    for name, expected in EXPECTED[relation].items():
+        assert shown.get(where[name]) == expected, (relation, name, shown)
+
+
+def test_the_subjects_home_counts_what_waits_for_them_and_nothing_hidden(client, count_world):
+    """Home: the entry with new comments (the friend's and the commenter's two; not the blocked
+    member's, the blocker's or the suspended member's), new footprints and unread messages likewise;
+    and the new-comment count home leaves to that row is the same where it is said."""
+    viewer = client(PC)
+    start_session(viewer, count_world.subject)
+    home = _body(viewer.get("/"))
+    notices = dict(re.findall(r'<a href="[^"]*">([^<]*?) (\d+)件</a>', home))
+    assert notices == {"新しい足あと": "2", "未読メッセージ": "2"}, notices
+    assert re.search(r'href="/diary/%d">[^<]*</a>（3件）' % count_world.entry, home), home
+    assert diaries.new_comment_count(count_world.subject) == 3
+    footprints_page = _body(viewer.get("/footprints"))
+    assert "友人" in footprints_page and "書き手" in footprints_page
+    assert "ブロック" not in footprints_page and "停止中" not in footprints_page
+    inbox = _body(viewer.get("/messages"))
+    assert "書き手" in inbox and "停止中" not in inbox and "ブロック" not in inbox
+
+
+@pytest.mark.parametrize("relation", COUNT_VIEWERS)
+def test_handset_pages_count_what_the_pc_pages_count(client, count_world, relation):
+    """The same written-down numbers on a docomo i-mode 1.0 handset's pages (their own words)."""
+    world = count_world
+    phone = client(DOCOMO_1)
+    start_session(phone, world.viewers[relation])
+
+    def page(path: str) -> str:
+        response = phone.get(phone.with_sid(path), status="*", expect_errors=True)
+        return _body(response) if response.status_int == 200 else ""
+
+    diary_list, entry = page(f"/member/{world.subject}/diary"), page(f"/diary/{world.entry}")
+    community, topic = page(f"/community/{world.community}"), page(f"/topic/{world.topic}")
+    profile = page(f"/member/{world.subject}")
+
+    def number(pattern: str, body: str) -> int | None:
+        found = re.search(pattern, body)
+        return int(found.group(1)) if found else None
+
+    shown = {
+        "diary": number(r'href="/diary/%d\?[^"]*">[^<]*</a>\((\d+)\)' % world.entry, diary_list),
+        "topic": number(r'■ｺﾒﾝﾄ\((\d+)\)', topic),
+        "members": number(r'ﾒﾝﾊﾞｰ(\d+)人', community),
+        "topics": number(r'■ﾄﾋﾟｯｸ\((\d+)\)', community),
+        "friends": number(r'友人\((\d+)人\)', profile),
+    }
+    if shown["diary"] is not None:
+        assert number(r'ｺﾒﾝﾄ\((\d+)\)', entry) == shown["diary"]
+    expected = {name: n for name, n in EXPECTED[relation].items() if name != "reports"}
+    assert shown == expected, (relation, shown)
 
 
 # --- The profile's lines that carry no marker: 最終ログイン and 参加コミュニティ -------------------

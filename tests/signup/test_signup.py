@@ -94,18 +94,24 @@ def test_member_invites_sees_pending_and_cancels(client, make_member, settings):
     assert "取り消されています" in answer.body.decode("cp932")
 
 
-def test_inviting_an_existing_member_or_a_broken_address_is_refused(client, make_member, settings):
+def test_inviting_a_broken_address_is_refused_and_a_members_is_not_told(client, make_member, settings):
     make_member("さくら", "sakura@docomo.ne.jp")
     make_member("たろう", "taro@ezweb.ne.jp")
     pc = client(PC)
     pc.login("sakura@docomo.ne.jp")
-    assert "すでに keitai のメンバー" in _invite_from_page(pc, "taro@ezweb.ne.jp").text
     page = _invite_from_page(pc, "not an address")
     assert "メールアドレスの形が正しくありません" in page.text
     assert 'value="not an address"' in page.text  # what was typed stays
     page = _invite_from_page(pc, "ok@docomo.ne.jp", "長" * 501)
     assert "500文字まで" in page.text and "長" * 501 in page.text
     assert outbox(settings) == [] and scalar("SELECT COUNT(*) FROM invitations") == 0
+
+    # A member's address: answered as any invitation; the member hears of it, without a link.
+    page = _invite_from_page(pc, "taro@ezweb.ne.jp").follow()
+    assert "招待メールを送りました" in page.text and "taro@ezweb.ne.jp" in page.text
+    [sent] = outbox(settings)
+    assert sent["To"] == "taro@ezweb.ne.jp" and sent["Subject"] == "keitai への招待について"
+    assert "さくらさんが、このアドレスを keitai に招待しようとしました。" in body(sent) and "/join/" not in body(sent)
 
 
 def test_invitations_are_limited_per_day(make_member, settings, app):
@@ -246,11 +252,15 @@ def test_every_form_problem_is_listed_and_nothing_is_stored(client, make_member)
     form["password2"] = "other"
     text = form.submit().text
     assert "ニックネームを入力してください" in text and "8文字以上" in text and "生年月日を正しく" in text
-    taken = fill_join(pc.get(f"/join/{token}").forms[0], mail="taro@ezweb.ne.jp").submit()
-    assert "すでに登録されています" in taken.text
     long = fill_join(pc.get(f"/join/{token}").forms[0], nickname="な" * 21).submit()
     assert "20文字まで" in long.text and long.forms[0]["nickname"].value == "な" * 21
     assert scalar("SELECT COUNT(*) FROM members") == 2 and invitations.check(token) is not None
+    # A member's address is no problem of the form: the answer tells nothing (the owner is mailed).
+    taken = fill_join(pc.get(f"/join/{token}").forms[0], mail="taro@ezweb.ne.jp").submit()
+    assert "確認メールを送りました" in taken.text and "すでに登録されています" not in taken.text
+    assert scalar("SELECT COUNT(*) FROM members") == 2
+    with pytest.raises(Refused, match="すでに使われています"):
+        invitations.check(token)
 
 
 def test_verification_link_replayed_expired_or_forged_changes_nothing(client, make_member, settings):
@@ -284,10 +294,12 @@ def test_a_stale_pending_account_does_not_hold_its_address_forever(client, make_
     _i, first = invitations.invite(inviter, "a@docomo.ne.jp")
     _join_on_phone(client, f"/join/{first}", mail="typo@docomo.ne.jp")
     _i, second = invitations.invite(inviter, "b@docomo.ne.jp")
-    _phone, page = _join_on_phone(client, f"/join/{second}", mail="typo@docomo.ne.jp")
-    assert "すでに登録されています" in page.body.decode("cp932")  # its link is still live
+    _phone, page = _join_on_phone(client, f"/join/{second}", mail="typo@docomo.ne.jp", nickname="にせもの")
+    assert "確認ﾒｰﾙを送りました" in page.body.decode("cp932")  # its link is still live: the same answer ...
+    assert scalar("SELECT nickname FROM members WHERE mail = 'typo@docomo.ne.jp'") != "にせもの"  # ... no account
     execute("UPDATE mail_tokens SET expires_at = 1")
-    _phone, page = _join_on_phone(client, f"/join/{second}", mail="typo@docomo.ne.jp", nickname="ほんもの")
+    _i, third = invitations.invite(inviter, "c@docomo.ne.jp")
+    _phone, page = _join_on_phone(client, f"/join/{third}", mail="typo@docomo.ne.jp", nickname="ほんもの")
     assert "確認ﾒｰﾙを送りました" in page.body.decode("cp932")
     assert scalar("SELECT nickname FROM members WHERE mail = 'typo@docomo.ne.jp'") == "ほんもの"
 
@@ -309,8 +321,9 @@ def test_join_without_invitation_follows_the_site_switch(client, make_member, se
     # Still 18+ and a mobile address.
     assert "パソコン" in fill_join(client(PC).get("/join").forms[0], mail="x@gmail.com").submit().text
     site.put("invitation_only", True)
-    csrf = client(PC).get("/login").forms[0]["csrf"].value
-    refused = client(PC).post("/join", {"csrf": csrf, "nickname": "x", "mail": "late@docomo.ne.jp"})
+    visitor = client(PC)
+    csrf = visitor.get("/login").forms[0]["csrf"].value
+    refused = visitor.post("/join", {"csrf": csrf, "nickname": "x", "mail": "late@docomo.ne.jp"})
     assert "招待制です" in refused.text
     assert scalar("SELECT COUNT(*) FROM members WHERE mail = 'late@docomo.ne.jp'") == 0
 

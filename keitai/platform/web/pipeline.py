@@ -9,6 +9,7 @@ Each request gets, in ``request.environ``:
 ``keitai.viewer``   the signed-in :class:`~keitai.platform.web.sessions.Viewer`, or None
 ``keitai.url_sid``  the sid every internal URL must carry (devices without cookies)
 ``keitai.csrf``     the CSRF token for this request's forms
+``keitai.pre``      a signed-out visitor's pre-session (the ``pre`` cookie) on a device that keeps cookies
 
 Views read them through the small functions below.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import secrets
 
 import bottle
 import peewee
@@ -31,6 +33,8 @@ from keitai.platform.web.render import render
 log = logging.getLogger("keitai.web")
 
 COOKIE = "sid"
+#: A signed-out visitor's pre-session: what their forms' CSRF tokens are bound to (login CSRF).
+PRE_COOKIE = "pre"
 #: Set only by code in this process (a WSGI server puts a client's headers under HTTP_*
 #: names only): the SessionInfo an in-process request runs as.  See keitai/platform/web/preview.py.
 INTERNAL_SESSION = "keitai.internal_session"
@@ -105,8 +109,26 @@ def sign_out() -> None:
     if info:
         sessions.end(info.sid)
     env["keitai.session"] = env["keitai.viewer"] = env["keitai.url_sid"] = None
-    env["keitai.csrf"] = sessions.csrf_token(config.get().secret_key, None)
+    env["keitai.csrf"] = sessions.csrf_token(config.get().secret_key, None, visitor=_visitor())
     bottle.response.delete_cookie(COOKIE, path="/")
+
+
+def _visitor() -> str:
+    """What this signed-out visitor's form tokens are bound to (sessions.visitor_key): on a
+    device that keeps cookies, its ``pre`` cookie, given here on its first page."""
+    env = bottle.request.environ
+    dev = current_device()
+    pre = None
+    if dev.cookies:
+        pre = env.get("keitai.pre")
+        if pre is None:
+            pre = bottle.request.get_cookie(PRE_COOKIE) or ""
+            if not (len(pre) == 32 and pre.replace("-", "").replace("_", "").isalnum() and pre.isascii()):
+                pre = secrets.token_urlsafe(24)
+                secure = bottle.request.urlparts.scheme == "https"
+                bottle.response.set_cookie(PRE_COOKIE, pre, path="/", httponly=True, secure=secure, samesite="lax")
+            env["keitai.pre"] = pre
+    return sessions.visitor_key(dev, config.get().secret_key, pre)
 
 
 def _resume_session(url_sid: str | None) -> sessions.SessionInfo | None:
@@ -127,7 +149,8 @@ def _resume_session(url_sid: str | None) -> sessions.SessionInfo | None:
     env["keitai.session"] = info
     env["keitai.viewer"] = info.viewer if info else None
     env["keitai.url_sid"] = info.sid if info and not dev.cookies else None
-    env["keitai.csrf"] = sessions.csrf_token(settings.secret_key, info.sid if info else None)
+    env["keitai.csrf"] = sessions.csrf_token(settings.secret_key, info.sid if info else None,
+                                             visitor="" if info else _visitor())
     if sid and info is None and dev.cookies:
         bottle.response.delete_cookie(COOKIE, path="/")
     return info
@@ -148,7 +171,8 @@ def _start_request() -> None:
     info = _resume_session(values.get(urls.SID))
     if bottle.request.method == "POST":
         token = values.get("csrf", "")
-        if not sessions.csrf_ok(settings.secret_key, info.sid if info else None, token):
+        if not sessions.csrf_ok(settings.secret_key, info.sid if info else None, token,
+                                visitor="" if info else _visitor()):
             log.warning("CSRF check failed for %s %s", bottle.request.method, bottle.request.path)
             raise bottle.HTTPError(403, messages.BAD_CSRF)
 

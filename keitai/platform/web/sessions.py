@@ -136,12 +136,28 @@ def prune() -> int:
     return execute("DELETE FROM sessions WHERE expires_at <= ?", (now(),)).rowcount
 
 
-def csrf_token(secret: str, sid: str | None, at: int | None = None) -> str:
-    """A token for forms: tied to the session, or signed with a time for visitors."""
+def visitor_key(device, secret: str, pre: str | None) -> str:
+    """What a signed-out visitor's form token is bound to, so a token fetched by someone else
+    (an attacker's own sign-in form) is refused from this visitor (login CSRF).
+
+    A device that keeps cookies: its pre-session cookie ``pre`` (random, set on its first page).
+    A handset without cookies has none to plant either: its device key (carrier, through its
+    gateway or not, and the keyed subscriber id where the carrier sends it on every request:
+    au, SoftBank, EMOBILE; docomo sends its id only to ``guid=ON`` addresses, so not docomo's).
+    """
+    key = device_key(device, secret)
+    if device.is_handset and device.carrier == "docomo":
+        key = key.partition(":")[0] + ":"
+    return f"{key}|{pre}" if pre is not None else key
+
+
+def csrf_token(secret: str, sid: str | None, at: int | None = None, visitor: str = "") -> str:
+    """A token for forms: tied to the session, or for visitors signed with a time and bound to
+    the visitor (:func:`visitor_key`)."""
     if sid:
         return hmac.new(secret.encode(), b"csrf|" + sid.encode(), "sha256").hexdigest()[:32]
     at = now() if at is None else at
-    mac = hmac.new(secret.encode(), f"anon|{at}".encode(), "sha256").hexdigest()[:24]
+    mac = hmac.new(secret.encode(), f"anon|{at}|{visitor}".encode(), "sha256").hexdigest()[:24]
     return f"a{at}.{mac}"
 
 
@@ -149,7 +165,7 @@ def csrf_token(secret: str, sid: str | None, at: int | None = None) -> str:
 ANON_CSRF_SECONDS = 6 * 3600
 
 
-def csrf_ok(secret: str, sid: str | None, token: str) -> bool:
+def csrf_ok(secret: str, sid: str | None, token: str, visitor: str = "") -> bool:
     if not token:
         return False
     if sid:
@@ -157,6 +173,6 @@ def csrf_ok(secret: str, sid: str | None, token: str) -> bool:
     if not token.startswith("a") or "." not in token:
         return False
     at_text = token[1:].partition(".")[0]
-    if not at_text.isdecimal() or now() - int(at_text) > ANON_CSRF_SECONDS:
+    if not at_text.isdecimal() or len(at_text) > 18 or now() - int(at_text) > ANON_CSRF_SECONDS:
         return False
-    return hmac.compare_digest(token, csrf_token(secret, None, int(at_text)))
+    return hmac.compare_digest(token, csrf_token(secret, None, int(at_text), visitor))
