@@ -59,3 +59,17 @@ def record_failure(mail: str, address: str, gateway: bool = False, subscriber: s
 def record_success(mail: str) -> None:
     """A right password clears the account's failures (the address keeps its count)."""
     execute("DELETE FROM login_failures WHERE scope = 'account' AND subject = ?", (_subject("account", mail.strip().lower()),))
+
+
+
+def tries(scope: str, value: str) -> int:
+    """How many times ``value`` was noted under ``scope`` in the window (password reset asks)."""
+    return fetchall("SELECT COUNT(*) FROM login_failures WHERE scope = ? AND subject = ? AND at > ?",
+                    (scope, _subject(scope, value), now() - WINDOW))[0][0]
+
+
+def note(scope: str, value: str) -> None:
+    """Count one try of ``value`` under ``scope`` (see :func:`tries`)."""
+    t = now()
+    execute("DELETE FROM login_failures WHERE scope = ? AND at <= ?", (scope, t - WINDOW))
+    execute("INSERT INTO login_failures (scope, subject, at) VALUES (?, ?, ?)", (scope, _subject(scope, value), t))

@@ -1,5 +1,6 @@
-"""Delete old footprints (older than KEITAI_FOOTPRINT_DAYS, default 90), expired sessions and
-kept texts older than 30 days.
+"""Delete old footprints (older than KEITAI_FOOTPRINT_DAYS, default 90), expired sessions,
+kept texts older than 30 days, password reset links that can no longer be used, and mail given
+up on more than 30 days ago.
 
 Runs in short transactions, so the site keeps serving meanwhile; run it daily from cron.
 """
@@ -18,7 +19,9 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from keitai.footprints import rules as footprints
+    from keitai.accounts import reset
     from keitai.kept import rules as kept
+    from keitai.platform.mail import queue
     from keitai.platform.web import sessions
 
     settings = connect(migrate=True)
@@ -30,4 +33,6 @@ def run(args) -> int:
     expired = sessions.prune()
     print(f"pruned {gone:,} footprints older than {days:,} days and {expired:,} expired sessions")
     print(f"pruned {kept.prune():,} kept texts older than {kept.KEEP_DAYS} days")
+    print(f"pruned {reset.prune():,} used or expired password reset links"
+          f" and {queue.prune():,} mails given up on more than {queue.KEEP_FAILED_DAYS} days ago")
     return 0

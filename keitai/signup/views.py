@@ -7,7 +7,7 @@ from keitai.signup import invitations
 from keitai.platform.mail import addresses as mobile_mail
 from keitai.signup import rules as signup
 from keitai.admin import site
-from keitai.platform.web import RouteTable, absolute, login_required, params, redirect, render, viewer
+from keitai.platform.web import RouteTable, login_required, mailed, params, redirect, render, viewer
 from keitai.words import Refused
 
 routes = RouteTable("signup")
@@ -26,7 +26,7 @@ def invite():
     form = params()
     mail, message = form.get("mail", "").strip(), form.get("message", "")
     try:
-        invitations.invite_and_send(viewer().id, mail, message, absolute(""))
+        invitations.invite_and_send(viewer().id, mail, message, mailed(""))
     except Refused as exc:
         return render("signup/invite.html", pending=invitations.pending(viewer().id), errors=[exc.message], mail=mail,
                       message=message, days=invitations.INVITATION_DAYS)
@@ -75,7 +75,7 @@ def open_join_form():
 def _join(token):
     form = _form_from_request()
     try:
-        member, mail_sent = signup.join(form, token, absolute(""))
+        member, mail_sent = signup.join(form, token, mailed(""))
     except Refused as exc:
         if exc.code in invitations.UNUSABLE or exc.code == "signup.invitation_only":
             return _refused(exc)
