@@ -60,6 +60,13 @@ def test_comments_mail_the_writer_and_earlier_commenters_but_not_across_a_block(
     assert "きれい" not in body(outbox(settings)[1]) and "たろう" not in body(outbox(settings)[1])
 
 
+def test_the_writer_commenting_on_her_own_entry_mails_no_one(member, settings):
+    owner = member("さくら")
+    entry = write_entry(owner, "花見")
+    comments.add_comment(owner, entry, "追記です")
+    assert outbox(settings) == []
+
+
 def test_an_earlier_commenter_who_may_no_longer_read_the_entry_is_not_mailed(member, settings):
     owner, early, friend = member("さくら"), member("たろう"), member("じろう")
     friends.befriend(owner, friend)

@@ -160,6 +160,10 @@ class Silent:
         return bool(self.held) and not select.select(self.held, [], [], 0)[0]
 
     def close(self):
+        try:  # wakes the accept() blocked in the other thread; closing alone would leave it listening
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.listener.close()
         for conn in self.held:
             conn.close()
