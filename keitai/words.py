@@ -444,3 +444,5 @@ NOTICE_MAILS = {
 }
 NOTICE_MAIL_FOOTER = "\nページを見るまで、同じお知らせは送りません。\nお知らせメールの設定:\n{settings}\n"
 NOTICE_MAIL_FORM_BROKEN = "フォームの送信が途中で切れました。もう一度選んで保存してください。"
+#: A request for another host than KEITAI_BASE_URL's (keitai/platform/web/pipeline.py).
+UNKNOWN_HOST = "このアドレスでは keitai を表示できません。ブックマークやメールのURLから開いてください。"

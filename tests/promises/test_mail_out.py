@@ -115,10 +115,13 @@ def test_a_forged_host_header_never_reaches_a_mailed_link(app, make_member, migr
     assert set(links) == {f"http://127.0.0.1:{port}/"}
 
 
-def test_with_a_base_url_every_mailed_link_is_on_it(app, make_member, migrated, tmp_path):
+def test_with_a_base_url_other_hosts_are_refused_and_mailed_links_are_on_it(app, make_member, migrated, tmp_path):
     make_member("さくら", "sakura@docomo.ne.jp")
     with served(migrated, tmp_path, KEITAI_BASE_URL="https://keitai.example.jp") as (port, _process):
-        Browser(port, host="evil.example").post_form("/password/forgot", mail="sakura@docomo.ne.jp")
+        status, _, page = Browser(port, host="evil.example").request("/password/forgot")
+        assert status == 400 and "このアドレスでは keitai を表示できません" in page
+        status, _, _ = Browser(port, host="keitai.example.jp").post_form("/password/forgot", mail="sakura@docomo.ne.jp")
+        assert status == 200
         [text] = outbox_text(tmp_path / "outbox", 1)
     assert re.findall(r"https?://[^\s/]+/", text) == ["https://keitai.example.jp/"]
 
@@ -175,15 +178,16 @@ def test_a_hung_mail_server_blocks_no_page_and_loses_no_mail(app, make_member, m
     silent = Silent()
     with served(migrated, tmp_path, KEITAI_SMTP_HOST="127.0.0.1", KEITAI_SMTP_PORT=str(silent.port),
                 KEITAI_BASE_URL="https://keitai.example.jp", KEITAI_MAIL_RETRY="1") as (port, _process):
-        sakura = Browser(port)
+        sakura = Browser(port, host="keitai.example.jp")
         sakura.sign_in("sakura@docomo.ne.jp")
         status, headers, _ = sakura.post_form("/invite", mail="hanako@docomo.ne.jp", message="")
         assert status == 303 and "/invite" in headers["Location"]
         assert silent.accepted.wait(30)              # the sender is now waiting on the hung server
         # Meanwhile pages that send mail, and pages that do not, answer as usual.
-        status, _, answer = Browser(port).post_form("/password/forgot", mail="taro@docomo.ne.jp")
+        visitor = Browser(port, host="keitai.example.jp")
+        status, _, answer = visitor.post_form("/password/forgot", mail="taro@docomo.ne.jp")
         assert status == 200 and "登録されていれば" in answer
-        status, _, login = Browser(port).request("/login")
+        status, _, login = visitor.request("/login")
         assert status == 200 and 'name="password"' in login
         assert silent.still_holding()               # all of it while the mail server still hung
         assert scalar("SELECT COUNT(*) FROM mail_queue WHERE failed_at IS NULL") == 2
