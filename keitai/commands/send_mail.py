@@ -9,8 +9,8 @@ NAME = "send-mail"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--once", action="store_true", help="deliver what is due now, then stop")
-    parser.add_argument("--failed", action="store_true", help="list the mail given up on, newest first")
+    parser.add_argument("--once", action="store_true", help="deliver what is due now, then stop (default: keep sending until stopped)")
+    parser.add_argument("--failed", action="store_true", help="list the mail given up on, newest first, and stop (default: send)")
 
 
 def run(args) -> int:

@@ -194,3 +194,21 @@ def test_a_server_that_accepts_and_never_answers_holds_only_the_sender(smtp_serv
         silent.close()
     row = fetchone("SELECT claim, claimed_until FROM mail_queue")
     assert row == (None, None)          # released for the next try
+
+
+def test_run_py_send_mail_delivers_and_lists_what_was_given_up(smtp_server, monkeypatch, capsys):
+    from types import SimpleNamespace
+
+    from keitai.commands import send_mail
+
+    inbox = smtp_server(rcpt_answer="550 5.1.1 no such user")
+    active = config.get()
+    for name, value in (("DATABASE_URL", active.database_url), ("SECRET_KEY", active.secret_key),
+                        ("SMTP_HOST", active.smtp_host), ("SMTP_PORT", str(active.smtp_port))):
+        monkeypatch.setenv("KEITAI_" + name, value)
+    mail.send("nobody@docomo.ne.jp", "件名", "本文")
+    assert send_mail.run(SimpleNamespace(once=True, failed=False)) == 0
+    assert "0 mail(s) delivered" in capsys.readouterr().out and inbox.envelopes == []
+    assert send_mail.run(SimpleNamespace(once=False, failed=True)) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert "nobody@docomo.ne.jp" in line and "1 tries" in line and "550 5.1.1 no such user" in line
