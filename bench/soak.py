@@ -40,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -447,12 +448,15 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("the server did not start:\n" + self.log()[-3000:])
+            # Back means answering: a listening socket is not yet a worker that serves (under load
+            # the workers take seconds to import and connect after the supervisor binds).
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=5) as answer:
+                    if answer.status == 200:
+                        return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("the server did not start listening within 60 s")
+        raise RuntimeError("the server did not answer /health within 60 s")
 
     def kill(self) -> None:
         """SIGKILL the server's whole process group: no clean-up, no flush, like a power cut to the process."""

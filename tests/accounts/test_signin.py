@@ -207,3 +207,16 @@ def test_a_carrier_gateway_address_is_shared_so_it_gets_more_room(client, make_m
 def test_passwords_are_hashed_with_memory_hard_argon2id():
     stored = PRODUCTION_HASHER.hash("correct horse 42")
     assert stored.startswith("$argon2id$") and "m=19456,t=2" in stored  # OWASP minimum
+
+
+def test_the_account_limit_counts_every_spelling_of_one_address(client, make_member):
+    """Five wrong guesses (the README's number) lock the account, however the address is written:
+    each from its own address, so only the per-account limit can stop the sixth."""
+    make_member("さくら", "sakura@docomo.ne.jp")
+    spellings = ["Sakura@docomo.ne.jp", "sakura@DOCOMO.ne.jp", " SAKURA@docomo.ne.jp", "sakura@Docomo.Ne.Jp",
+                 "SaKuRa@DoCoMo.NE.JP"]
+    for n, spelling in enumerate(spellings):
+        assert "パスワードが違います" in _try(client(PC, ip=f"198.51.100.{20 + n}"), spelling, "wrong").text
+    locked = _try(client(PC, ip="198.51.100.40"), "sakura@docomo.ne.jp", PASSWORD)
+    assert locked.status_int == 429 and "15分ほど待って" in locked.text
+    assert scalar("SELECT COUNT(*) FROM sessions") == 0

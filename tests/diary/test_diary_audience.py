@@ -168,3 +168,19 @@ def test_a_blocked_commenters_words_are_hidden_and_not_counted(client, world):
     other.login(MAIL["group_friend"])
     page = other.page(f"/diary/{diary_id}")
     assert "見知らぬ人のコメント" in page.text and "コメント（2）" in page.text
+
+
+def test_a_commenter_who_blocked_the_viewer_is_hidden_from_them_and_not_counted(client, world):
+    """The other direction: the commenter blocked the viewer (who did nothing)."""
+    ids, entries, _photo = world
+    diary_id = entries["everyone"]
+    diaries.add_comment(ids["stranger"], diary_id, "見知らぬ人のコメント")
+    block(ids["stranger"], ids["friend"])
+    pc = client(PC)
+    pc.login(MAIL["friend"])
+    page = pc.page(f"/diary/{diary_id}")
+    assert "見知らぬ人のコメント" not in page.text and "コメント（1）" in page.text
+    other = client(PC)
+    other.login(MAIL["group_friend"])
+    page = other.page(f"/diary/{diary_id}")
+    assert "見知らぬ人のコメント" in page.text and "コメント（2）" in page.text

@@ -224,3 +224,26 @@ def test_prune_refuses_nonsense_days(migrated, monkeypatch, app):
     monkeypatch.setenv("KEITAI_DATABASE_URL", migrated)
     monkeypatch.setenv("KEITAI_SECRET_KEY", "test-secret-key")
     assert run.main(["prune", "--footprint-days", "0"]) == 2
+
+
+def test_a_suspended_or_blocked_friend_is_never_named_as_the_connection(client):
+    me = member("わたし")
+    suspended = member("ていし")  # the only friend in common with one visitor, then suspended
+    blocker = member("ぶろっく")  # the only friend in common with another, and blocks me
+    open_friend = member("ひらく")
+    by_suspended, by_blocker, by_open = member("つうか"), member("とおる"), member("みち")
+    for a, b in ((me, suspended), (me, blocker), (me, open_friend),
+                 (suspended, by_suspended), (blocker, by_blocker), (open_friend, by_open)):
+        friends.befriend(a, b)
+    for visitor in (by_suspended, by_blocker, by_open):
+        footprints.record(visitor, me)
+    execute("UPDATE members SET status = 'suspended' WHERE id = ?", (suspended,))
+    block(blocker, me)
+
+    visits = {v.nickname: v for v in footprints.page(me).items}
+    assert (visits["みち"].relation, visits["みち"].via_nickname) == (footprints.FRIEND_OF_FRIEND, "ひらく")
+    assert (visits["つうか"].relation, visits["つうか"].via_nickname) == (footprints.FRIEND_OF_FRIEND, None)
+    assert (visits["とおる"].relation, visits["とおる"].via_nickname) == (footprints.FRIEND_OF_FRIEND, None)
+    page = plain(sign_in(client(PC), me).page("/footprints").text)
+    assert "みちさん（ひらくさんの友人）" in page
+    assert "ていし" not in page and "ぶろっく" not in page

@@ -252,7 +252,7 @@ def test_friend_of_friends_respects_private_friend_lists(client, make_member):
     assert "たろう" in pc.get(f"/member/{owner}").text  # たろう's own list shows it to his friends
 
 
-def test_friend_of_friends_is_fast_for_members_with_thousands_of_friends(make_member, app):
+def test_mutual_friends_of_members_with_thousands_of_friends_name_three_and_count_up_to_a_thousand(make_member, app):
     me = make_member("さくら", "sakura@docomo.ne.jp")
     owner = make_member("けん", "ken@docomo.ne.jp")
     execute("INSERT INTO members (nickname, mail, password_hash, status, birthday, created_at)"
@@ -270,7 +270,7 @@ def test_friend_of_friends_is_fast_for_members_with_thousands_of_friends(make_me
         execute("INSERT INTO friendships (member_id, friend_id, created_at) VALUES "
                 + ", ".join(["(?, ?, 0)"] * len(chunk)), [v for pair in chunk for v in pair])
     names, total = friends.mutual_friends(me, owner, True)
-    assert len(names) == 3 and total == friends.MUTUAL_CAP
+    assert len(names) == 3 and total == 1000  # 3,000 in common: three named, the count stops at 1,000
 
 
 def test_block_hides_both_ways_everywhere_and_ends_the_friendship(client, make_member):
@@ -334,3 +334,13 @@ def test_the_friends_page_counts_waiting_requests_as_home_does(client):
         execute("INSERT INTO friend_requests (from_id, to_id, created_at) VALUES (?, ?, ?)", (member(), me, now()))
     assert "友人申請 99+件" in pc.get("/").text
     assert "友人申請（99+ 件）" in pc.get("/friends").text
+
+
+def test_no_friend_request_either_way_across_a_block(make_member, app):
+    sakura, taro = make_member(), make_member()
+    blocks.block(sakura, taro)
+    for sender, recipient in ((taro, sakura), (sakura, taro)):
+        with pytest.raises(words.Refused) as refused:
+            friends.request(sender, recipient, "友達になってください")
+        assert refused.value.code == "friends.not_found"
+    assert scalar("SELECT COUNT(*) FROM friend_requests") == 0

@@ -107,6 +107,15 @@ def test_forged_sid_opens_nothing(client, make_member):
     phone = client(DOCOMO_1)
     page = phone.get(f"/member/{member}?sid=forgedforgedforgedforged")
     assert "秘密の趣味" not in page.body.decode("cp932")
+    # ... nor while real sessions exist: one letter off a live sid is just as dead.
+    viewer = make_member("たろう", "taro@docomo.ne.jp")
+    assert viewer
+    owner_phone = client(DOCOMO_1)
+    owner_phone.login("sakura@docomo.ne.jp")
+    live = owner_phone.sid
+    forged = live[:-1] + ("A" if live[-1] != "A" else "B")
+    page = client(DOCOMO_1).get(f"/member/{member}?sid={forged}")
+    assert "秘密の趣味" not in page.body.decode("cp932") and 'action="/login' in page.body.decode("cp932")
 
 
 def test_sid_copied_to_another_carrier_or_a_pc_does_not_work(client, make_member):
@@ -317,3 +326,59 @@ def test_demo_members_sign_in_to_a_site_with_something_to_read(client, app):
     home = taro.login(pairs[1][0], pairs[1][1])
     assert "はじめての日記" in taro.text(home)  # さくら's friends-only diary, on her friend's home
     assert "自己紹介トピック" not in taro.text(home)  # not in that community
+
+
+def test_a_signed_in_members_post_refuses_a_signed_out_visitors_token(client, make_member):
+    make_member("さくら", "sakura@docomo.ne.jp")
+    visitor = client(PC)
+    visitor_token = visitor.get("/login").forms[0]["csrf"].value  # a valid token, but nobody's session's
+    pc = client(PC)
+    pc.login("sakura@docomo.ne.jp")
+    response = pc.post("/logout", {"csrf": visitor_token}, status=403)
+    assert "有効期限" in response.text
+    assert scalar("SELECT COUNT(*) FROM sessions") == 1  # still signed in: the sign-out was refused
+
+
+def test_a_sign_in_form_left_open_seven_hours_is_refused_and_says_why(client, make_member, monkeypatch):
+    make_member("さくら", "sakura@docomo.ne.jp")
+    pc = client(PC)
+    form = pc.get("/login").forms[0]
+    form["mail"], form["password"] = "sakura@docomo.ne.jp", PASSWORD
+    from keitai.platform.web import sessions
+
+    later = sessions.now() + 7 * 3600  # the visitor's token lives six hours
+    monkeypatch.setattr(sessions, "now", lambda: later)
+    response = form.submit(status=403)
+    assert "有効期限" in response.text
+    assert scalar("SELECT COUNT(*) FROM sessions") == 0
+
+
+def test_a_handset_session_in_constant_use_outlives_its_idle_limit(client, make_member):
+    """A member who keeps reading stays signed in past the two-hour idle limit: each request
+    moves the idle clock (the clock is moved back in the database, as the existing idle test does)."""
+    member = make_member("さくら", "sakura@docomo.ne.jp", hobbies="カフェ")
+    phone = client(DOCOMO_1)
+    phone.login("sakura@docomo.ne.jp")
+    from keitai.platform.db.connection import execute
+
+    for _ in range(5):  # 5 x 50 minutes of reading: 250 minutes since sign-in, never 2 hours idle
+        execute("UPDATE sessions SET last_seen = last_seen - 50 * 60, created_at = created_at - 50 * 60")
+        assert "カフェ" in phone.text(phone.page(f"/member/{member}"))
+    assert scalar("SELECT COUNT(*) FROM sessions") == 1
+
+
+def test_a_member_suspended_by_the_rules_loses_an_open_session_at_the_next_request(client, make_member):
+    """Suspension from another process (run.py admin) ends sessions it never saw: they load only
+    active members."""
+    admin = make_member("管理人", "admin@docomo.ne.jp")
+    member = make_member("さくら", "sakura@docomo.ne.jp", hobbies="カフェ")
+    friend = make_member("たろう", "taro@docomo.ne.jp", hobbies="釣り")
+    phone = client(DOCOMO_1)
+    phone.login("sakura@docomo.ne.jp")
+    assert "釣り" in phone.text(phone.page(f"/member/{friend}"))
+    from keitai.admin import rules as admin_rules
+
+    admin_rules.suspend(admin, member, "規約違反のため")
+    page = phone.text(phone.page(f"/member/{friend}"))
+    assert "釣り" not in page and "ログイン" in page
+    assert scalar("SELECT COUNT(*) FROM sessions WHERE member_id = ?", (member,)) == 0

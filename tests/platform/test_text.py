@@ -324,3 +324,39 @@ def test_generated_table_is_current(tmp_path):
                     str(DATA), str(out)], check=True, capture_output=True)
     assert out.read_text(encoding='utf-8') == \
         (ROOT / 'keitai' / 'platform' / 'text' / 'emoji_table.py').read_text(encoding='utf-8')
+
+
+# One emoji of every SoftBank page: its private-use code point, the Shift_JIS bytes of the
+# old (J-PHONE/Vodafone era) handsets and its webcode, ESC $ <page> <code + 0x20> SI, with
+# the pages G E F O P Q for E0..E5 (SoftBank's published webcode table; pinned, not derived).
+SOFTBANK_PAGES = [
+    ('\ue04a', b'\xf9\x8b', b'\x1b$Gj\x0f'),   # page G: sun
+    ('\ue101', b'\xf7\x41', b'\x1b$E!\x0f'),   # page E
+    ('\ue201', b'\xf7\xa1', b'\x1b$F!\x0f'),   # page F
+    ('\ue301', b'\xf9\xa1', b'\x1b$O!\x0f'),   # page O
+    ('\ue401', b'\xfb\x41', b'\x1b$P!\x0f'),   # page P
+    ('\ue501', b'\xfb\xa1', b'\x1b$Q!\x0f'),   # page Q
+]
+
+
+@pytest.mark.parametrize('pua,sjis,webcode', SOFTBANK_PAGES)
+def test_every_softbank_page_has_its_own_pinned_bytes(pua, sjis, webcode):
+    stored = text.decode_input(pua.encode(), SB)
+    assert text.decode_input(sjis, SB_OLD) == stored
+    assert text.decode_input(webcode, SB_OLD) == stored
+    assert text.encode_output(stored, SB_OLD) == webcode
+    assert text.encode_output(stored, SB) == pua.encode()
+
+
+# The first emoji of every lead byte of docomo's and au's Shift_JIS ranges (emoji-sjis.tsv).
+SJIS_RANGES = [
+    (DOCOMO, b'\xf8\x9f'), (DOCOMO, b'\xf9\x40'),
+    (AU, b'\xf3\x40'), (AU, b'\xf4\x40'), (AU, b'\xf6\x40'), (AU, b'\xf7\x40'),
+]
+
+
+@pytest.mark.parametrize('device,sjis', SJIS_RANGES)
+def test_every_shift_jis_range_comes_back_as_the_same_bytes(device, sjis):
+    stored = text.decode_input(sjis, device)
+    assert stored and '\ufffd' not in stored and stored != sjis.decode('cp932', 'replace')
+    assert text.encode_output(stored, device) == sjis

@@ -98,6 +98,38 @@ def test_may_see_and_visible_clause_agree_for_every_relation_owner_and_audience(
         execute("DROP TABLE aud_items")
 
 
+# Who sees the owner's item in each audience, viewer by viewer in VIEWERS' order (owner, friend,
+# grouped, fof, stranger, blocked, blocker, signed-out): written down, not computed.
+SEEN_BY = {
+    "everyone": [True, True, True, True, True, False, False, False],
+    "friends_of_friends": [True, True, True, True, False, False, False, False],
+    "friends": [True, True, True, False, False, False, False, False],
+    "group": [True, False, True, False, False, False, False, False],
+    "private": [True, False, False, False, False, False, False, False],
+}
+
+
+def test_each_audience_is_seen_by_exactly_the_viewers_written_down_in_both_forms(cast):
+    execute("CREATE TEMP TABLE aud_owned (id INTEGER PRIMARY KEY, owner_id BIGINT NOT NULL,"
+            " audience TEXT NOT NULL, group_id BIGINT)")
+    try:
+        for n, aud in enumerate(SEEN_BY, 1):
+            execute("INSERT INTO aud_owned (id, owner_id, audience, group_id) VALUES (?, ?, ?, ?)",
+                    (n, cast["owner"], aud, cast["group"] if aud == "group" else None))
+        names = {n: aud for n, aud in enumerate(SEEN_BY, 1)}
+        for column, viewer in enumerate(VIEWERS):
+            viewer_id = cast[viewer] if viewer else None
+            expected = {aud for aud, seen in SEEN_BY.items() if seen[column]}
+            rel = audience.relation(viewer_id, cast["owner"])
+            by_rule = {aud for aud in SEEN_BY if audience.may_see(rel, aud, cast["group"] if aud == "group" else None)}
+            clause, params = audience.visible_clause(viewer_id, "i.owner_id", "i.audience", "i.group_id")
+            by_sql = {names[row[0]] for row in fetchall(f"SELECT i.id FROM aud_owned i WHERE {clause}", params)}
+            assert by_rule == expected, viewer
+            assert by_sql == expected, viewer
+    finally:
+        execute("DROP TABLE aud_owned")
+
+
 def test_not_blocked_clause_hides_blocks_both_ways(cast):
     clause, params = audience.not_blocked_clause(cast["owner"], "m.id")
     visible = {row[0] for row in fetchall(f"SELECT m.id FROM members m WHERE {clause}", params)}

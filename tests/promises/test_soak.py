@@ -42,9 +42,9 @@ def _url(app, database_url, tmp_path) -> str:
 def test_soak_short(app, database_url, tmp_path):
     report = soak(_url(app, database_url, tmp_path), "--seconds", "4")
     assert {"home", "profile", "relogin"} <= set(report["operations"])
-    assert sum(report["counts"].values()) > 50
-    assert report["acknowledged_writes"] > 0
-    assert report["access_log_lines"] > 50
+    assert report["acknowledged_writes"] > 0  # and report["ok"]: every one of them was found afterwards
+    # Every request the members made has its access log line (how many there were depends on the machine).
+    assert report["access_log_lines"] >= sum(report["counts"].values()) > 0
 
 
 def test_crash_short(app, database_url, tmp_path):

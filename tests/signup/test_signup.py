@@ -435,3 +435,16 @@ def test_signed_out_pages_fit_a_5kb_handset_and_carry_the_sid_after_sign_in(clie
         page.body.decode("cp932")
     errors = fill_join(phone.get(f"/join/{token}").forms[0], nickname="", mail="x@gmail.com", password="1").submit()
     assert len(errors.body) <= 5 * 1024
+
+
+def test_an_invitation_is_used_once_even_by_two_sign_ups_at_the_same_moment(make_member, app):
+    """Both passed the check before either used it: only the first one's use holds."""
+    inviter, first, second = make_member(), make_member(), make_member()
+    invitation, token = invitations.invite(inviter, "hanako@docomo.ne.jp")
+    assert invitations.check(token).id == invitation.id
+    assert invitations.use(invitation.id, first) is True
+    assert invitations.use(invitation.id, second) is False
+    assert fetchone("SELECT used_by FROM invitations WHERE id = ?", (invitation.id,)) == (first,)
+    with pytest.raises(Refused) as refused:
+        invitations.check(token)
+    assert refused.value.code == "signup.invitation_used"

@@ -47,24 +47,25 @@ class RouteTable:
 
 def path_for(name: str, values: dict) -> tuple[str, dict]:
     """The path of route ``name`` with its wildcards filled from ``values``; the values left over."""
-    pieces, wildcards = _pieces(name)
+    path, filled = _pieces(name)
+    if not filled:  # most links: a fixed path, nothing to copy
+        return path, values
     rest = dict(values)
     try:
-        filled = [str(rest.pop(w)) for w in wildcards]
+        for wildcard, piece in filled:
+            path += str(rest.pop(wildcard)) + piece
     except KeyError as missing:
         raise LookupError(f"route {name} needs {missing.args[0]}") from None
-    path = pieces[0]
-    for value, piece in zip(filled, pieces[1:]):
-        path += value + piece
     return path, rest
 
 
 @functools.lru_cache(maxsize=None)
-def _pieces(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A route's pattern cut at its wildcards, once (a page builds dozens of URLs)."""
+def _pieces(name: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A route's pattern cut at its wildcards, once (a page builds dozens of URLs): the text
+    before the first wildcard, then each wildcard's name with the text after it."""
     try:
         pattern = PATHS[name]
     except KeyError:
         raise LookupError(f"no route named {name!r}") from None
     parts = _WILDCARD.split(pattern)  # text, name, text, name, ..., text
-    return tuple(parts[0::2]), tuple(parts[1::2])
+    return parts[0], tuple(zip(parts[1::2], parts[2::2]))

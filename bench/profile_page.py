@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Profile one page in-process, as a signed-in member, with pyinstrument (or cProfile).
 
-    python bench/profile.py /                  # the handset home page on bench/data/site-100000
-    python bench/profile.py /member/{friend} --device pc --requests 2000
-    python bench/profile.py / --database postgresql://postgres@127.0.0.1:5432/bench_keitai
+    python bench/profile_page.py /                  # the handset home page on bench/data/site-100000
+    python bench/profile_page.py /member/{friend} --device pc --requests 2000
+    python bench/profile_page.py / --database postgresql://postgres@127.0.0.1:5432/bench_keitai
 
 ``{friend}`` in the path becomes a friend of the member signed in.  Prints the time
 per request and the profile (pyinstrument if installed, else cProfile's top entries).
