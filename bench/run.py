@@ -573,10 +573,68 @@ def measure(target: Target, connections: int, duration: float, wrk: str | None, 
         raise RuntimeError(f"{' '.join(argv)} failed:\n{done.stdout}\n{done.stderr}")
     result = json.loads(line[5:])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-    result["errors"] = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
+    result["errors"] = sum(result[k] for k in ERROR_KINDS)
+    if result["status"]:
+        result["codes"] = replay_codes(target.server.base, requests_file)
     result["rss_mb"], result["private_mb"] = target.server.memory_mb()
     result["loadavg"] = max(load_before, os.getloadavg()[0])
     return result
+
+
+#: How wrk and loadgen.py count failures: socket errors by step, non-2xx/3xx answers, timeouts.
+ERROR_KINDS = ("connect", "read", "write", "status", "timeout")
+
+
+def replay_codes(base: str, requests_file: Path, limit: int = 300) -> dict[str, int]:
+    """Which error statuses a run's requests get: the load generators count non-2xx/3xx answers
+    but not their codes, so after a run that had some, the first ``limit`` requests of its file
+    are sent once more, one at a time, and their 4xx/5xx codes tallied (a sample: a 503 under
+    load may not come back)."""
+    import urllib.error
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    codes: dict[str, int] = {}
+    for line in requests_file.read_text(encoding="utf-8").splitlines()[:limit]:
+        method, path, header_text, *rest = line.split("\t") + [""]
+        headers = dict(h.split(": ", 1) for h in header_text.split("|") if ": " in h)
+        body = rest[0].encode() if rest and rest[0] else None
+        request = urllib.request.Request(base + path, data=body, headers=headers, method=method)
+        try:
+            with opener.open(request, timeout=10) as answer:
+                status = answer.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        except OSError as error:
+            status = type(error).__name__
+        if not isinstance(status, int) or status >= 400:
+            codes[str(status)] = codes.get(str(status), 0) + 1
+    return codes
+
+
+def errors_by_kind(runs: list[dict]) -> str:
+    """``0``, or the total and each kind: ``12 (status 10: 500 x3 in a replay; timeout 2)``."""
+    total = sum(r["errors"] for r in runs)
+    if not total:
+        return "0"
+    parts = []
+    for kind in ERROR_KINDS:
+        count = sum(r[kind] for r in runs)
+        if not count:
+            continue
+        codes: dict[str, int] = {}
+        for r in runs:
+            for code, n in r.get("codes", {}).items():
+                codes[code] = codes.get(code, 0) + n
+        detail = ""
+        if kind == "status" and codes:
+            detail = ": " + ", ".join(f"{code} x{n}" for code, n in sorted(codes.items())) + " in a replay"
+        parts.append(f"{kind} {count}{detail}")
+    return f"{total} ({'; '.join(parts)})"
 
 
 def median_of(runs: list[dict], key: str) -> float:
@@ -600,7 +658,7 @@ def run_rounds(targets: list[Target], connections: list[int], repeats: int, dura
                     target.private.append(result["private_mb"])
                     log(f"  round {round_}/{repeats} {target.key:<16} c={c:<3} {result['rps']:8.0f} req/s"
                         f"  p50 {result['p50_us'] / 1000:6.1f} ms  p99 {result['p99_us'] / 1000:6.1f} ms"
-                        f"  errors {result['errors']}  rss {result['rss_mb']:.0f} MB")
+                        f"  errors {errors_by_kind([result])}  rss {result['rss_mb']:.0f} MB")
         for target in live:  # the sessions held up to the end
             if problem := target.check():
                 target.skipped = "broken after the run: " + problem
@@ -617,6 +675,7 @@ def summarize(target: Target) -> dict:
         out[c] = {
             "rps": median_of(runs, "rps"), "p50_ms": median_of(runs, "p50_us") / 1000,
             "p99_ms": median_of(runs, "p99_us") / 1000, "errors": sum(r["errors"] for r in runs),
+            "errors_by_kind": errors_by_kind(runs),
             "runs": len(runs),
         }
     return out
@@ -653,12 +712,12 @@ def main_table(summaries: list[dict], hello: dict, render: dict, connections: li
         row = [name, device, f"{s['page_bytes']:,}"]
         for c in connections:
             row += [f"{s[c]['rps']:,.0f}", f"{s[c]['p50_ms']:.1f} ms", f"{s[c]['p99_ms']:.1f} ms"]
-        errors = sum(s[c]["errors"] for c in connections)
+        errors = "; ".join(f"@{c}: {s[c]['errors_by_kind']}" for c in connections if s[c]["errors"]) or "0"
         ratios = []
         for ref in (hello, render):
             ratios.append(" / ".join(pct(s[c]["rps"] / ref[c]["rps"]) if ref.get(c, {}).get("rps") else "-"
                                      for c in connections))
-        row += [str(errors), *ratios, memory(s)]
+        row += [errors, *ratios, memory(s)]
         lines.append("| " + " | ".join(row) + " |")
     return lines
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bottle
 
-from keitai import (accounts, admin, blog_import, communities, config, diary, footprints, friends, introductions,
-                    kept, messages, notify, pages, photos, profiles, search, signup)
+from keitai import (accounts, admin, blog_import, communities, config, diary, events, footprints, friends,
+                    introductions, kept, messages, notify, pages, photos, polls, profiles, search, signup)
 from keitai.platform.db import connection as base
 from keitai.platform.web import KeitaiPlugin, accesslog, error_page, forwarded
 
@@ -21,15 +21,15 @@ def _id_filter(_conf):
 #: Every feature, in the order its routes are installed: adding a feature is adding it here.
 #: A feature's install registers all it adds (routes, photo kinds, home notices): nothing is
 #: registered by importing a module.
-FEATURES = (accounts, signup, profiles, friends, diary, blog_import, communities, messages, footprints,
-            introductions, photos, search, admin, kept, notify, pages)
+FEATURES = (accounts, signup, profiles, friends, diary, blog_import, communities, events, polls, messages,
+            footprints, introductions, photos, search, admin, kept, notify, pages)
 
 
 def create_app(settings: config.Settings | None = None, *, connect: bool = True) -> bottle.Bottle:
     settings = settings or config.Settings.from_env()
     config.activate(settings)
     if connect:
-        base.connect(settings.database_url)
+        base.connect(settings.database_url, replica_url=settings.database_replica_url)
     app = bottle.Bottle(catchall=True)
     app.config["json.enable"] = False
     app.install(KeitaiPlugin())

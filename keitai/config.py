@@ -31,6 +31,8 @@ def _list(value: str) -> tuple[str, ...]:
 class Settings:
     #: ``sqlite:///path`` or ``postgresql://user@host/db``.
     database_url: str = f"sqlite:///{DB_DIR / 'keitai.sqlite3'}"
+    #: A PostgreSQL streaming replica of it, for reads that may lag a second (empty: none).
+    database_replica_url: str = ""
     #: Keys session CSRF tokens and subscriber-id hashes.  Unset: kept in ``db/secret_key``.
     secret_key: str = ""
     #: Addresses (or CIDRs) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto we

@@ -55,14 +55,16 @@ def _all_counts(counts: tuple[str, ...]) -> tuple[str, int]:
     return "SELECT " + ", ".join(f"({sql})" for sql in counts), sum(sql.count("?") for sql in counts)
 
 
-def home_notices(member_id: int) -> list[Notice]:
-    """The lines to show, in order: only those with something waiting."""
-    if not COUNTERS:
+def home_notices(member_id: int, without: tuple[str, ...] = ()) -> list[Notice]:
+    """The lines to show, in order: only those with something waiting (and none of the
+    keys ``without``, which the page says another way)."""
+    counters = [c for c in COUNTERS if c.key not in without]
+    if not counters:
         return []
-    sql, uses = _all_counts(tuple(c.sql for c in COUNTERS))
+    sql, uses = _all_counts(tuple(c.sql for c in counters))
     counts = fetchone(sql, (member_id,) * uses)
     return [
         Notice(words.HOME_NOTICES[counter.key], int(count),
                path_for(counter.route, {"member_id": member_id, **counter.route_args})[0])
-        for counter, count in zip(COUNTERS, counts) if count and count > 0
+        for counter, count in zip(counters, counts) if count and count > 0
     ]

@@ -3,7 +3,8 @@
 - may viewer V see item I of owner O?  :func:`may_see` (one item), :func:`visible_clause` (lists);
 - blocked either way?  :func:`blocked_between`, :func:`blocked_sql`, :func:`not_blocked_sql`;
 - an active member?  :func:`is_active`, :func:`active_member_sql`;
-- may V see O's friend list?  :func:`friend_list_visible`, :func:`friend_list_visible_sql`.
+- may V see O's friend list?  :func:`friend_list_visible`, :func:`friend_list_visible_sql`;
+- may V see a profile field of many members at once?  :func:`field_visible_sql`.
 
 Every page, list, feed, search result, count and photo URL goes through them.  Each rule
 is written once in Python and once as an SQL fragment, and tests hold the two to each other.
@@ -153,13 +154,19 @@ def friend_list_visible(rel: Relation, aud_friends: str) -> bool:
     return may_see(rel, aud_friends)
 
 
+def field_visible_sql(rel: Relation, audience_column: str) -> str:
+    """:func:`may_see` for a profile field as an SQL condition on its audience column, for a
+    viewer who stands as ``rel`` to every member the query looks at (``A_FRIEND``: any friend)."""
+    if rel.is_self:
+        return "1 = 1"
+    opened = ", ".join(f"'{a}'" for a in FIELD_AUDIENCES if may_see(rel, a))
+    return f"{audience_column} IN ({opened})" if opened else "1 = 0"
+
+
 def friend_list_visible_sql(rel: Relation, member_prefix: str = "") -> str:
     """:func:`friend_list_visible` as an SQL condition on the member whose columns start with
     ``member_prefix``, for a viewer who stands as ``rel`` to every member the query looks at."""
-    if rel.is_self:
-        return "1 = 1"
-    opened = ", ".join(f"'{a}'" for a in FIELD_AUDIENCES if friend_list_visible(rel, a))
-    return f"{member_prefix}aud_friends IN ({opened})" if opened else "1 = 0"
+    return field_visible_sql(rel, f"{member_prefix}aud_friends")
 
 
 def can_see(viewer_id: int | None, owner_id: int, audience: str, group_id: int | None = None) -> bool:
@@ -213,6 +220,16 @@ def not_blocked_clause(viewer_id: int | None, member: str) -> tuple[str, tuple]:
     if viewer_id is None:
         return "1 = 1", ()
     return not_blocked_sql(member), (viewer_id, viewer_id)
+
+
+def board_readable_sql(community: str) -> str:
+    """SQL condition (one ``?`` for the viewer's id): the viewer may read the board (topics,
+    events, polls) of the community whose id is ``community``: every member may read a board
+    whose read policy is ``everyone``, only its members one whose policy is ``members``.
+    :attr:`keitai.communities.Standing.can_read` is its Python form (which also lets the
+    site's admins read, for moderation); tests/privacy/test_board_readable.py holds the two together."""
+    return (f"EXISTS (SELECT 1 FROM communities rc WHERE rc.id = {community} AND (rc.read_policy = 'everyone'"
+            " OR EXISTS (SELECT 1 FROM community_members rm WHERE rm.community_id = rc.id AND rm.member_id = ?)))")
 
 
 #: The status of a member who may sign in and be seen (others are pending or suspended).

@@ -446,3 +446,73 @@ NOTICE_MAIL_FOOTER = "\nページを見るまで、同じお知らせは送り�
 NOTICE_MAIL_FORM_BROKEN = "フォームの送信が途中で切れました。もう一度選んで保存してください。"
 #: A request for another host than KEITAI_BASE_URL's (keitai/platform/web/pipeline.py).
 UNKNOWN_HOST = "このアドレスでは keitai を表示できません。ブックマークやメールのURLから開いてください。"
+# profiles: profile depth (最終ログイン, more fields, three photos), birthdays on home
+FIELD_NAMES.update({
+    "blood_type": "血液型",
+    "hometown": "出身地",
+    "occupation": "職業",
+    "affiliation": "所属",
+    "last_login": "最終ログイン",
+})
+#: 最終ログイン as a profile says it: (at most this many seconds ago, the words), in order.
+LAST_LOGIN_WITHIN = (
+    (3 * 3600, "3時間以内"),
+    (24 * 3600, "1日以内"),
+    (3 * 24 * 3600, "3日以内"),
+    (7 * 24 * 3600, "1週間以内"),
+    (30 * 24 * 3600, "1ヶ月以内"),
+)
+LAST_LOGIN_LONG_AGO = "1ヶ月以上前"
+REFUSALS.update({
+    "profiles.photo_limit": "プロフィール写真は{limit}枚までです。どれかを外してから載せてください。",
+    "profiles.photo_not_yours": "この写真はもうありません。",
+})
+NOTICES.update({
+    "photo_main": "メインの写真にしました。",
+})
+
+
+# community events, polls and topic closing (keitai/events, keitai/polls, keitai/communities)
+REFUSALS.update({
+    "events.title_required": "タイトルを入力してください。",
+    "events.too_long": FIELD_TOO_LONG_NAMED,
+    "events.bad_date": "開催日を「2026/12/24」のように入力してください。",
+    "events.date_past": "開催日が過ぎています。今日以降の日付を入力してください。",
+    "events.date_far": "開催日は{years}年先までにしてください。",
+    "events.bad_time": "時刻を「19:00」のように入力してください（空欄でもかまいません）。",
+    "events.bad_deadline": "募集締切を「2026/12/20」のように入力してください（空欄なら開催日までです）。",
+    "events.deadline_past": "募集締切が過ぎています。今日以降の日付にしてください。",
+    "events.deadline_after": "募集締切は開催日以前にしてください。",
+    "events.admins_only": "このコミュニティでイベントを作れるのは管理人と副管理人だけです。",
+    "events.closed": "このイベントの募集は締め切られています。",
+    "events.already_joined": "すでに参加しています。",
+    "events.not_joined": "このイベントには参加していません。",
+    "events.not_yours": "イベントを変更できるのは作った人だけです。",
+    "polls.question_required": "質問を入力してください。",
+    "polls.too_long": FIELD_TOO_LONG_NAMED,
+    "polls.few_choices": "選択肢を{least}つ以上入力してください。",
+    "polls.too_many_choices": "選択肢は{limit}つまでです。",
+    "polls.same_choice": "同じ選択肢が2つあります。",
+    "polls.bad_date": "締切日を「2026/12/31」のように入力してください。",
+    "polls.date_past": "締切日が過ぎています。今日以降の日付を入力してください。",
+    "polls.date_far": "締切日は{years}年先までにしてください。",
+    "polls.admins_only": "このコミュニティでアンケートを作れるのは管理人と副管理人だけです。",
+    "polls.closed": "このアンケートは締め切られています。",
+    "polls.choose": "選択肢をひとつ選んでください。",
+})
+NOTICES.update({
+    "event_created": "イベントを作成しました。",
+    "event_saved": "イベントを変更しました。",
+    "event_joined": "イベントに参加しました。",
+    "event_cancelled": "イベントへの参加をキャンセルしました。",
+    "event_removed": "イベントを削除しました。",
+    "poll_created": "アンケートを作成しました。",
+    "voted": "回答しました。",
+    "poll_removed": "アンケートを削除しました。",
+})
+COMMUNITY_CONFIRM.update({
+    "close_topic": ("トピックの締め切り", "トピック「{name}」を締め切りますか？締め切ると誰もコメントできなくなります（あとで再開できます）。", "締め切る"),
+    "reopen_topic": ("トピックの再開", "トピック「{name}」を再開しますか？メンバーがまたコメントできるようになります。", "再開する"),
+    "delete_event": ("イベントの削除", "イベント「{name}」を削除しますか？参加者の一覧も消え、元に戻せません。", "削除する"),
+    "delete_poll": ("アンケートの削除", "アンケート「{name}」を削除しますか？回答もすべて消え、元に戻せません。", "削除する"),
+})

@@ -43,6 +43,15 @@ class Member(BaseModel):
     footprints_since = BigIntegerField(default=0)
     footprints_seen_at = BigIntegerField(default=0)
     message_mail = BooleanField(default=True)  # keitai.messages.rules: mail me new messages
+    blood_type = TextField(default="")  # keitai.profiles.rules, from here on
+    hometown = TextField(default="")
+    occupation = TextField(default="")
+    affiliation = TextField(default="")
+    aud_blood_type = TextField(default="everyone")
+    aud_hometown = TextField(default="everyone")
+    aud_occupation = TextField(default="everyone")
+    aud_affiliation = TextField(default="friends")
+    aud_last_login = TextField(default="friends")
 
     class Meta:
         table_name = "members"

@@ -6,10 +6,11 @@ the modules behind them are described in rules.py.
 from . import rules
 from .board import (Comment, CommentPage, Topic, TopicRow, add_comment, as_seen_by, comment_page, comments,
                     create_topic, delete_comment, delete_topic, get_comment, get_topic, may_delete_comment,
-                    may_manage_topic, set_closed, topics)
+                    may_manage_topic, set_closed, topic_search_docs, topics)
 from .community import (PHOTO_KIND, check_description, create_community, delete_community, edit_community,
                         may_view_photo, remove_photo, replace_description, search_docs, set_photo)
-from .lists import CommunityRow, Update, active_communities, home_updates, my_communities, newest_communities
+from .lists import (CommunityRow, Update, active_communities, home_updates, member_communities,
+                    member_community_count, my_communities, newest_communities)
 from .membership import (MemberRow, PersonRow, RequestRow, answer_request, banned_members, cancel_request,
                          hand_over, join, join_requests, leave, member_in, members, remove_member, set_subadmin,
                          subadmins, unban)

@@ -8,6 +8,7 @@ from keitai.communities import models
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 from keitai.platform.db.paging import Page, page_of, parse_cursor
 from keitai.privacy import not_blocked_sql
+from keitai.search import rules as search
 from keitai.words import Refused
 
 from . import rules
@@ -65,6 +66,8 @@ def create_topic(standing: Standing, title: str, body: str) -> int:
             "UPDATE communities SET topic_count = topic_count + 1, last_activity_at = ? WHERE id = ?",
             (t, standing.community.id),
         )
+        # Found by those who may read the board (keitai.privacy.board_readable_sql, in the search planner).
+        search.index(search.TOPIC, topic_id, standing.viewer_id, title, body, updated_at=t)
     return topic_id
 
 
@@ -108,6 +111,7 @@ def remove_topic(topic_id: int, by: int) -> None:
             (now(), by, topic_id),
         )
         execute("DELETE FROM community_comments WHERE topic_id = ?", (topic_id,))
+        search.remove(search.TOPIC, topic_id)
 
 
 @dataclass(frozen=True)
@@ -278,3 +282,17 @@ def topics(standing: Standing, limit: int = 10, before: str | None = None) -> Pa
     return page_of(rows, limit, activity_cursor)
 
 
+def topic_search_docs():
+    """Every topic not removed as a search document (the topic source of ``run.py reindex``)."""
+    last = 0
+    while True:
+        rows = fetchall(
+            "SELECT id, author_id, title, body, created_at FROM community_topics"
+            " WHERE id > ? AND deleted = FALSE AND author_id IS NOT NULL ORDER BY id LIMIT 500",
+            (last,),
+        )
+        for topic_id, author_id, title, body, created_at in rows:
+            yield search.Doc(search.TOPIC, topic_id, author_id, title, body, updated_at=created_at)
+        if len(rows) < 500:
+            return
+        last = rows[-1][0]

@@ -86,6 +86,16 @@ def comment(topic_id):
     redirect('communities.topic', topic_id=topic_id, _anchor=f"c{number}", msg="commented")
 
 
+@routes.get("/topic/<topic_id:int>/close")
+@login_required
+def close_confirm(topic_id):
+    found, st = _topic(topic_id)
+    require(found.may_manage, "communities.not_yours")
+    here = path("communities.topic", topic_id=topic_id)
+    return confirm("reopen_topic" if found.closed else "close_topic", path("communities.close", topic_id=topic_id),
+                   here, {"closed": "0" if found.closed else "1"}, name=found.title)
+
+
 @routes.post("/topic/<topic_id:int>/close")
 @login_required
 def close(topic_id):

@@ -108,6 +108,9 @@ def delete_community(standing: Standing) -> None:
         require(standing.is_owner, "communities.not_owner")
         require(standing.community.member_count <= 1, "communities.cannot_delete")
     with db.atomic():
+        for (topic_id,) in fetchall("SELECT id FROM community_topics WHERE community_id = ? AND deleted = FALSE",
+                                    (standing.community.id,)):
+            search.remove(search.TOPIC, topic_id)
         execute("DELETE FROM communities WHERE id = ?", (standing.community.id,))
         search.remove(search.COMMUNITY, standing.community.id)
         files = photos.delete_rows(PHOTO_KIND, standing.community.id)

@@ -36,15 +36,7 @@ _JOINED = "WITH joined AS MATERIALIZED (SELECT community_id FROM community_membe
 
 def my_communities(member_id: int, limit: int = 10, before: str | None = None) -> Page:
     """The communities ``member_id`` belongs to, most recently active first."""
-    cursor = parse_cursor(before)
-    sql = f"{_JOINED} SELECT {_ROW} FROM joined JOIN communities c ON c.id = joined.community_id"
-    args: tuple = (member_id,)
-    if cursor:
-        sql += " WHERE (c.last_activity_at, c.id) < (?, ?)"
-        args += cursor
-    rows = [CommunityRow(*r) for r in fetchall(
-        sql + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?", args + (limit + 1,))]
-    return page_of(rows, limit, activity_cursor)
+    return member_communities(member_id, member_id, limit, before)
 
 
 def newest_communities(limit: int = 10, before: str | None = None) -> Page:
@@ -113,3 +105,31 @@ def home_updates(member_id: int, limit: int = 5) -> list[Update]:
     return [Update(*r) for r in rows]
 
 
+
+
+# A member's communities as another member sees them (参加コミュニティ on a profile): only
+# those whose member list the viewer may read (Standing.can_read: a board every member
+# reads, or one the viewer is in), so a profile never tells who is in a members-only
+# community.  The list and its count share the condition, so the count hides what the list does.
+_SEEN_BY = (
+    " FROM joined JOIN communities c ON c.id = joined.community_id"
+    " WHERE (c.read_policy = 'everyone'"
+    " OR EXISTS(SELECT 1 FROM community_members v WHERE v.community_id = c.id AND v.member_id = ?))"
+)
+
+
+def member_communities(viewer_id: int, member_id: int, limit: int = 10, before: str | None = None) -> Page:
+    """The communities ``member_id`` belongs to that ``viewer_id`` may see them in, most recently active first."""
+    cursor = parse_cursor(before)
+    sql, args = f"{_JOINED} SELECT {_ROW}{_SEEN_BY}", (member_id, viewer_id)
+    if cursor:
+        sql += " AND (c.last_activity_at, c.id) < (?, ?)"
+        args += cursor
+    rows = [CommunityRow(*r) for r in fetchall(
+        sql + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?", args + (limit + 1,))]
+    return page_of(rows, limit, activity_cursor)
+
+
+def member_community_count(viewer_id: int, member_id: int) -> int:
+    """How many communities :func:`member_communities` lists (a member joins at most MAX_MEMBERSHIPS)."""
+    return fetchall(f"{_JOINED} SELECT COUNT(*){_SEEN_BY}", (member_id, viewer_id))[0][0]

@@ -9,6 +9,8 @@ import bottle
 
 from keitai import words as messages
 from keitai import communities
+from keitai.events import rules as events
+from keitai.polls import rules as polls
 from keitai.photos import rules as photos
 from keitai.platform.text import parts
 from keitai.platform.web import (RouteTable, current_device, files, login_required, params, path, per_page,
@@ -35,6 +37,14 @@ def refuse(exc: Refused):
 def require(allowed: bool, code: str = "communities.not_admin") -> None:
     if not allowed:
         refuse(Refused(code))
+
+
+def attempt(action, *args):
+    """``action(*args)``, a rule's action; its refusal is a 403 page in its words."""
+    try:
+        return action(*args)
+    except Refused as exc:
+        refuse(exc)
 
 
 def _admin_standing(community_id: int) -> communities.Standing:
@@ -268,7 +278,8 @@ def delete(community_id):
 def community(community_id):
     st = standing_of(community_id)
     return render("communities/community.html", st=st, c=st.community,
-                  topics=communities.topics(st, limit=per_page(5, 10)))
+                  topics=communities.topics(st, limit=per_page(5, 10)),
+                  events=events.community_events(st, limit=3), polls=polls.community_polls(st, limit=3))
 
 
 @routes.get("/community/<community_id:int>/topics")

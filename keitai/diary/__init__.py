@@ -2,9 +2,10 @@
 
 The feature's front door: callers use ``from keitai import diary as diaries`` and the names
 below.  rules.py: entries and who may read them; comments.py: comments and the author's
-"new comments" mark; feed.py: the friends' feed.
+"new comments" mark; feed.py: the friends' feed; archive.py: a member's diary by month (月別アーカイブ).
 """
 from . import rules
+from .archive import Month, month_entries, months, parse_month
 from .comments import (COMMENT_MAX, NEW_COMMENTS_COUNT_SQL, Comment, UnreadEntry, add_comment, check_comment,
                        comment_count, comment_to_delete, comments_for, delete_comment, mark_comments_seen,
                        may_delete_comment, new_comment_count, unread_entries)

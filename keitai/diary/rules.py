@@ -325,14 +325,21 @@ def entry_page(rows: list, limit: int) -> Page:
     return page_of([EntryRow(*r) for r in rows], limit, lambda row: str(row.id))
 
 
-def member_diary(viewer_id: int, author_id: int, before: str | None = None, limit: int = 10) -> Page:
-    """A page of a member's entries the viewer may read, newest first."""
+def readable_entries(viewer_id: int, author_id: int) -> tuple[str, tuple]:
+    """SQL condition (on ``diaries d``) and its parameters: the entries of ``author_id`` that
+    ``viewer_id`` may read.  The member's diary list, its months and their counts all use it."""
     visible, params = privacy.visible_clause(viewer_id, "d.author_id", "d.audience", "d.group_id")
     # Others never see private entries; saying so lets the planner use the index without them.
     shared = "" if viewer_id == author_id else " AND d.audience <> 'private'"
+    return f"d.author_id = ?{shared} AND {visible}", (author_id, *params)
+
+
+def member_diary(viewer_id: int, author_id: int, before: str | None = None, limit: int = 10) -> Page:
+    """A page of a member's entries the viewer may read, newest first."""
+    where, params = readable_entries(viewer_id, author_id)
     rows = fetchall(
         f"SELECT {_ROW} FROM diaries d JOIN members m ON m.id = d.author_id"
-        f" WHERE d.author_id = ? AND d.id < ?{shared} AND {visible} ORDER BY d.id DESC LIMIT ?",
-        (author_id, before_id(before), *params, limit + 1),
+        f" WHERE {where} AND d.id < ? ORDER BY d.id DESC LIMIT ?",
+        (*params, before_id(before), limit + 1),
     )
     return entry_page(rows, limit)

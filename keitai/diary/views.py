@@ -247,7 +247,38 @@ def member_diary(member_id):
     if nickname is None:
         raise bottle.HTTPError(404)
     page = diaries.member_diary(me.id, member_id, params().get("before"), per_page(10, 20))
-    return render("diary/list.html", owner_id=member_id, owner_nickname=nickname, page=page, is_me=member_id == me.id)
+    months = [] if current_device().is_handset else diaries.months(me.id, member_id)
+    return render("diary/list.html", owner_id=member_id, owner_nickname=nickname, page=page, is_me=member_id == me.id,
+                  months=months)
+
+
+def _diary_owner(member_id: int) -> str:
+    nickname = diaries.diary_owner(viewer().id, member_id)
+    if nickname is None:
+        raise bottle.HTTPError(404)
+    return nickname
+
+
+@routes.get("/member/<member_id:int>/diary/months")
+@login_required
+def months(member_id):
+    """月別アーカイブ: the months with entries the viewer may read, each with how many."""
+    nickname = _diary_owner(member_id)
+    return render("diary/months.html", owner_id=member_id, owner_nickname=nickname,
+                  months=diaries.months(viewer().id, member_id))
+
+
+@routes.get("/member/<member_id:int>/diary/<month:re:[0-9]{6}>")
+@login_required
+def month(member_id, month):
+    """One month of a member's diary."""
+    nickname = _diary_owner(member_id)
+    found = diaries.parse_month(month)
+    if found is None:
+        raise bottle.HTTPError(404)
+    page = diaries.month_entries(viewer().id, member_id, *found, params().get("before"), per_page(10, 20))
+    return render("diary/month.html", owner_id=member_id, owner_nickname=nickname, page=page, month=month,
+                  label=f"{found[0]}年{found[1]}月")
 
 
 @routes.get("/feed")

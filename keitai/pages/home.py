@@ -2,8 +2,10 @@
 from keitai.admin import rules as admin
 from keitai import communities
 from keitai import diary as diaries
+from keitai import events
 from keitai.friends import rules as friends
 from keitai import notices as notifications
+from keitai.profiles import rules as profiles
 from keitai.platform.web import RouteTable, params, render, safe_next, viewer
 
 routes = RouteTable("home")
@@ -14,11 +16,19 @@ def home():
     me = viewer()
     if me is None:
         return render("accounts/login.html", error=None, next=safe_next(params().get("next")), mail="")
+    birthdays, more_birthdays = profiles.upcoming_birthdays(me.id)
+    diary = diaries.home_section(me.id)
+    # Home lists my entries with new comments by title (diary.unread, from the same counters):
+    # the count line would say it twice.
+    notices = notifications.home_notices(me.id, without=("diary_comments",))
     return render(
         "home/index.html",
+        birthdays=birthdays,
+        more_birthdays=more_birthdays,
         site_notice=admin.site_notice(),
-        notices=notifications.home_notices(me.id),
-        diary=diaries.home_section(me.id),
+        notices=notices,
+        diary=diary,
         community_updates=communities.home_updates(me.id),
+        upcoming_events=events.upcoming_for(me.id),
         members_home=friends.home_summary(me.id),
     )

@@ -1,9 +1,9 @@
 """Profiles and what one does from them: ``/member/<id>`` (with the owner's "as others see it"
-preview), ``/member/<id>/friends``, ``/member/<id>/request``, ``/member/<id>/unfriend``,
+preview), ``/member/<id>/friends``, ``/member/<id>/communities``, ``/member/<id>/request``, ``/member/<id>/unfriend``,
 ``/member/<id>/block``."""
 import bottle
 
-from keitai import privacy
+from keitai import communities, privacy
 from keitai.friends import blocks
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
@@ -29,8 +29,21 @@ def profile(member_id):
     if as_relation is None:
         ties = friends.ties(me.id, found)
         footprints.record(me.id, member_id)  # no-op for one's own profile
+    # A preview shows what a member in that standing would: none of the viewer's own communities.
+    seen_by = me.id if as_relation is None else 0
     return render("profiles/member.html", profile=found, preview=preview if as_relation else None, ties=ties,
-                  intros=introductions.for_profile(me.id, found))
+                  intros=introductions.for_profile(me.id, found),
+                  communities=communities.member_communities(seen_by, member_id, per_page(3, 6)),
+                  community_count=communities.member_community_count(seen_by, member_id))
+
+
+@routes.get("/member/<member_id:int>/communities")
+@login_required
+def member_communities(member_id):
+    owner = visible_member(member_id)
+    page = communities.member_communities(viewer().id, member_id, per_page(10, 30), params().get("before"))
+    return render("profiles/communities.html", owner=owner, page=page,
+                  count=communities.member_community_count(viewer().id, member_id))
 
 
 @routes.get("/member/<member_id:int>/friends")

@@ -24,7 +24,7 @@ routes = RouteTable("settings")
 #: The settings menu: (route name, label).  Each feature's settings page is one line here.
 MENU = [
     ("settings.profile_page", "プロフィールと公開範囲"),
-    ("settings.photo_page", "プロフィール写真"),
+    ("settings.photo_page", "プロフィール写真（3枚まで）"),
     ("settings.handset_page", "かんたんログイン（携帯電話の登録）"),
     ("settings.password_page", "パスワードの変更"),
     ("settings.mail_page", "メールアドレスの変更"),
@@ -56,12 +56,17 @@ FIELD_PAGES = {
     "nickname": (("nickname",), ()),
     "gender": (("gender",), ("gender",)),
     "birthday": (("birthday",), ("birthday", "age")),
+    "blood_type": (("blood_type",), ("blood_type",)),
     "prefecture": (("prefecture",), ("prefecture",)),
+    "hometown": (("hometown",), ("hometown",)),
+    "occupation": (("occupation",), ("occupation",)),
+    "affiliation": (("affiliation",), ("affiliation",)),
     "hobbies": (("hobbies",), ("hobbies",)),
     "about": (("about",), ("about",)),
     "real_name": (("real_name",), ("real_name",)),
     "photo": ((), ("photo",)),
     "friends": ((), ("friends",)),
+    "last_login": ((), ("last_login",)),
 }
 
 
@@ -77,6 +82,7 @@ def _profile_page(values: dict, errors: list[str], field: str | None = None, abo
     the device's page holds it, else as a list of parts to edit one by one.
     """
     context = dict(values=values, errors=errors, prefectures=profiles.PREFECTURES, genders=messages.GENDERS,
+                   blood_types=profiles.BLOOD_TYPES, occupations=profiles.OCCUPATIONS,
                    field_audiences=privacy.FIELD_AUDIENCES, short_audiences=messages.AUDIENCES_SHORT)
     template = "profiles/field.html" if field else "profiles/edit.html"
     if field:
@@ -128,7 +134,8 @@ def field_page(field):
 def save_profile():
     me = viewer().id
     form = params()
-    names = ["nickname", "gender", "prefecture", "hobbies", "real_name", "birth_year", "birth_month", "birth_day"]
+    names = [*profiles.CHOICES, *(name for name in profiles.TEXT_LIMITS if name != "about"),
+             "birth_year", "birth_month", "birth_day"]
     names += [f"aud_{name}" for name in profiles.FIELDS]
     sent = {name: form.get(name) for name in names if form.get(name) is not None}
     typed_about = longtext.posted("about")  # None: this form leaves it as it is (or to its parts)
@@ -177,7 +184,8 @@ def save_about_part():
 
 def _photo_page(errors: list[str]):
     me = _me()
-    return render("profiles/photo.html", photo_id=me.photo_id, aud_photo=me.aud_photo, errors=errors,
+    return render("profiles/photo.html", photo_id=me.photo_id, photo_ids=profiles.photo_ids(me.id),
+                  limit=profiles.PHOTO_LIMIT, aud_photo=me.aud_photo, errors=errors,
                   can_upload=photos.can_upload(current_device()), audiences=messages.AUDIENCES_SHORT)
 
 
@@ -191,20 +199,32 @@ def photo_page():
 @login_required
 def save_photo():
     me = viewer()
-    if params().get("remove"):
-        profiles.remove_photo(me.id)
-        redirect('settings.photo_page', msg="photo_removed")
     if not photos.can_upload(current_device()):
         return _photo_page([])  # the page says why this handset cannot send one
     upload = files().get("photo")
     if upload is None:
         return _photo_page([messages.PHOTO_REQUIRED])
     try:
-        prepared = photos.prepare(upload)
+        profiles.add_photo(me.id, photos.prepare(upload))
     except messages.Refused as exc:
         return _photo_page([exc.message])
-    profiles.set_photo(me.id, prepared)
     redirect('settings.photo_page', msg="photo_saved")
+
+
+@routes.post("/settings/photo/<photo_id:int>/main")
+@login_required
+def main_photo(photo_id):
+    if not profiles.set_main_photo(viewer().id, photo_id):
+        return _photo_page([messages.REFUSALS["profiles.photo_not_yours"]])
+    redirect('settings.photo_page', msg="photo_main")
+
+
+@routes.post("/settings/photo/<photo_id:int>/delete")
+@login_required
+def remove_photo(photo_id):
+    if not profiles.remove_photo(viewer().id, photo_id):
+        return _photo_page([messages.REFUSALS["profiles.photo_not_yours"]])
+    redirect('settings.photo_page', msg="photo_removed")
 
 
 # --- password ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""``/static/<name>``: the stylesheet (and any other file) of the PC and smartphone pages.
+"""``/static/<name>``: the stylesheet (and any other file) of the PC and smartphone pages;
+``/favicon.ico``, the site's icon, where browsers ask for it.
 
 The CSS is a file, not inline in every page: a browser fetches it once and then
 keeps it, which saves ~4 KB on every PC page.  Pages link it through
@@ -24,4 +25,12 @@ def static(name):
     response = bottle.static_file(name, root=str(STATIC_DIR))
     if response.status_code in (200, 304):
         response.set_header("Cache-Control", LONG if bottle.request.query.get("v") else SHORT)
+    return response
+
+
+@routes.get("/favicon.ico", skip=["keitai"])
+def favicon():
+    response = bottle.static_file("favicon.ico", root=str(STATIC_DIR), mimetype="image/vnd.microsoft.icon")
+    if response.status_code in (200, 304):
+        response.set_header("Cache-Control", SHORT)
     return response

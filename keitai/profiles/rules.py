@@ -1,6 +1,7 @@
 """Profiles: what of a member's profile a viewer may see, field by field, and editing it."""
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 import unicodedata
@@ -8,9 +9,11 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from collections import namedtuple
+from typing import NamedTuple
 
 from keitai import words as messages
-from keitai.platform.db.connection import db, execute, fetchone
+from keitai.words import Refused
+from keitai.platform.db.connection import db, execute, fetchall, fetchone, now
 from keitai.accounts.models import Member
 from keitai.platform.text import parts
 
@@ -20,10 +23,11 @@ from keitai.search import rules as search
 from keitai.accounts.rules import MIN_AGE, age_on
 
 #: Fields with their own audience (column ``aud_<name>``), in display order.
-FIELDS = ("gender", "age", "birthday", "prefecture", "hobbies", "about", "real_name", "photo", "friends")
+FIELDS = ("gender", "age", "birthday", "blood_type", "prefecture", "hometown", "occupation", "affiliation",
+          "hobbies", "about", "real_name", "photo", "friends", "last_login")
 
 #: Text fields a member types, with their length limits (characters).
-TEXT_LIMITS = {"nickname": 20, "real_name": 40, "hobbies": 200, "about": 5000}
+TEXT_LIMITS = {"nickname": 20, "real_name": 40, "affiliation": 60, "hobbies": 200, "about": 5000}
 MULTILINE = {"about"}
 
 PREFECTURES = (
@@ -34,6 +38,15 @@ PREFECTURES = (
     "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県", "海外",
 )
 GENDERS = ("female", "male", "other")
+BLOOD_TYPES = ("A", "B", "O", "AB")
+#: mixi's choices for 職業.
+OCCUPATIONS = (
+    "会社員", "公務員", "会社役員", "自営業", "自由業", "専門職", "教職員", "医療関係", "学生",
+    "専業主婦（主夫）", "パート・アルバイト", "家事手伝い", "無職", "その他",
+)
+#: Fields chosen from a list ("" is 未設定), and the choices.
+CHOICES = {"gender": GENDERS, "blood_type": BLOOD_TYPES, "prefecture": PREFECTURES, "hometown": PREFECTURES,
+           "occupation": OCCUPATIONS}
 
 OLDEST_AGE = 120
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -48,7 +61,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: page, and building the ORM query and model object cost several times the query itself.
 MemberRow = namedtuple("MemberRow", (
     "id", "nickname", "birthday", "gender", "prefecture", "hobbies", "about", "real_name", "photo_id",
-    "friend_count", *(f"aud_{name}" for name in FIELDS),
+    "friend_count", "blood_type", "hometown", "occupation", "affiliation", "last_login_at",
+    *(f"aud_{name}" for name in FIELDS),
 ))
 _LOAD = f"SELECT {', '.join(MemberRow._fields)} FROM members WHERE id = ? AND {privacy.active_member_sql()}"
 _LOAD_WITH_RELATION = (
@@ -81,13 +95,30 @@ def field_values(member: MemberRow) -> dict[str, object]:
         "gender": member.gender,
         "age": age_on(birthday, today()),
         "birthday": f"{birthday.month}月{birthday.day}日",
+        "blood_type": member.blood_type,
         "prefecture": member.prefecture,
+        "hometown": member.hometown,
+        "occupation": member.occupation,
+        "affiliation": member.affiliation,
         "hobbies": member.hobbies,
         "about": member.about,
         "real_name": member.real_name,
         "photo": member.photo_id,
         "friends": member.friend_count,
+        "last_login": last_login_words(member.last_login_at, now()),
     }
+
+
+def last_login_words(at: int | None, t: int) -> str | None:
+    """When a member was last here, as mixi said it: never finer than three hours, so a
+    profile tells no one when exactly its owner was online (None: never signed in)."""
+    if at is None:
+        return None
+    ago = max(0, t - at)
+    for seconds, said in messages.LAST_LOGIN_WITHIN:
+        if ago <= seconds:
+            return said
+    return messages.LAST_LOGIN_LONG_AGO
 
 
 def profile_for(viewer_id: int | None, member_id: int, as_relation: privacy.Relation | None = None) -> Profile | None:
@@ -115,6 +146,8 @@ def profile_for(viewer_id: int | None, member_id: int, as_relation: privacy.Rela
         for name in FIELDS
         if privacy.may_see(rel, getattr(member, f"aud_{name}")) and values[name] not in ("", None)
     }
+    if "photo" in visible:  # the main photo first, then the others (one audience for all)
+        visible["photos"] = [visible["photo"]] + [p for p in photo_ids(member_id) if p != visible["photo"]]
     return Profile(member, rel, visible)
 
 
@@ -159,14 +192,10 @@ def replace_text(member_id: int, name: str, old: str, new: str) -> bool:
 def edit_values(member: Member) -> dict[str, str]:
     """The member's own values and audiences, as the settings form shows them."""
     birthday = datetime.date.fromisoformat(member.birthday)
-    values = {name: getattr(member, name) for name in ("nickname", "gender", "prefecture", "hobbies", "about", "real_name")}
+    values = {name: getattr(member, name) for name in ("nickname", *CHOICES, *TEXT_LIMITS)}
     values.update(birth_year=str(birthday.year), birth_month=str(birthday.month), birth_day=str(birthday.day))
     values.update({f"aud_{name}": getattr(member, f"aud_{name}") for name in FIELDS})
     return values
-
-
-#: The fields a profile form may send (a handset sends one field per page, a PC all of them).
-EDITABLE = ("nickname", "gender", "prefecture", "hobbies", "about", "real_name", "birthday")
 
 
 def update(member_id: int, form: dict[str, str], expected: dict[str, str] | None = None) -> list[str]:
@@ -177,19 +206,16 @@ def update(member_id: int, form: dict[str, str], expected: dict[str, str] | None
     """
     errors: list[str] = []
     changes: dict[str, object] = {}
-    for name in ("nickname", "hobbies", "about", "real_name"):
+    for name in TEXT_LIMITS:
         if name in form:
             changes[name] = clean_text(name, form[name], errors)
     if "nickname" in changes and not changes["nickname"]:
         errors.append(messages.NICKNAME_REQUIRED)
-    if "gender" in form:
-        if form["gender"] not in GENDERS + ("",):
-            errors.append(messages.CHOICE_INVALID.format(field=messages.FIELD_NAMES["gender"]))
-        changes["gender"] = form["gender"]
-    if "prefecture" in form:
-        if form["prefecture"] not in PREFECTURES + ("",):
-            errors.append(messages.CHOICE_INVALID.format(field=messages.FIELD_NAMES["prefecture"]))
-        changes["prefecture"] = form["prefecture"]
+    for name, choices in CHOICES.items():
+        if name in form:
+            if form[name] not in choices + ("",):
+                errors.append(messages.CHOICE_INVALID.format(field=messages.FIELD_NAMES[name]))
+            changes[name] = form[name]
     if "birth_year" in form:
         birthday, error = parse_birthday(form.get("birth_year"), form.get("birth_month"), form.get("birth_day"))
         if error:
@@ -234,13 +260,15 @@ def parse_birthday(year, month, day, on: datetime.date | None = None) -> tuple[d
     return birthday, None
 
 
-# ---- the profile photo -----------------------------------------------------------------
+# ---- the profile photos ----------------------------------------------------------------
 
 PHOTO_KIND = "profile"
+#: As on mixi: up to three photos, one of them the main one (``members.photo_id``).
+PHOTO_LIMIT = 3
 
 
 def may_view_photo(viewer_id: int, member_id: int) -> bool:
-    """May ``viewer_id`` see ``member_id``'s profile photo (its ``aud_photo`` audience, blocks)?"""
+    """May ``viewer_id`` see ``member_id``'s profile photos (their ``aud_photo`` audience, blocks)?"""
     row = fetchone("SELECT aud_photo FROM members WHERE id = ? AND " + privacy.active_member_sql(), (member_id,))
     if row is None:
         return False
@@ -248,32 +276,106 @@ def may_view_photo(viewer_id: int, member_id: int) -> bool:
 
 
 def current_photo(member_id: int) -> int | None:
+    """The main photo's id (None: no photo)."""
     row = fetchone("SELECT photo_id FROM members WHERE id = ?", (member_id,))
     return row[0] if row else None
 
 
-def set_photo(member_id: int, prepared: photos.Prepared) -> int:
-    """Make ``prepared`` the member's one profile photo (the old one's rows and files go); returns its id."""
+def photo_ids(member_id: int) -> list[int]:
+    """The member's profile photos, in the order they were added (the caller checked the audience)."""
+    return [photo["id"] for photo in photos.photos_of(PHOTO_KIND, member_id)]
+
+
+def add_photo(member_id: int, prepared: photos.Prepared) -> int:
+    """Add ``prepared`` to the member's photos (the main one if it is the first); returns its id.
+
+    Refused ("profiles.photo_limit") when the member already has PHOTO_LIMIT photos."""
     stored = photos.write_files([prepared])
     try:
         with db.atomic():
-            old_files = photos.delete_rows(PHOTO_KIND, member_id)
-            photos.add_rows(member_id, PHOTO_KIND, member_id, stored)
-            photo_id = fetchone(
-                "SELECT id FROM photos WHERE kind = ? AND ref_id = ? ORDER BY id DESC", (PHOTO_KIND, member_id)
-            )[0]
-            execute("UPDATE members SET photo_id = ? WHERE id = ?", (photo_id, member_id))
+            # Touching the member's row first makes two uploads at once take turns (a row
+            # lock on PostgreSQL, the write lock on SQLite), so the count below holds.
+            execute("UPDATE members SET photo_id = photo_id WHERE id = ?", (member_id,))
+            ids = photo_ids(member_id)
+            if len(ids) >= PHOTO_LIMIT:
+                raise Refused("profiles.photo_limit", limit=PHOTO_LIMIT)
+            position = 1 + (fetchone("SELECT MAX(position) FROM photos WHERE kind = ? AND ref_id = ?",
+                                     (PHOTO_KIND, member_id))[0] or 0)
+            photos.add_rows(member_id, PHOTO_KIND, member_id, stored, first_position=position)
+            photo_id = fetchone("SELECT MAX(id) FROM photos WHERE kind = ? AND ref_id = ?", (PHOTO_KIND, member_id))[0]
+            execute("UPDATE members SET photo_id = ? WHERE id = ? AND photo_id IS NULL", (photo_id, member_id))
     except BaseException:
         photos.remove_files([name for name, _ in stored])
         raise
-    photos.remove_files(old_files)
     return photo_id
 
 
-def remove_photo(member_id: int) -> bool:
-    """Take the member's profile photo down; False if there was none."""
+def set_main_photo(member_id: int, photo_id: int) -> bool:
+    """Make one of the member's photos the main one; False if it is not theirs."""
+    if photo_id not in photo_ids(member_id):
+        return False
+    execute("UPDATE members SET photo_id = ? WHERE id = ?", (photo_id, member_id))
+    return True
+
+
+def remove_photo(member_id: int, photo_id: int) -> bool:
+    """Take one of the member's photos down (its files too); the next one becomes the main
+    one if it was.  False if it is not theirs."""
     with db.atomic():
-        files = photos.delete_rows(PHOTO_KIND, member_id)
-        execute("UPDATE members SET photo_id = NULL WHERE id = ?", (member_id,))
+        files = photos.delete_rows(PHOTO_KIND, member_id, [photo_id])
+        if files:
+            rest = photo_ids(member_id)
+            execute("UPDATE members SET photo_id = ? WHERE id = ? AND (photo_id = ? OR photo_id IS NULL)",
+                    (rest[0] if rest else None, member_id, photo_id))
     photos.remove_files(files)
     return bool(files)
+
+
+# ---- friends' birthdays (home) ---------------------------------------------------------
+
+#: Home shows friends whose birthday is today or within this many days.
+BIRTHDAY_DAYS = 7
+#: At most this many on home (the rest are counted).
+BIRTHDAY_SHOWN = 20
+
+
+class Birthday(NamedTuple):
+    member_id: int
+    nickname: str
+    month: int
+    day: int
+    in_days: int  # 0: today
+
+
+def _days_ahead(on: datetime.date, days: int) -> dict[str, int]:
+    """'MM-DD' of each day from ``on`` to ``days`` ahead -> how many days away.  In a year
+    without 29 February, those born on it have their birthday on the 28th."""
+    ahead: dict[str, int] = {}
+    for n in range(days + 1):
+        d = on + datetime.timedelta(days=n)
+        ahead[d.strftime("%m-%d")] = n
+        if (d.month, d.day) == (2, 28) and not calendar.isleap(d.year):
+            ahead["02-29"] = n
+    return ahead
+
+
+def upcoming_birthdays(viewer_id: int, days: int = BIRTHDAY_DAYS, on: datetime.date | None = None
+                       ) -> tuple[list[Birthday], int]:
+    """Friends whose birthday comes within ``days`` (soonest first), only active ones whose
+    birthday field a friend may see (a block either way has ended the friendship); and how
+    many more there are than shown.  Month and day only: the year is the age, which has its
+    own audience."""
+    ahead = _days_ahead(on or today(), days)
+    marks = ", ".join("?" * len(ahead))
+    rows = fetchall(
+        "SELECT m.id, m.nickname, m.birthday FROM friendships f JOIN members m ON m.id = f.friend_id"
+        f" WHERE f.member_id = ? AND {privacy.active_member_sql('m.')}"
+        f" AND {privacy.field_visible_sql(privacy.A_FRIEND, 'm.aud_birthday')} AND substr(m.birthday, 6) IN ({marks})",
+        (viewer_id, *ahead),
+    )
+    found = sorted(
+        (Birthday(member_id, nickname, int(birthday[5:7]), int(birthday[8:10]), ahead[birthday[5:]])
+         for member_id, nickname, birthday in rows),
+        key=lambda b: (b.in_days, b.nickname, b.member_id),
+    )
+    return found[:BIRTHDAY_SHOWN], max(0, len(found) - BIRTHDAY_SHOWN)

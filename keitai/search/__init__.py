@@ -1,4 +1,4 @@
-"""Search: members, communities and diary entries by text or kana/romaji reading."""
+"""Search: members, communities, diary entries and community topics by text or kana/romaji reading."""
 
 
 def install(app) -> None:

@@ -13,9 +13,9 @@ from keitai import privacy as audience
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, is_sqlite, now, scalar
 from keitai.search.readings import fold, reading
 
-MEMBER, COMMUNITY, DIARY = "member", "community", "diary"
+MEMBER, COMMUNITY, DIARY, TOPIC = "member", "community", "diary", "topic"
 #: Kinds in the order of the search page's tabs.
-KINDS = (MEMBER, COMMUNITY, DIARY)
+KINDS = (MEMBER, COMMUNITY, DIARY, TOPIC)
 
 
 class Doc(NamedTuple):

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from keitai import privacy as audience
 from keitai.platform.db.connection import db, execute, fetchall, is_sqlite
 from keitai.platform.text.grams import word_grams
-from keitai.search.index import MEMBER
+from keitai.search.index import MEMBER, TOPIC
 
 _TRIGRAM = 3
 
@@ -94,8 +94,9 @@ def _shown(viewer_id: int, kind: str, doc: str) -> tuple[str, list]:
     """SQL that is 1 when ``viewer_id`` is shown the document named ``doc`` in the query and
     0 otherwise, with its parameters: the audience rule (keitai.privacy) on the
     document's owner, audience and group, an active owner (a suspended member's writing is
-    not found either; their profile documents are gone already), and for members, that the
-    viewer may not see the member's next narrower document (see :func:`keitai.search.index.member_parts`)."""
+    not found either; their profile documents are gone already), for members, that the
+    viewer may not see the member's next narrower document (see :func:`keitai.search.index.member_parts`),
+    and for community topics, that the viewer may read the topic's board (:func:`keitai.privacy.board_readable_sql`)."""
     visible, params = audience.visible_clause(viewer_id, f"{doc}.owner_id", f"{doc}.audience", f"{doc}.group_id")
     sql = visible + f" AND (SELECT {audience.active_member_sql('o.')} FROM members o WHERE o.id = {doc}.owner_id)"
     params = list(params)
@@ -103,6 +104,9 @@ def _shown(viewer_id: int, kind: str, doc: str) -> tuple[str, list]:
         narrower, more = audience.visible_clause(viewer_id, f"{doc}.owner_id", f"{doc}.narrower")
         sql += f" AND ({doc}.narrower IS NULL OR NOT {narrower})"
         params += more
+    elif kind == TOPIC:
+        sql += f" AND {audience.board_readable_sql(f'(SELECT t.community_id FROM community_topics t WHERE t.id = {doc}.ref_id)')}"
+        params.append(viewer_id)
     return f"CASE WHEN {sql} THEN 1 ELSE 0 END", params
 
 

@@ -1,4 +1,4 @@
-"""Search: members, communities and diary entries, by text or by kana/romaji reading.
+"""Search: members, communities, diary entries and community topics, by text or by kana/romaji reading.
 
 The rules callers use, gathered from the package's rooms:
 - :mod:`keitai.search.readings`: folding and readings (kana, romaji) of text;
@@ -15,7 +15,7 @@ applied in SQL), newest first, with keyset pagination.
 from __future__ import annotations
 
 from keitai.search.index import (COLUMNS, COMMUNITY, DIARY, KINDS, MEMBER, MEMBER_NAME_FIELDS, MEMBER_SQL,
-                                 MEMBER_TEXT_FIELDS, Doc, batches, doc_row, index, index_many, index_member,
+                                 MEMBER_TEXT_FIELDS, TOPIC, Doc, batches, doc_row, index, index_many, index_member,
                                  member_docs, member_parts, reindex, remove, wipe)
 from keitai.search.query import (COUNT_LIMIT, MAX_QUERY, MAX_WORDS, Hit, check_query, count,
                                  results, search, words)
@@ -23,7 +23,7 @@ from keitai.search.readings import READING_CHARS, fold, reading
 from keitai.search.snippets import SNIPPET_CHARS, snippet
 
 __all__ = [
-    "COLUMNS", "COMMUNITY", "DIARY", "KINDS", "MEMBER", "MEMBER_NAME_FIELDS", "MEMBER_SQL", "MEMBER_TEXT_FIELDS",
+    "COLUMNS", "COMMUNITY", "DIARY", "KINDS", "MEMBER", "MEMBER_NAME_FIELDS", "MEMBER_SQL", "MEMBER_TEXT_FIELDS", "TOPIC",
     "Doc", "batches", "doc_row", "index", "index_many", "index_member", "member_docs", "member_parts", "reindex",
     "remove", "wipe",
     "COUNT_LIMIT", "MAX_QUERY", "MAX_WORDS", "Hit", "check_query", "count", "results",

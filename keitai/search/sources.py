@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterable
 
 from keitai import communities
 from keitai.diary import rules as diary
-from keitai.search.index import COMMUNITY, DIARY, MEMBER, Doc, member_docs
+from keitai.search.index import COMMUNITY, DIARY, MEMBER, TOPIC, Doc, member_docs
 
 SOURCES: dict[str, Callable[[], Iterable[Doc]]] = {
     MEMBER: member_docs,
     DIARY: diary.search_docs,
     COMMUNITY: communities.search_docs,
+    TOPIC: communities.topic_search_docs,
 }

@@ -1,4 +1,5 @@
-"""``/search``: members, communities and diary entries, by text or kana/romaji reading, in tabs."""
+"""``/search``: members, communities, diary entries and community topics, by text or kana/romaji
+reading, in tabs."""
 from keitai.platform.db.paging import Page
 from keitai.search import rules as search
 from keitai.platform.web import RouteTable, current_device, login_required, params, render, url, viewer
@@ -8,7 +9,7 @@ routes = RouteTable("search")
 
 #: Where a result of each kind leads: the route, and the name its id goes by.
 ROUTES = {search.MEMBER: ("profile.profile", "member_id"), search.COMMUNITY: ("communities.community", "community_id"),
-          search.DIARY: ("diary.entry", "diary_id")}
+          search.DIARY: ("diary.entry", "diary_id"), search.TOPIC: ("communities.topic", "topic_id")}
 
 
 def result_url(hit) -> str:
@@ -30,7 +31,7 @@ def search_page():
     except Refused as exc:
         error, found = exc.message, []
     if found:
-        kind, page, counts = _tabs(me, query, kind, form.get("before"),
+        kind, page, counts = _tabs(me, query, kind, form.get("prefer", ""), form.get("before"),
                                    30 if current_device().is_handset else 80)
     elif kind not in search.KINDS:
         kind = search.KINDS[0]
@@ -39,18 +40,28 @@ def search_page():
                   count_limit=search.COUNT_LIMIT, max_query=search.MAX_QUERY)
 
 
-def _tabs(me: int, query: str, kind: str, before: str | None, snippet_chars: int) -> tuple[str, Page, dict]:
-    """(the tab shown, its page of hits, every tab's count).  Without a tab asked for (from
-    the home page), the first tab with something in it.  The shown tab's page and count
-    come from one search; the other tabs are counted."""
+def _tabs(me: int, query: str, kind: str, prefer: str, before: str | None,
+          snippet_chars: int) -> tuple[str, Page, dict]:
+    """(the tab shown, its page of hits, every tab's count).  A tab asked for (``kind``, from
+    a tab's link) is shown as it is.  A search typed in (from home or the search form, which
+    names the tab it was on as ``prefer``) opens on the preferred tab if it found something
+    there, else on the first tab with something in it, so it never opens on an empty tab
+    while another has hits.  The shown tab's page and count come from one search; the other
+    tabs are counted."""
     counts: dict[str, int] = {}
     hits = Page([], None)
-    for k in search.KINDS:
-        choosing = kind not in search.KINDS and not any(counts.values())
-        if k == kind or choosing:
+    if kind in search.KINDS:
+        order, chosen = [kind] + [k for k in search.KINDS if k != kind], kind
+    else:
+        order = ([prefer] if prefer in search.KINDS else []) + [k for k in search.KINDS if k != prefer]
+        chosen = None
+    for k in order:
+        if k == chosen or chosen is None:
             hits, counts[k] = search.search(me, k, query, before=before, limit=PER_PAGE, snippet_chars=snippet_chars)
-            if choosing and counts[k]:
-                kind = k
+            if chosen is None and counts[k]:
+                chosen = k
         else:
             counts[k] = search.count(me, k, query)
-    return (kind if kind in search.KINDS else search.KINDS[0]), hits, counts
+    if chosen is None:  # nothing anywhere: the preferred (or first) tab, empty
+        chosen, hits = order[0], Page([], None)
+    return chosen, hits, counts

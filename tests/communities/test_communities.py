@@ -386,13 +386,19 @@ def test_closed_topic_takes_no_comments_until_reopened(quick, client, make_membe
     phone = client(DOCOMO_1)
     phone.login("sakura@docomo.ne.jp")
     page = phone.page(f"/topic/{topic_id}")
-    closed = submit(phone, page, 1)  # forms: comment, close
+    assert len(page.forms) == 1  # the comment form only: closing is a link to a confirmation, not a button
+    asked = page.click(description="ﾄﾋﾟｯｸを締め切る")
+    assert "締め切ると誰もコメントできなくなります" in phone.text(asked)
+    assert say(topic_id, member, "確認の前") == 2  # asking changed nothing
+    closed = submit(phone, asked, 0)
     assert "締め切りました" in phone.text(closed.follow())
     with refusal("communities.closed", match="締め切られている"):
         say(topic_id, member, "まだ話したい")
-    reopened = submit(phone, phone.page(f"/topic/{topic_id}"), 0)  # only the reopen form now
+    page = phone.page(f"/topic/{topic_id}")
+    assert len(page.forms) == 0  # closed: no comment form, and reopening asks first too
+    reopened = submit(phone, page.click(description="ﾄﾋﾟｯｸを再開する"), 0)
     assert "再開しました" in phone.text(reopened.follow())
-    assert say(topic_id, member, "まだ話したい") == 2
+    assert say(topic_id, member, "まだ話したい") == 3
 
 
 def test_comment_limit_per_topic(quick, app, monkeypatch):
@@ -762,7 +768,7 @@ def signed_in(page, mail: str) -> bool:
     """The page itself, shown to the member signed in: not the sign-in page a lost session gets
     (which answers 200 too)."""
     nickname = scalar("SELECT nickname FROM members WHERE mail = ?", (mail,))
-    return page.status_int == 200 and f"{nickname} さん" in page.text and 'name="password"' not in page.text
+    return page.status_int == 200 and f"{nickname}さん" in page.text and 'name="password"' not in page.text
 
 
 # ---------------------------------------------------------------------------

@@ -384,3 +384,17 @@ def test_comments_page_back_to_the_first_without_repeats(client, member):
     # Newest page first; within a page oldest first; every comment once.
     assert pages == [[f"{i:02d}" for i in range(25, 45)], [f"{i:02d}" for i in range(5, 25)],
                      [f"{i:02d}" for i in range(0, 5)]]
+
+
+def test_commenters_names_link_to_their_profiles_on_a_pc_and_a_handset(client, member):
+    author = member("さくら", "sakura@docomo.ne.jp")
+    commenter = member("たろう", "taro@docomo.ne.jp")
+    friends.befriend(author, commenter)
+    entry = write_entry(author, "冬の朝", "friends")
+    diaries.add_comment(commenter, entry, "寒いね")
+    phone = client(DOCOMO_1)
+    phone.login("sakura@docomo.ne.jp")
+    assert f'<a href="/member/{commenter}?sid={phone.sid}">たろう</a>' in phone.text(phone.page(f"/diary/{entry}"))
+    pc = client(PC)
+    pc.login("sakura@docomo.ne.jp")
+    assert f'<a href="/member/{commenter}">たろう</a>' in pc.text(pc.get(f"/diary/{entry}"))

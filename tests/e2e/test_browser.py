@@ -174,7 +174,7 @@ def test_sign_in_see_home_visit_a_profile_with_no_javascript(site, members):
     assert "メールアドレスまたはパスワードが違います" in site.text
 
     site.sign_in("sakura@docomo.ne.jp")
-    assert "さくら さんのホーム" in site.text
+    assert "さくらさんのホーム" in site.text
     header = site.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
     assert header == "rgb(217, 130, 43)"  # the stylesheet applies
     main, side = site.find("main").rect, site.find("aside.side").rect
@@ -184,7 +184,7 @@ def test_sign_in_see_home_visit_a_profile_with_no_javascript(site, members):
     site.click_link("プロフィール")
     assert "カフェ巡り" in site.text and "☀" in site.text  # the emoji as a Unicode emoji
     site.open(f"/member/{members['taro']}")
-    assert "たろう さん" in site.text and "釣り・キャンプ" in site.text
+    assert "たろうさん" in site.text and "釣り・キャンプ" in site.text
     site.shot("pc-profile")
 
     site.click_link("ログアウト")
@@ -197,7 +197,7 @@ def test_sign_in_see_home_visit_a_profile_with_no_javascript(site, members):
 def test_on_a_phone_the_page_is_one_column_with_the_menu_after_it(site, members):
     site.as_phone()
     site.sign_in("taro@ezweb.ne.jp")
-    assert "たろう さんのホーム" in site.text
+    assert "たろうさんのホーム" in site.text
     main, side = site.find("main").rect, site.find("aside.side").rect
     assert side["y"] > main["y"] + main["height"] - 5 and side["width"] > 300  # below, full width
     assert site.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing wider than the screen
@@ -276,3 +276,135 @@ def test_a_visit_leaves_a_footprint_the_member_sees(site, members, app):
     site.open("/footprints")
     assert "たろう" in site.text
     site.shot("pc-footprints")
+
+
+# --- Profile depth, settings, home and the frame ------------------------------------------
+
+def test_profile_settings_and_home_on_a_pc_and_a_phone(site, members, app):
+    """Settings read as a label column (one row a field on a phone), a profile offers 友人に追加
+    at its head, within the first screen; home names a friend's birthday; all without JavaScript."""
+    import datetime
+
+    from diary_helpers import FakeUpload, small_photo
+    from keitai.photos import rules as photos
+    from keitai.platform.db.connection import execute, now
+    from keitai.profiles import rules as profiles
+
+    for side in (320, 240, 200):
+        profiles.add_photo(members["sakura"], photos.prepare(FakeUpload(small_photo(side, side))))
+    soon = profiles.today() + datetime.timedelta(days=2)
+    execute("UPDATE members SET birthday = ?, aud_birthday = 'friends' WHERE id = ?",
+            (f"1992-{soon.month:02}-{soon.day:02}", members["taro"]))
+    execute("UPDATE members SET blood_type = 'A', hometown = '北海道', occupation = '会社員', affiliation = 'keitai商事',"
+            " aud_affiliation = 'everyone', last_login_at = ? WHERE id = ?", (now() - 7200, members["sakura"]))
+
+    from keitai.admin import site as switches
+
+    switches.put("invitation_only", False)  # the join form, open to anyone
+    for device in ("pc", "phone"):
+        site.driver.delete_all_cookies()
+        site.as_pc() if device == "pc" else site.as_phone()
+        site.open("/join")
+        assert "18歳以上の方に限ります" in site.text
+        year = site.find('input[name="birth_year"]').rect
+        assert site.find('input[name="birth_day"]').rect["y"] == year["y"]  # 年 月 日 on one line
+        site.shot(f"{device}-join")
+
+        site.sign_in("sakura@docomo.ne.jp")
+        assert f"{soon.month}月{soon.day}日" in site.text and "もうすぐ誕生日の友人" in site.text
+        site.shot(f"{device}-home-birthdays")
+
+        site.open("/settings/profile")
+        label = site.find("table.settings th").rect
+        font = float(site.evaluate("parseFloat(getComputedStyle(document.querySelector('table.settings th')).fontSize)"))
+        assert label["width"] >= 4 * font and label["height"] < 2 * font * 1.7  # one line, read across
+        year = site.find('input[name="birth_year"]').rect
+        assert year["width"] < 8 * font  # the birthday's three boxes stay small, side by side
+        assert site.find('input[name="birth_month"]').rect["y"] == year["y"]
+        assert site.evaluate("document.documentElement.scrollWidth") <= site.metrics["width"]
+        site.shot(f"{device}-settings-profile")
+
+        site.open("/settings/photo")
+        assert len(site.driver.find_elements("css selector", "ul.photo-choices img")) == 3
+        site.shot(f"{device}-settings-photos")
+
+        site.open(f"/member/{members['sakura']}")
+        assert "最終ログイン：3時間以内" in site.text and "所属" in site.text
+        assert len(site.driver.find_elements("css selector", ".profile-photos img")) == 3
+        site.shot(f"{device}-profile-own")
+
+        site.open(f"/member/{members['yuki']}")
+        add = site.driver.find_element("link text", "友人に追加")
+        assert add.rect["y"] + add.rect["height"] <= site.metrics["height"]  # without scrolling
+        assert "このページを携帯電話で見る" in site.text if device == "pc" else "このページを携帯電話で見る" not in site.text
+        site.shot(f"{device}-profile-other")
+# --- Communities: events, polls, topic search; the diary by month ----------------------------
+
+def test_community_events_polls_and_topic_search_on_a_pc_and_a_phone(site, members):
+    import datetime
+
+    from keitai import communities
+    from keitai.events import rules as events
+    from keitai.polls import rules as polls
+
+    community_id = communities.create_community(members["sakura"], "猫好き", "animals", "猫の話をしましょう。\n" * 12)
+    standing = communities.standing(community_id, members["sakura"])
+    topic_id = communities.create_topic(standing, "こたつで丸くなる猫", "うちの猫の冬の過ごし方")
+    day = events.today() + datetime.timedelta(days=20)
+    typed = f"{day.year}/{day.month}/{day.day}"
+    checked, _errors = events.check_event(events.Draft("猫カフェ巡り", typed, "14:00", "神保町", "", "みんなで行きましょう"))
+    event_id = events.create_event(standing, checked)
+    checked, _errors = polls.check_poll(polls.Draft("好きな猫は？", ("三毛", "黒猫", "茶トラ"), typed))
+    poll_id = polls.create_poll(standing, checked)
+
+    site.as_phone()
+    site.sign_in("taro@ezweb.ne.jp")
+    site.open(f"/community/{community_id}")
+    join = site.driver.find_element("link text", "このコミュニティに参加する")
+    assert join.rect["y"] + join.rect["height"] < PHONE["height"]  # 参加する above the fold on an iPhone
+    site.shot("phone-community")
+    site.click_link("このコミュニティに参加する")
+    site.submit()
+    site.open(f"/event/{event_id}")
+    site.submit()
+    assert "イベントに参加しました" in site.text and "参加者（2人）" in site.text
+    site.shot("phone-event")
+    site.open(f"/poll/{poll_id}")
+    site.find('input[name="choice"]').click()
+    site.submit()
+    assert "回答しました" in site.text and "1票" in site.text
+    site.shot("phone-poll")
+    site.open("/search?q=こたつ")
+    assert "トピック（1件）" in site.text
+    site.shot("phone-search-topic")
+
+    site.driver.delete_all_cookies()
+    site.as_pc()
+    site.sign_in("sakura@docomo.ne.jp")
+    site.open(f"/community/{community_id}")
+    assert "猫カフェ巡り" in site.text and "好きな猫は？" in site.text
+    site.shot("pc-community")
+    site.open(f"/event/{event_id}")
+    site.shot("pc-event")
+    site.open(f"/poll/{poll_id}")
+    site.shot("pc-poll")
+    site.open(f"/community/{community_id}/event/new")
+    site.shot("pc-event-form")
+    site.open(f"/topic/{topic_id}")
+    site.click_link("トピックを締め切る")
+    assert "締め切ると誰もコメントできなくなります" in site.text
+    site.shot("pc-topic-close-confirm")
+    site.open("/")
+    assert "猫カフェ巡り" in site.text  # upcoming events of my communities on home
+    site.shot("pc-home-events")
+
+
+def test_a_diary_by_month_on_a_pc_and_a_phone(site, members, tmp_path):
+    site.sign_in("sakura@docomo.ne.jp")
+    write_diary_with_photo(site, tmp_path, "冬のはじまり", "寒くなりました。")
+    site.open(f"/member/{members['sakura']}/diary")
+    assert "月別アーカイブ" in site.text and "（1件）" in site.text
+    site.shot("pc-diary-list-months")
+    site.as_phone()
+    site.open(f"/member/{members['sakura']}/diary/months")
+    site.shot("phone-diary-months")

@@ -329,11 +329,11 @@ def test_the_friends_page_counts_waiting_requests_as_home_does(client):
     execute("INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)", (blocked, me, now()))
     pc = sign_in(client(PC), me)
     assert "友人申請 1件" in pc.get("/").text
-    assert "友人申請（1 件）" in pc.get("/friends").text
+    assert "友人申請（1件）" in pc.get("/friends").text
     for _ in range(100):
         execute("INSERT INTO friend_requests (from_id, to_id, created_at) VALUES (?, ?, ?)", (member(), me, now()))
     assert "友人申請 99+件" in pc.get("/").text
-    assert "友人申請（99+ 件）" in pc.get("/friends").text
+    assert "友人申請（99+件）" in pc.get("/friends").text
 
 
 def test_no_friend_request_either_way_across_a_block(make_member, app):

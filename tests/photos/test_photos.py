@@ -131,7 +131,7 @@ def test_handsets_with_big_pages_see_thumbnails_small_ones_a_link(client, member
     diaries.update_entry(diary_id, me, diaries.Draft("写真", "本文", "everyone", None), [],
                          [photos.prepare(FakeUpload(small_photo()))])
     in_entry = scalar("SELECT id FROM photos WHERE kind = 'diary'")
-    on_profile = profiles.set_photo(me, photos.prepare(FakeUpload(small_photo())))
+    on_profile = profiles.add_photo(me, photos.prepare(FakeUpload(small_photo())))
     # i-mode browser 2.0 (100 KB pages, cookies): the thumbnail inline, linking to the photo's page.
     big = client("DoCoMo/2.0 P906i(c500;TB;W24H15)")
     big.login("sakura@docomo.ne.jp")

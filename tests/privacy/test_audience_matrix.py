@@ -228,6 +228,11 @@ MARKERS = {  # field -> text that shows it on the profile page
     "hobbies": "趣味マーカー",
     "about": "自己紹介マーカー",
     "real_name": "本名マーカー",
+    "blood_type": "AB型",
+    "hometown": "北海道",
+    "occupation": "自由業",
+    "affiliation": "所属マーカー",
+    "last_login": "3時間以内",  # the owner signed in just now
 }
 
 
@@ -236,7 +241,8 @@ def viewers(cast, client):
     """A signed-in PC and docomo i-mode 1.0 client per viewer (None: signed out)."""
     execute(
         "UPDATE members SET gender = 'female', birthday = ?, prefecture = '沖縄県', hobbies = '趣味マーカー',"
-        " about = '自己紹介マーカー', real_name = '本名マーカー' WHERE id = ?",
+        " about = '自己紹介マーカー', real_name = '本名マーカー', blood_type = 'AB', hometown = '北海道',"
+        " occupation = '自由業', affiliation = '所属マーカー' WHERE id = ?",
         (BIRTHDAY.isoformat(), cast["owner"]),
     )
     out = {}
@@ -250,8 +256,10 @@ def viewers(cast, client):
 
 
 def _set_all_audiences(owner, aud):
-    execute("UPDATE members SET " + ", ".join(f"aud_{f} = ?" for f in ("gender", "age", "birthday", "prefecture",
-            "hobbies", "about", "real_name", "photo", "friends")) + " WHERE id = ?", (aud,) * 9 + (owner,))
+    fields = ("gender", "age", "birthday", "prefecture", "hobbies", "about", "real_name", "photo", "friends",
+              "blood_type", "hometown", "occupation", "affiliation", "last_login")
+    execute("UPDATE members SET " + ", ".join(f"aud_{f} = ?" for f in fields) + " WHERE id = ?",
+            (aud,) * len(fields) + (owner,))
 
 
 def test_profile_page_shows_exactly_what_each_viewer_may_see(cast, viewers):

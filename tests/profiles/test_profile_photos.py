@@ -111,39 +111,84 @@ def test_profile_photo_uploaded_stripped_and_shown_within_its_audience(client, m
     assert stranger and friend
 
 
-def test_replacing_deletes_the_old_photo_and_removing_takes_it_down(client, member):
+def _photo_ids(member_id: int) -> list[int]:
+    return [r[0] for r in fetchall("SELECT id FROM photos WHERE kind = 'profile' AND ref_id = ? ORDER BY id", (member_id,))]
+
+
+def _main(member_id: int) -> int | None:
+    return scalar("SELECT photo_id FROM members WHERE id = ?", (member_id,))
+
+
+def test_up_to_three_photos_one_of_them_the_main_one(client, member):
     owner = member("さくら", "sakura@example.jp")
     pc = client(PC)
     pc.login("sakura@example.jp")
-    _upload_profile_photo(pc)
-    first = scalar("SELECT photo_id FROM members WHERE id = ?", (owner,))
-    [first_file] = _files()
-    pc.get(f"/photo/{first}?size=s", status=200)  # a cached rendition, to be removed too
-
-    page = _upload_profile_photo(pc, _camera_jpeg(160, 160))
-    second = scalar("SELECT photo_id FROM members WHERE id = ?", (owner,))
-    assert second != first and _photo_on(page.text) == second
-    assert [r[0] for r in fetchall("SELECT id FROM photos")] == [second]
-    assert not first_file.exists() and len(_files()) == 1
-    pc.get(f"/photo/{first}", status=404)
-    cache = Path(config.get().media_dir) / "cache"
-    assert not any(first_file.stem in p.name for p in cache.rglob("*"))
-
-    # Sending the form with no file says so and changes nothing.
+    for side in (200, 160, 120):
+        page = _upload_profile_photo(pc, _camera_jpeg(side, side))
+    first, second, third = _photo_ids(owner)
+    assert _main(owner) == first  # the first stays the main one
+    assert len(_files()) == 3
+    # Full: the page says so and has no upload form; a fourth sent anyway is refused, nothing kept.
+    assert "写真は3枚載っています" in page.text and 'type="file"' not in page.text
     form = pc.page("/settings/photo").forms[0]
-    response = form.submit()
+    token = form["csrf"].value
+    refused = pc.post("/settings/photo", {"csrf": token}, upload_files=[("photo", "four.jpg", _camera_jpeg())])
+    assert "プロフィール写真は3枚までです" in refused.text
+    assert _photo_ids(owner) == [first, second, third] and len(_files()) == 3
+
+    # The profile shows the main photo first, then the others.
+    profile = pc.page(f"/member/{owner}").text
+    shown = [int(i) for i in re.findall(r'/photo/(\d+)\?size=s', profile)]
+    assert shown == [first, second, third]
+
+    # Another is made the main one.
+    page = pc.post(f"/settings/photo/{third}/main", {"csrf": token}).follow()
+    assert "メインの写真にしました" in page.text and _main(owner) == third
+    shown = [int(i) for i in re.findall(r'/photo/(\d+)\?size=s', pc.page(f"/member/{owner}").text)]
+    assert shown == [third, first, second]
+
+    # Taking the main one down: its files go, the first of the rest is the main one.
+    pc.get(f"/photo/{third}?size=s", status=200)  # a cached rendition, to be removed too
+    third_file = Path(config.get().media_dir) / "photos" / scalar("SELECT file FROM photos WHERE id = ?", (third,))
+    assert third_file.exists()
+    page = pc.post(f"/settings/photo/{third}/delete", {"csrf": token}).follow()
+    assert "写真を外しました" in page.text
+    assert _photo_ids(owner) == [first, second] and _main(owner) == first and len(_files()) == 2
+    pc.get(f"/photo/{third}", status=404)
+    cache = Path(config.get().media_dir) / "cache"
+    assert not third_file.exists() and not any(third_file.stem in p.name for p in cache.rglob("*"))
+    # Taking another down leaves the main one as it is.
+    pc.post(f"/settings/photo/{second}/delete", {"csrf": token}).follow()
+    assert _photo_ids(owner) == [first] and _main(owner) == first
+    pc.post(f"/settings/photo/{first}/delete", {"csrf": token}).follow()
+    assert _main(owner) is None and _files() == [] and scalar("SELECT COUNT(*) FROM photos") == 0
+    assert _photo_on(pc.page(f"/member/{owner}").text) is None
+
+
+def test_no_one_chooses_or_removes_another_members_photo(client, member):
+    owner = member("さくら", "sakura@example.jp")
+    member("たろう", "taro@example.jp")
+    pc = client(PC)
+    pc.login("sakura@example.jp")
+    _upload_profile_photo(pc)
+    _upload_profile_photo(pc, _camera_jpeg(100, 100))
+    first, second = _photo_ids(owner)
+
+    other = client(PC)
+    other.login("taro@example.jp")
+    token = other.page("/settings/photo").forms[0]["csrf"].value
+    for action in ("main", "delete"):
+        page = other.post(f"/settings/photo/{second}/{action}", {"csrf": token})
+        assert "この写真はもうありません" in page.text
+    assert _photo_ids(owner) == [first, second] and _main(owner) == first and len(_files()) == 2
+
+    # Sending the form with no file says so; a file that is no image is refused; nothing changes.
+    response = pc.page("/settings/photo").forms[0].submit()
     assert "写真のファイルを選んでください" in response.text
-    # Not an image: a clear error, the photo kept.
     form = pc.page("/settings/photo").forms[0]
     form["photo"] = Upload("notes.jpg", b"this is not a photo", "image/jpeg")
     assert "写真として読み取れない" in form.submit().text
-    assert scalar("SELECT photo_id FROM members WHERE id = ?", (owner,)) == second
-
-    page = pc.submit(pc.page("/settings/photo"), form_index=1).follow()
-    assert "写真を外しました" in page.text
-    assert scalar("SELECT photo_id FROM members WHERE id = ?", (owner,)) is None
-    assert scalar("SELECT COUNT(*) FROM photos") == 0 and _files() == []
-    assert _photo_on(pc.page(f"/member/{owner}").text) is None
+    assert _photo_ids(owner) == [first, second]
 
 
 def test_docomo_1_sees_the_photo_link_within_5kb_and_is_told_it_cannot_upload(client, member):

@@ -46,3 +46,34 @@ def test_request_lines_carry_the_session_as_a_handset_or_a_pc_sends_it():
     assert line.startswith("GET\t/\tUser-Agent: Mozilla/") and "|Cookie: sid=def\t" in line
     search = bench.build_search(phone, "")
     assert "sid=abc" in search.path and "%" in search.path  # the word in CP932, escaped
+
+
+def test_errors_are_reported_by_kind_with_the_status_codes_a_replay_saw(tmp_path):
+    import http.server
+    import threading
+
+    class Answers(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            code = {"/ok": 200, "/gone": 404, "/broken": 500, "/moved": 303}[self.path.split("?")[0]]
+            self.send_response(code)
+            self.send_header("Location", "/ok")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        requests = tmp_path / "requests.txt"
+        requests.write_text("GET\t/ok\tUser-Agent: x\t\nGET\t/broken?sid=a\t\t\nGET\t/gone\t\t\n"
+                            "GET\t/broken\tCookie: sid=b\t\nGET\t/moved\t\t\n", encoding="utf-8")
+        codes = bench.replay_codes(f"http://127.0.0.1:{server.server_port}", requests)
+    finally:
+        server.shutdown()
+    assert codes == {"500": 2, "404": 1}  # a redirect is an answer, not an error
+    runs = [dict(connect=0, read=0, write=0, status=3, timeout=0, errors=3, codes=codes),
+            dict(connect=1, read=0, write=0, status=0, timeout=2, errors=3)]
+    assert bench.errors_by_kind(runs) == "6 (connect 1; status 3: 404 x1, 500 x2 in a replay; timeout 2)"
+    assert bench.errors_by_kind([dict(connect=0, read=0, write=0, status=0, timeout=0, errors=0)]) == "0"

@@ -39,13 +39,13 @@ def test_the_site_serves_on_at_once_after_postgresql_drops_its_connections(serve
     pc.sign_in(server, "sakura@docomo.ne.jp")
     for _ in range(4):  # every thread of each worker holds a connection
         status, _, home = pc.request(server + "/")
-        assert status == 200 and "さくら さんのホーム" in home
+        assert status == 200 and "さくらさんのホーム" in home
 
     assert _terminate_site_connections() >= 1
     # The next requests, on every thread, are served: pages, a write, /health.
     for _ in range(6):
         status, _, home = pc.request(server + "/")
-        assert status == 200 and "さくら さんのホーム" in home
+        assert status == 200 and "さくらさんのホーム" in home
     _, _, form = pc.request(server + "/diary/new")
     status, headers, _ = pc.request(server + "/diary/new", {
         "csrf": CSRF.search(form).group(1), "title": "再起動のあと", "body": "書けました", "audience": "everyone",
@@ -141,7 +141,7 @@ def test_a_database_that_is_gone_or_hung_gives_a_clear_page_not_a_parked_thread(
             assert pc.request(server + "/health")[0] == 503
             link.cut("forward")  # the database is back: so is the site, with no restart
             status, _, page = pc.request(server + "/")
-            assert status == 200 and "さくら さんのホーム" in page
+            assert status == 200 and "さくらさんのホーム" in page
             assert pc.request(server + "/health")[0] == 200
     finally:
         link.close()

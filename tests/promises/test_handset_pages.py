@@ -6,6 +6,7 @@ as a link leads to them.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from collections import deque
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +17,7 @@ from keitai.friends import blocks
 from keitai import communities
 from keitai import diary as diaries
 from keitai.blog_import import rules as feeds
+from keitai.events import rules as events
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
 from keitai.friends import groups
@@ -23,6 +25,8 @@ from keitai.introductions import rules as introductions
 from keitai.signup import invitations
 from keitai.messages import rules as messages
 from keitai.photos import rules as photos
+from keitai.platform.db.connection import scalar
+from keitai.polls import rules as polls
 from keitai.profiles import rules as profiles
 
 BUDGET = 5 * 1024
@@ -88,13 +92,26 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     theirs = communities.create_community(friend, "釣り部", "outdoor", "海釣りの話", read_policy="members")
     communities.join(communities.standing(theirs, me))
     communities.create_topic(communities.standing(theirs, friend), "釣果報告", "アジが釣れました")
+    # An event with a long description and participants, and a poll I answered, in my community.
+    day = events.today() + datetime.timedelta(days=10)
+    typed = f"{day.year}/{day.month}/{day.day}"
+    checked, _errors = events.check_event(events.Draft("カフェ巡りオフ会", typed, "14:00", "神保町の喫茶店",
+                                                       "", "集合は駅の改札です。" * 60))
+    event_id = events.create_event(communities.standing(mine, friend), checked)
+    events.join(communities.standing(mine, me), events.get_event(event_id, me))
+    checked, _errors = polls.check_poll(polls.Draft("好きなコーヒーは？" * 10, ("ブレンド" * 10, "アメリカン" * 8,
+                                                                         "カフェラテ" * 8, "エスプレッソ" * 7), typed))
+    poll_id = polls.create_poll(communities.standing(mine, friend), checked)
+    polls.vote(communities.standing(mine, me), polls.get_poll(poll_id, me),
+               scalar("SELECT MIN(id) FROM community_poll_choices WHERE poll_id = ?", (poll_id,)))
     entry = write_entry(me, "今日の日記", body="晴れ。https://example.jp/ に行った。\n" * 30, with_photo=True)
     diaries.add_comment(friend, entry, "いいね！")
     write_entry(friend, "たろうの日記", audience="friends", with_photo=True)
     feeds.save_setting(me, "https://blog.example.jp/feed", "friends", None)
     # Profile and community photos (their links lead to the photo pages).
-    profiles.set_photo(me, photos.prepare(FakeUpload(small_photo())))
-    profiles.set_photo(friend, photos.prepare(FakeUpload(small_photo())))
+    profiles.add_photo(me, photos.prepare(FakeUpload(small_photo())))
+    profiles.add_photo(me, photos.prepare(FakeUpload(small_photo(200, 150))))
+    profiles.add_photo(friend, photos.prepare(FakeUpload(small_photo())))
     communities.set_photo(communities.standing(mine, me), photos.prepare(FakeUpload(small_photo())))
     # Members' pages with something on them: a request to answer, one waiting, a group,
     # a block, an invitation waiting for its answer.
@@ -112,8 +129,10 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     assert sid
 
     pages = 0
+    reached = set()
     for path, response in crawl(phone):
         pages += 1
+        reached.add(urlsplit(path).path)
         assert response.status_int in (200, 303, 404), (path, response.status)
         if response.status_int != 200:
             continue
@@ -130,3 +149,7 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
             hidden = HIDDEN_SID.findall(inner) == [sid]
             assert in_url or hidden, (path, action)
     assert pages >= 3
+    # The community's event and poll (and their forms), the diary by month.
+    for expected in (f"/event/{event_id}", f"/poll/{poll_id}",
+                     f"/community/{mine}/event/new", f"/community/{mine}/poll/new", f"/member/{me}/diary/months"):
+        assert expected in reached, expected

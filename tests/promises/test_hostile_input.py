@@ -126,6 +126,29 @@ class World:
     markers: tuple[str, ...]
 
 
+def _community_with_an_event_and_a_poll(me: int, friend: int) -> None:
+    """A community of mine, with a topic, an event and a poll the friend wrote (in injections):
+    their pages and forms (comment, 参加, vote, new event, new poll) are found from the start."""
+    import datetime
+
+    from keitai import communities
+    from keitai.events import rules as events
+    from keitai.polls import rules as polls
+
+    community_id = communities.create_community(me, "猫好き", "animals", INJECTIONS[2])
+    communities.join(communities.standing(community_id, friend))
+    standing = communities.standing(community_id, friend)
+    communities.create_topic(standing, INJECTIONS[0], INJECTIONS[1])
+    day = events.today() + datetime.timedelta(days=30)
+    typed = f"{day.year}/{day.month}/{day.day}"
+    checked, errors = events.check_event(events.Draft(INJECTIONS[0], typed, "19:00", INJECTIONS[1], "", INJECTIONS[3]))
+    assert errors == []
+    events.create_event(standing, checked)
+    checked, errors = polls.check_poll(polls.Draft(INJECTIONS[0], (INJECTIONS[1], INJECTIONS[3]), typed))
+    assert errors == []
+    polls.create_poll(standing, checked)
+
+
 @pytest.fixture
 def world(app, cheap_passwords):  # noqa: F811
     me = quick_member("さくら", "sakura@docomo.ne.jp", about="カフェ巡り https://example.com/sakura", hobbies="写真")
@@ -136,6 +159,7 @@ def world(app, cheap_passwords):  # noqa: F811
                           real_name="VICTIMrealX", aud_hobbies="private", aud_about="friends")
     friends.befriend(me, friend)
     friends.befriend(victim, friend)
+    _community_with_an_event_and_a_poll(me, friend)
     return World(me, friend, victim, ("VICTIMhobbyX", "VICTIMaboutX", "VICTIMrealX"))
 
 

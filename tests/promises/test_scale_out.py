@@ -174,14 +174,14 @@ def test_a_pc_members_session_moves_between_two_processes(two_servers, make_memb
     pc.sign_in(first, "sakura@docomo.ne.jp")
 
     status, _, home = pc.request(second + "/")  # the same cookie, the other process
-    assert status == 200 and "さくら さんのホーム" in home
+    assert status == 200 and "さくらさんのホーム" in home
 
     # Signing out on the second ends the session on the first too.
     _, _, confirm = pc.request(second + "/logout")
     status, _, _ = pc.request(second + "/logout", {"csrf": CSRF.search(confirm).group(1)})
     assert status == 303
     _, _, page = pc.request(first + "/")
-    assert "さくら さんのホーム" not in page and 'name="password"' in page
+    assert "さくらさんのホーム" not in page and 'name="password"' in page
 
 
 def test_a_handsets_sid_moves_between_two_processes(two_servers, make_member):

@@ -344,7 +344,7 @@ def test_reindex_rebuilds_every_kind_from_its_source(make_member, monkeypatch, c
     execute("UPDATE members SET nickname = '山本' WHERE id = ?", (owner,))  # changed behind the index's back
     search.index(search.DIARY, 99, owner, "もう無い日記", "京都")
 
-    assert search.reindex(batch=2) == {search.MEMBER: 2, search.DIARY: 5, search.COMMUNITY: 0}
+    assert search.reindex(batch=2) == {search.MEMBER: 2, search.DIARY: 5, search.COMMUNITY: 0, search.TOPIC: 0}
     assert found(other, "やまもと") == ["山本"]
     assert found(other, "yamada") == []
     assert found(other, "京都", search.DIARY) == [1, 2, 3, 4, 5]

@@ -20,6 +20,8 @@ import peewee
 
 from keitai.platform.text.grams import index_tokens
 
+from . import replica
+
 db = peewee.DatabaseProxy()
 log = logging.getLogger("keitai.db")
 
@@ -140,10 +142,14 @@ class ReconnectingPostgresql(peewee.PostgresqlDatabase):
         self._state.reset()
 
 
-def connect(url: str, statement_timeout: int | None = None) -> peewee.Database:
-    """Point the models at the database named by ``url`` and return it."""
+def connect(url: str, statement_timeout: int | None = None, replica_url: str = "") -> peewee.Database:
+    """Point the models at the database named by ``url`` and return it; reads that may lag
+    go to the streaming replica ``replica_url`` when one is named (keitai/platform/db/replica.py)."""
     database = make_database(url, statement_timeout)
     db.initialize(database)
+    if replica_url and not isinstance(database, peewee.PostgresqlDatabase):
+        raise ValueError("KEITAI_DATABASE_REPLICA_URL needs a PostgreSQL KEITAI_DATABASE_URL")
+    replica.configure(make_database(replica_url, statement_timeout) if replica_url else None)
     return database
 
 
@@ -159,16 +165,32 @@ def _native(sql: str, param: str) -> str:
 
 
 def execute(sql: str, params: tuple | list = ()):
-    """Run ``sql`` (written with ``?`` placeholders) and return the cursor."""
+    """Run ``sql`` (written with ``?`` placeholders) on the primary and return the cursor."""
+    if replica.configured() and not sql.lstrip().upper().startswith(_READ):
+        replica.wrote()  # what this request reads next must include what it just wrote
     return db.execute_sql(_native(sql, db.obj.param), params)
 
 
+def _read(sql: str, params: tuple | list):
+    """Run a read on the replica when this request may (keitai/platform/db/replica.py), else
+    on the primary; a replica that fails is set aside and the read runs on the primary."""
+    primary = db.obj
+    database = replica.reader(primary)
+    if database is primary:
+        return primary.execute_sql(_native(sql, primary.param), params)
+    try:
+        return database.execute_sql(_native(sql, database.param), params)
+    except (peewee.OperationalError, peewee.InterfaceError) as exc:
+        replica.failed(exc)
+        return primary.execute_sql(_native(sql, primary.param), params)
+
+
 def fetchall(sql: str, params: tuple | list = ()) -> list[tuple]:
-    return execute(sql, params).fetchall()
+    return _read(sql, params).fetchall()
 
 
 def fetchone(sql: str, params: tuple | list = ()) -> tuple | None:
-    return execute(sql, params).fetchone()
+    return _read(sql, params).fetchone()
 
 
 def scalar(sql: str, params: tuple | list = ()):

@@ -25,6 +25,7 @@ from keitai import config
 from keitai.platform import device as devices
 from keitai import words as messages
 
+from keitai.platform.db import connection, replica
 from keitai.platform.web import forms, sessions, urls
 from keitai.platform.web.render import render
 
@@ -184,9 +185,31 @@ class KeitaiPlugin:
                 log.info("refused input: %s", exc.message)
                 text = messages.BAD_ENCODING if exc.status == 400 else messages.ERRORS[exc.status]
                 raise bottle.HTTPError(exc.status, text) from None
-            return callback(*args, **kwargs)
+            if not replica.configured():
+                return callback(*args, **kwargs)
+            return _with_replica(callback, args, kwargs)
 
         return wrapper
+
+
+_READS = ("GET", "HEAD")
+
+
+def _with_replica(callback, args, kwargs):
+    """Run the view with its reads on the replica when they may lag: a GET by someone who has
+    not written in the last seconds.  A request that writes marks its member as a recent writer."""
+    env = bottle.request.environ
+    method = bottle.request.method
+    primary = connection.db.obj
+    before = env.get("keitai.viewer")
+    may_lag = method in _READS and not (before and replica.wrote_recently(primary, f"member:{before.id}"))
+    with replica.reads_for(may_lag):
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            after = env.get("keitai.viewer") or before
+            if method not in _READS and after is not None:
+                replica.record_write(primary, f"member:{after.id}")
 
 
 def per_page(handset: int, pc: int) -> int:

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from typing import NamedTuple
 
+import peewee
+
 from keitai.platform.db.connection import execute, fetchone, now
+
+log = logging.getLogger("keitai.sessions")
 
 #: last_seen is written at most this often, so most requests make no write.
 TOUCH_EVERY = 60
+#: members.last_login_at (the profile's 最終ログイン, shown no finer than hours) is moved
+#: forward at most this often per member, whatever the number of sessions or processes.
+LAST_LOGIN_EVERY = 600
 
 
 class Viewer(NamedTuple):
@@ -80,7 +88,7 @@ def start(member_id: int, device, settings) -> str:
 
 _LOAD = (
     "SELECT s.device_key, s.last_seen, s.expires_at, s.idle_seconds, s.handset,"
-    " m.id, m.nickname, m.is_admin, m.status"
+    " m.id, m.nickname, m.is_admin, m.status, m.last_login_at"
     " FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.id = ?"
 )
 
@@ -93,7 +101,7 @@ def load(sid: str, device, settings) -> SessionInfo | None:
     row = fetchone(_LOAD, (key,))
     if row is None:
         return None
-    stored_key, last_seen, expires_at, idle, handset, member_id, nickname, is_admin, status = row
+    stored_key, last_seen, expires_at, idle, handset, member_id, nickname, is_admin, status, last_login = row
     t = now()
     if t >= expires_at or t - last_seen >= idle or status != "active":
         execute("DELETE FROM sessions WHERE id = ?", (key,))
@@ -102,7 +110,21 @@ def load(sid: str, device, settings) -> SessionInfo | None:
         return None
     if t - last_seen >= TOUCH_EVERY:
         execute("UPDATE sessions SET last_seen = ? WHERE id = ?", (t, key))
+    if last_login is None or t - last_login >= LAST_LOGIN_EVERY:
+        _touch_last_login(member_id, t)
     return SessionInfo(sid, Viewer(member_id, nickname, bool(is_admin)), bool(handset))
+
+
+def _touch_last_login(member_id: int, t: int) -> None:
+    """Best effort: a busy database costs the member a stale 最終ログイン, never the page.
+
+    The condition makes the write once per LAST_LOGIN_EVERY even when several processes
+    serve the same member at once: the later ones change no row."""
+    try:
+        execute("UPDATE members SET last_login_at = ? WHERE id = ? AND (last_login_at IS NULL OR last_login_at <= ?)",
+                (t, member_id, t - LAST_LOGIN_EVERY))
+    except peewee.OperationalError as exc:
+        log.warning("last login of member %s not written: %s", member_id, exc)
 
 
 def end(sid: str) -> None:

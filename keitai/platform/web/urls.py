@@ -75,11 +75,12 @@ def static(name: str) -> str:
     return f"/static/{name}?v={digest}"
 
 
-def here() -> str:
-    """This GET request's path and query without sid (to come back to, or to show elsewhere)."""
+def here(other: str | None = "/") -> str | None:
+    """This GET request's path and query without sid (to come back to, or to show elsewhere);
+    ``other`` for any other method (a form sent back with its errors is no page to return to)."""
     request = bottle.request
     if request.method != "GET":
-        return "/"
+        return other
     values = request.environ.get("keitai.input")
     query = [(k, v) for k, v in values.allitems() if k not in (SID, "csrf", "guid")] if values else []
     return request.path + ("?" + urlencode(query) if query else "")
