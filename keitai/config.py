@@ -14,6 +14,9 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DB_DIR = PROJECT_ROOT / "db"
+#: Where ``run.py serve`` listens by default: mailed links' base when KEITAI_BASE_URL is unset
+#: and no ``serve`` has said where it listens (:func:`listening_at`).
+DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 
 def _bool(value: str) -> bool:
@@ -48,7 +51,9 @@ class Settings:
     hankaku_output: bool = False
     #: Only invited members may join (the operator can switch it off in the admin pages).
     invitation_only: bool = True
-    #: Public base URL used in mail and absolute redirects; empty = taken from the request.
+    #: Public base URL: every link in mail, and absolute redirects.  Empty: redirects take the
+    #: request's host, mailed links where serve listens (:func:`mail_base_url`; ``serve``
+    #: refuses to send real mail without it).
     base_url: str = ""
     #: Mail: SMTP when smtp_host is set, otherwise files in outbox_dir.
     smtp_host: str = ""
@@ -57,6 +62,15 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "keitai <noreply@keitai.invalid>"
+    #: The domain the site receives mail for; outgoing mail's envelope sender is
+    #: ``bounce@<mail_domain>`` when it is set (else the From address).
+    mail_domain: str = ""
+    #: Seconds an SMTP server may take to answer one step before the sender gives up on it
+    #: (and retries later); a whole delivery is cut off after four times that.
+    smtp_timeout: int = 30
+    #: Seconds before the first retry of a mail the server did not take; doubled each time
+    #: up to an hour; after two days the mail is given up and logged.
+    mail_retry: int = 60
     outbox_dir: str = str(DB_DIR / "outbox")
     #: Photos: originals and cached renditions live here, outside the database.
     media_dir: str = str(DB_DIR / "media")
@@ -127,6 +141,20 @@ _active: Settings | None = None
 def activate(settings: Settings) -> None:
     global _active
     _active = settings
+
+
+_listening: str | None = None
+
+
+def listening_at(url: str) -> None:
+    """``run.py serve`` without KEITAI_BASE_URL: mailed links point where it listens."""
+    global _listening
+    _listening = url
+
+
+def mail_base_url() -> str:
+    """The base of every link that goes out by mail: KEITAI_BASE_URL, never a request's Host."""
+    return (get().base_url or _listening or DEFAULT_BASE_URL).rstrip("/")
 
 
 def get() -> Settings:

@@ -405,6 +405,44 @@ REFUSALS.update({
 })
 
 
+# accounts: password reset by mail (keitai/accounts/reset.py)
+NOTICES["password_reset"] = "新しいパスワードを設定しました。ほかの端末はログアウトしました。"
+RESET_RATE_LIMITED = "パスワードの再設定は、少し時間をおいてからお試しください。"
+RESET_MAIL_SUBJECT = "パスワードの再設定"
+RESET_MAIL_BODY = (
+    "{nickname}さん\n\n"
+    "keitaiのパスワードを設定し直すためのURLです。{minutes}分以内に開いて、新しいパスワードを決めてください。"
+    "URLは1回だけ使えます。\n\n"
+    "{link}\n\n"
+    "心当たりがなければ、このメールは捨ててください。パスワードは変わりません。\n"
+)
+
+
+# notify: notice mails, one per kind until the member has looked (keitai/notify/)
+NOTICE_MAIL_LABELS = {
+    "friend_request": "友人リクエストが届いたとき",
+    "diary_comment": "日記にコメントがついたとき",
+    "comment_reply": "コメントした日記に、ほかの人がコメントしたとき",
+    "community_join": "管理するコミュニティに参加希望が届いたとき",
+    "introduction": "紹介文が届いて承認を待っているとき",
+}
+#: (subject, body) of each kind's mail: what happened and the link, never who or what.
+NOTICE_MAILS = {
+    "friend_request": ("友人リクエストが届きました",
+                       "keitaiで、あなたに友人リクエストが届きました。\n\n{link}\n"),
+    "diary_comment": ("日記にコメントがつきました",
+                      "keitaiで、あなたの日記にコメントがつきました。\n\n{link}\n"),
+    "comment_reply": ("コメントした日記に書き込みがありました",
+                      "keitaiで、あなたがコメントした日記に、新しいコメントがつきました。\n\n{link}\n"),
+    "community_join": ("コミュニティに参加希望が届きました",
+                       "keitaiで、あなたが管理するコミュニティに参加希望が届きました。\n\n{link}\n"),
+    "introduction": ("紹介文が届きました",
+                     "keitaiで、あなたへの紹介文が届き、承認を待っています。\n\n{link}\n"),
+}
+NOTICE_MAIL_FOOTER = "\nページを見るまで、同じお知らせは送りません。\nお知らせメールの設定:\n{settings}\n"
+NOTICE_MAIL_FORM_BROKEN = "フォームの送信が途中で切れました。もう一度選んで保存してください。"
+#: A request for another host than KEITAI_BASE_URL's (keitai/platform/web/pipeline.py).
+UNKNOWN_HOST = "このアドレスでは keitai を表示できません。ブックマークやメールのURLから開いてください。"
 # profiles: profile depth (最終ログイン, more fields, three photos), birthdays on home
 FIELD_NAMES.update({
     "blood_type": "血液型",

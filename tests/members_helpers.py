@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 
 from keitai.app import create_app
 from keitai.accounts import rules as accounts
+from keitai.platform.mail import queue
 
 #: The production hasher (argon2id, 64 MB): what members' passwords really get.
 PRODUCTION_HASHER = accounts._hasher
@@ -23,7 +24,9 @@ LINK = re.compile(r"https?://\S+/(join|verify)/([A-Za-z0-9_-]+)")
 
 
 def outbox(settings) -> list[email.message.EmailMessage]:
-    """Mails written to the outbox folder, oldest first."""
+    """Mails written to the outbox folder, oldest first (the queue delivered first, as a
+    ``serve`` worker's sender would)."""
+    queue.deliver_due()
     folder = Path(settings.outbox_dir)
     if not folder.exists():
         return []
@@ -83,6 +86,9 @@ class Inbox:
         return "250 OK"
 
     def wait(self, count: int, timeout: float = 10.0):
+        """The mails received, once ``count`` have come (the queue delivered first, as a
+        ``serve`` worker's sender would)."""
+        queue.deliver_due()
         deadline = time.monotonic() + timeout
         while len(self.envelopes) < count and time.monotonic() < deadline:
             time.sleep(0.02)

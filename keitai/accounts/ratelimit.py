@@ -64,11 +64,15 @@ def record_success(mail: str) -> None:
     execute("DELETE FROM login_failures WHERE scope = 'account' AND subject = ?", (_subject("account", mail.strip().lower()),))
 
 
+def tries(scope: str, value: str) -> int:
+    """How many times ``value`` was counted in ``scope`` (``"join"``, ``"reset_mail"``) within the window."""
+    return fetchall("SELECT COUNT(*) FROM login_failures WHERE scope = ? AND subject = ? AND at > ?",
+                    (scope, _subject(scope, value), now() - WINDOW))[0][0]
+
+
 def over(scope: str, value: str, limit: int) -> bool:
-    """Has ``value`` been counted ``limit`` times in ``scope`` (``"join"``) within the window?"""
-    tries = fetchall("SELECT COUNT(*) FROM login_failures WHERE scope = ? AND subject = ? AND at > ?",
-                     (scope, _subject(scope, value), now() - WINDOW))
-    return tries[0][0] >= limit
+    """Has ``value`` been counted ``limit`` times in ``scope`` within the window?"""
+    return tries(scope, value) >= limit
 
 
 def count(scope: str, value: str) -> None:

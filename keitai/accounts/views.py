@@ -1,4 +1,5 @@
-"""Signing in and out: ``/login``, ``/login/easy`` (かんたんログイン), ``/logout``."""
+"""Signing in and out: ``/login``, ``/login/easy`` (かんたんログイン), ``/logout``; a forgotten
+password reset by mail: ``/password/forgot``, ``/password/reset/<token>``."""
 import logging
 
 import bottle
@@ -9,9 +10,10 @@ from keitai.platform import device as devices
 from keitai.accounts import rules as accounts
 from keitai.accounts import easylogin
 from keitai.accounts import ratelimit
+from keitai.accounts import reset
 from keitai.signup import rules as signup
 from keitai.platform.web import (
-    RouteTable, absolute, current_device, params, redirect, render, safe_next, sign_in, sign_out, viewer,
+    RouteTable, current_device, mailed, params, path, redirect, render, safe_next, sign_in, sign_out, viewer,
 )
 
 routes = RouteTable("accounts")
@@ -48,7 +50,7 @@ def login():
     member_id, status = found
     ratelimit.record_success(mail)
     if status == "pending":
-        sent = signup.resend_signup(member_id, absolute(""))
+        sent = signup.resend_signup(member_id, mailed(""))
         error = messages.LOGIN_PENDING_RESENT if sent else messages.LOGIN_PENDING
         return render("accounts/login.html", error=error, next=target, mail=mail)
     if not privacy.is_active(status):
@@ -103,3 +105,44 @@ def logout_confirm():
 def logout():
     sign_out()
     redirect('home.home', msg="logged_out")
+
+
+# --- password reset (reset.py) -----------------------------------------------------------
+
+@routes.get("/password/forgot")
+def forgot_form():
+    return render("accounts/forgot.html", sent=False, error=None, mail="")
+
+
+@routes.post("/password/forgot")
+def forgot():
+    mail = params().get("mail", "").strip()[:254]
+    dev = current_device()
+    if reset.limited(client_address(), dev.from_gateway):
+        bottle.response.status = 429
+        return render("accounts/forgot.html", sent=False, error=messages.RESET_RATE_LIMITED, mail=mail)
+    # The same answer whether or not the address is a member's: only its owner learns, by mail.
+    reset.ask(mail, client_address(), lambda token: mailed(path("accounts.reset_form", token=token)))
+    return render("accounts/forgot.html", sent=True, error=None, mail="", minutes=reset.VALID_MINUTES)
+
+
+@routes.get("/password/reset/<token>")
+def reset_form(token):
+    usable = reset.member_for(token) is not None
+    if not usable:  # used, expired or never made: the page says so, and offers a new mail
+        bottle.response.status = 410
+    return render("accounts/reset.html", usable=usable, errors=[], token=token, minimum=signup.PASSWORD_MIN)
+
+
+@routes.post("/password/reset/<token>")
+def reset_password(token):
+    form = params()
+    usable = reset.member_for(token) is not None
+    errors = signup.password_errors(form.get("password", ""), form.get("password2", "")) if usable else []
+    member_id = None if errors or not usable else reset.use(token, form.get("password"))
+    if member_id is None:
+        bottle.response.status = 410 if not errors else 200
+        return render("accounts/reset.html", usable=bool(errors), errors=errors, token=token,
+                      minimum=signup.PASSWORD_MIN)
+    sign_in(member_id)
+    redirect('home.home', msg="password_reset")

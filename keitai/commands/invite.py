@@ -8,8 +8,6 @@ import sys
 from . import connect
 
 NAME = "invite"
-#: Where ``run.py serve`` listens by default: the link when no KEITAI_BASE_URL is set.
-DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 
 def add_arguments(parser) -> None:
@@ -19,6 +17,8 @@ def add_arguments(parser) -> None:
 
 def run(args) -> None:
     from keitai.signup import invitations
+    from keitai.config import DEFAULT_BASE_URL
+    from keitai.platform.mail import queue
     from keitai.words import Refused
 
     settings = connect(migrate=True)
@@ -30,5 +30,7 @@ def run(args) -> None:
         raise SystemExit(1) from None
     print(f"invited {invitation.mail}; valid for {invitations.INVITATION_DAYS:,} days:")
     print(invitations.join_link(base_url, token))
+    if not queue.deliver_due():
+        print("(the mail server did not take the mail now: it waits in the queue for `run.py serve`'s senders)")
     if not settings.base_url:
         print(f"(KEITAI_BASE_URL is not set: the link points at {DEFAULT_BASE_URL})")

@@ -1,6 +1,7 @@
 """Delete old footprints (older than KEITAI_FOOTPRINT_DAYS, default 90), expired sessions,
-kept texts older than 30 days, the files of photos deleted more than a day ago and expired
-データのダウンロード archives.
+kept texts older than 30 days, the files of photos deleted more than a day ago, expired
+データのダウンロード archives, password reset links that can no longer be used, and mail given
+up on more than 30 days ago.
 
 Runs in short transactions, so the site keeps serving meanwhile; run it daily from cron.
 """
@@ -20,8 +21,10 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from keitai.accounts import archive
     from keitai.footprints import rules as footprints
+    from keitai.accounts import reset
     from keitai.kept import rules as kept
     from keitai.photos import rules as photos
+    from keitai.platform.mail import queue
     from keitai.platform.web import sessions
 
     settings = connect(migrate=True)
@@ -36,4 +39,6 @@ def run(args) -> int:
     print(f"pruned the files of {photos.prune_deleted():,} photos deleted more than"
           f" {photos.KEEP_DELETED // 3600} hours ago")
     print(f"pruned {archive.prune():,} expired archives")
+    print(f"pruned {reset.prune():,} used or expired password reset links"
+          f" and {queue.prune():,} mails given up on more than {queue.KEEP_FAILED_DAYS} days ago")
     return 0

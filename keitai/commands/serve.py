@@ -15,6 +15,11 @@ processes are 2-3x faster (ARCHITECTURE.md, measurements).  A supervisor restart
 worker that dies and stops them all cleanly on SIGTERM or SIGINT (Ctrl-C); a worker
 whose supervisor is gone (killed with SIGKILL, say) finishes what it has begun and
 exits.  Limits on slow clients and large bodies: keitai/platform/web/server.py.
+
+Each worker also runs a mail sender (keitai/platform/mail/queue.py): pages only queue mail.
+Mailed links are made on KEITAI_BASE_URL, never on a request's Host header; without it,
+mail that really goes out (KEITAI_SMTP_HOST) would link to nowhere, so serve refuses to
+start, and mail written to the outbox links to the address serve listens on.
 """
 from __future__ import annotations
 
@@ -56,11 +61,17 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from keitai import config
     from keitai.app import create_app
     from keitai.platform.db import connection as base
     from keitai.platform.db import migrations
 
     current = settings()
+    if not current.base_url and current.smtp_host:
+        print("KEITAI_BASE_URL is not set: mail would go out (KEITAI_SMTP_HOST) with links to no site."
+              " Set it to the site's public address, e.g. KEITAI_BASE_URL=https://keitai.example.jp",
+              file=sys.stderr, flush=True)
+        return 2
     create_app(current)  # activates the settings and binds the database
     migrations.migrate(log=None)
     base.db.close()  # workers open their own connections; none may be shared across fork
@@ -73,10 +84,24 @@ def run(args) -> int:
         return 1
     limit = connection_limit(current.connection_limit)
     host, port = sockets[0].getsockname()[:2]
+    if not current.base_url:  # mail goes to the outbox only: its links point here
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else (
+            f"[{host}]" if ":" in host else host)
+        config.listening_at(f"http://{shown}:{port}")
     print(f"keitai on http://{host}:{port}/ (database {current.database_url},"
           f" {workers} worker(s) x {args.threads} threads, up to {limit} connections each)", flush=True)
-    return serve_workers(lambda: create_app(current), sockets, workers=workers, threads=args.threads,
+    return serve_workers(lambda: _worker_app(current), sockets, workers=workers, threads=args.threads,
                          connection_limit=limit, client_timeout=current.client_timeout)
+
+
+def _worker_app(current):
+    """One worker's application, with its mail sender running beside it."""
+    from keitai.app import create_app
+    from keitai.platform.mail import queue
+
+    app = create_app(current)
+    queue.start_background()
+    return app
 
 
 def connection_limit(wanted: int) -> int:

@@ -8,6 +8,7 @@ from peewee import IntegrityError
 
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 from keitai.platform.db.paging import Page, page_of, parse_cursor
+from keitai.notify import rules as notify
 from keitai.privacy import shown_member_sql
 from keitai.words import Refused
 
@@ -30,6 +31,7 @@ def join(standing: Standing, message: str = "") -> str:
                 "INSERT INTO community_join_requests (community_id, member_id, message, created_at) VALUES (?, ?, ?, ?)",
                 (community_id, member_id, message, now()),
             )
+            notify.join_requested(community_id)
             return "join_requested"
         _add_member(community_id, member_id)
     except IntegrityError:  # a second click that raced the first

@@ -16,6 +16,7 @@ from keitai.platform.text import parts
 from keitai.platform.web import (RouteTable, current_device, files, login_required, params, path, per_page,
                                  redirect, render, viewer)
 from keitai.kept import longtext
+from keitai.notify import rules as notify
 from keitai.words import Refused
 
 routes = RouteTable("communities")
@@ -380,6 +381,7 @@ def admin(community_id):
 def requests(community_id):
     st = standing_of(community_id)
     require(st.is_admin)
+    notify.looked(viewer().id, "community_join")
     page = communities.join_requests(st, per_page(5, 20), params().get("before"))
     return render("communities/requests.html", st=st, c=st.community, page=page)
 

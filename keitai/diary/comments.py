@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from keitai import privacy
 from keitai import words as messages
+from keitai.notify import rules as notify
 from keitai.platform.db.connection import best_effort, db, execute, fetchall, fetchone, insert_id, now, scalar
 from keitai.platform.db.paging import Page, page_of
 
@@ -102,6 +103,7 @@ def add_comment(viewer_id: int, diary_id: int, body: str) -> int | None:
             " WHERE id = ?",
             (t, viewer_id, viewer_id, comment_id, diary_id),
         )
+    notify.after_comment(viewer_id, diary_id)
     return comment_id
 
 

@@ -5,6 +5,7 @@ import bottle
 from keitai import words as messages
 from keitai import diary as diaries
 from keitai.footprints import rules as footprints
+from keitai.notify import rules as notify
 from keitai.photos import rules as photos
 from keitai.platform.text import parts
 from keitai.platform.web import (
@@ -121,6 +122,7 @@ def entry(diary_id):
     if found is None:
         raise bottle.HTTPError(404)
     footprints.record(viewer().id, found.author_id)
+    notify.looked(viewer().id, "diary_comment" if found.is_mine else "comment_reply")
     page = _entry_page(found)
     if found.is_mine:
         diaries.mark_comments_seen(found)

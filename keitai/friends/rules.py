@@ -14,6 +14,7 @@ from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, 
 from keitai.platform.db.paging import Page, page_of, parse_cursor
 
 from keitai import privacy
+from keitai.notify import rules as notify
 
 #: A member may send this many friend requests per 24 hours.
 DAILY_REQUESTS = 30
@@ -111,6 +112,7 @@ def request(from_id: int, to_id: int, message: str = "") -> str:
             )
     except peewee.IntegrityError:  # the same request from a second tab at the same moment
         raise Refused("friends.request_pending") from None
+    notify.notice(to_id, "friend_request", "friends.requests_page")
     return "requested"
 
 

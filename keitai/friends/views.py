@@ -6,6 +6,7 @@ from keitai import words as messages
 from keitai.words import Refused
 from keitai.friends import rules as friends
 from keitai.friends import groups
+from keitai.notify import rules as notify
 from keitai.platform.web import RouteTable, login_required, params, per_page, redirect, render, viewer
 
 
@@ -29,6 +30,7 @@ def my_friends():
 @login_required
 def requests_page():
     me = viewer()
+    notify.looked(me.id, "friend_request")
     return render("friends/requests.html", incoming=friends.incoming(me.id), outgoing=friends.outgoing(me.id))
 
 

@@ -18,6 +18,7 @@ from keitai.platform.db.paging import Page, page_of, parse_cursor
 
 from keitai import privacy
 from keitai.friends.rules import are_friends
+from keitai.notify import rules as notify
 from keitai.profiles.rules import Profile
 
 MAX_BODY = 1000
@@ -125,6 +126,7 @@ def write(author_id: int, member_id: int, body: str) -> None:
         )
         .execute()
     )
+    notify.notice(member_id, "introduction", "introductions.listing", member_id=member_id)
 
 
 def approve(member_id: int, introduction_id: int) -> bool:

@@ -5,6 +5,7 @@ from keitai import privacy
 from keitai import words as messages
 from keitai.words import Refused
 from keitai.introductions import rules as introductions
+from keitai.notify import rules as notify
 from keitai.profiles import rules as profiles
 from keitai.platform.db.paging import parse_cursor
 from keitai.platform.web import RouteTable, login_required, params, path, per_page, redirect, render, viewer
@@ -23,6 +24,8 @@ def listing(member_id):
     before = params().get("before")
     first = parse_cursor(before, 1) is None  # a malformed cursor is the first page
     shown = None
+    if profile.relation.is_self:
+        notify.looked(me, "introduction")
     if privacy.friend_list_visible(profile.relation, profile.member.aud_friends):
         shown = introductions.approved(me, member_id, before, per_page(10, 20))
     return render(

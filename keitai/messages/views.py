@@ -6,7 +6,7 @@ from keitai import words
 from keitai.words import Refused
 from keitai.messages import rules as messages
 from keitai.platform.web import (
-    RouteTable, absolute, int_param, login_required, params, per_page, redirect, render, url, viewer,
+    RouteTable, int_param, login_required, mailed, params, path, per_page, redirect, render, url, viewer,
 )
 from keitai.kept import longtext
 
@@ -102,7 +102,7 @@ def send():
         return _compose(recipient, original, form.get("subject", ""), typed, errors)
     try:
         messages.send(me, recipient[0], subject, body, reply_to=original.id if original else None,
-                      inbox_link=absolute(url("messages.inbox", _session=False)))
+                      inbox_link=mailed(path("messages.inbox")))
     except Refused as exc:
         return _compose(recipient, original, form.get("subject", ""), typed, [exc.message])
     longtext.forget_kept()

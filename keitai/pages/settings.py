@@ -18,7 +18,7 @@ from keitai.profiles import rules as profiles
 from keitai.signup import rules as signup
 from keitai.platform.text import parts
 from keitai.platform.web import (
-    RouteTable, absolute, current_device, files, login_required, params, path, redirect, render, sign_in, sign_out,
+    RouteTable, current_device, files, login_required, mailed, params, path, redirect, render, sign_in, sign_out,
     viewer,
 )
 from keitai.platform.web import sessions
@@ -37,6 +37,7 @@ MENU = [
     ("settings.blocks_page", "ブロックしたメンバー"),
     ("footprints.settings_form", "足あと"),
     ("messages.settings_form", "メッセージのお知らせメール"),
+    ("notify.settings_form", "お知らせメール（リクエスト・コメントなど）"),
     ("blog_import.feed_settings", "ブログの取り込み"),
     ("kept.kept_list", "預かった文章"),
     ("settings.download_page", "データのダウンロード"),
@@ -273,7 +274,7 @@ def change_mail():
     form = params()
     new_mail = form.get("mail", "").strip()
     try:
-        signup.request_mail_change(viewer().id, new_mail, form.get("password", "")[:1024], absolute(""))
+        signup.request_mail_change(viewer().id, new_mail, form.get("password", "")[:1024], mailed(""))
     except messages.Refused as exc:
         return render("signup/mail.html", errors=[exc.message], mail=new_mail, current=_me().mail)
     redirect('settings.menu', msg="mail_change_sent")

@@ -8,7 +8,7 @@ from keitai.platform.mail import addresses as mobile_mail
 from keitai.signup import rules as signup
 from keitai.admin import site
 from keitai.accounts import ratelimit
-from keitai.platform.web import RouteTable, absolute, current_device, login_required, params, redirect, render, viewer
+from keitai.platform.web import RouteTable, current_device, login_required, mailed, params, redirect, render, viewer
 from keitai.words import Refused
 
 routes = RouteTable("signup")
@@ -27,7 +27,7 @@ def invite():
     form = params()
     mail, message = form.get("mail", "").strip(), form.get("message", "")
     try:
-        invitations.invite_and_send(viewer().id, mail, message, absolute(""))
+        invitations.invite_and_send(viewer().id, mail, message, mailed(""))
     except Refused as exc:
         return render("signup/invite.html", pending=invitations.pending(viewer().id), errors=[exc.message], mail=mail,
                       message=message, days=invitations.INVITATION_DAYS)
@@ -86,14 +86,14 @@ def _join(token):
                       errors=[Refused("signup.too_many_tries", minutes=ratelimit.WINDOW // 60).message])
     ratelimit.count("join", address)
     try:
-        mailed, mail_sent = signup.join(form, token, absolute(""))
+        address_mailed, mail_sent = signup.join(form, token, mailed(""))
     except Refused as exc:
         if exc.code in invitations.UNUSABLE or exc.code == "signup.invitation_only":
             return _refused(exc)
         form.password = form.password2 = ""  # never sent back into a page
         return render("signup/join.html", problem=None, token=token, entry=form,
                       errors=exc.values.get("problems", [exc.message]))
-    return render("signup/join_sent.html", mail=mailed, mail_sent=mail_sent, hours=signup.SIGNUP_HOURS)
+    return render("signup/join_sent.html", mail=address_mailed, mail_sent=mail_sent, hours=signup.SIGNUP_HOURS)
 
 
 @routes.post("/join/<token>")

@@ -13,10 +13,12 @@ from keitai import config, words
 from keitai.platform.db.connection import execute, now, scalar
 from keitai.friends import rules as friends
 from keitai.messages import rules as messages
+from keitai.platform.mail import queue
 from quick import member, sign_in, submit
 
 
 def outbox() -> list[email.message.EmailMessage]:
+    queue.deliver_due()  # as a serve worker's sender would
     folder = Path(config.get().outbox_dir)
     files = sorted(folder.glob("*.eml")) if folder.exists() else []
     return [email.message_from_bytes(f.read_bytes(), policy=policy.default) for f in files]

@@ -32,6 +32,7 @@ from conftest import DOCOMO_1, GATEWAY_IP, OUTSIDE_IP, PC
 from keitai import config
 from keitai.platform import device as devices
 from keitai.platform.db import connection as base
+from keitai.platform.mail import queue
 from keitai.friends import rules as friends
 from keitai.platform.text import emoji_table
 from keitai.platform.web import sessions
@@ -461,6 +462,7 @@ MAIL_URL = re.compile(r"https?://[^\s/]+(/[^\s<>\"'）」]*)")
 
 def outbox_paths(directory: str) -> list[str]:
     """The site's addresses in every mail sent so far (paths, without sid)."""
+    queue.deliver_due()  # as a serve worker's sender would
     paths = set()
     for file in sorted(Path(directory).glob("*.eml")):
         message = email.message_from_bytes(file.read_bytes(), policy=email.policy.default)

@@ -14,13 +14,14 @@ from commands.test_backup import run_py
 from conftest import DOCOMO_1, PASSWORD, PC, Client
 from keitai.platform import mail as mailer
 from keitai.app import create_app
-from keitai.platform.db.connection import execute, fetchone, scalar
+from keitai.platform.db.connection import execute, fetchone, now, scalar
 from keitai.friends import rules as friends
 from keitai.signup import invitations
 from keitai.platform.mail import addresses as mobile_mail
+from keitai.platform.mail import queue
 from keitai.admin import site
 from keitai.words import Refused
-from members_helpers import body, fill_join, free_port, link_path, outbox, smtp  # noqa: F401  (smtp: fixture)
+from members_helpers import Inbox, body, fill_join, free_port, link_path, outbox, smtp  # noqa: F401  (smtp: fixture)
 from members_helpers import fast_passwords  # noqa: F401  (autouse: cheap argon2 here)
 
 
@@ -415,15 +416,23 @@ def test_sign_up_end_to_end_through_smtp_to_first_sign_in_on_a_docomo_handset(sm
     assert friends.are_friends(inviter, member)
 
 
-def test_smtp_down_keeps_nothing_for_an_invitation(settings, app, make_member):
-    down = dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=free_port())
-    down_app = create_app(down, connect=False)
+def test_smtp_down_keeps_the_invitation_and_sends_it_once_the_server_answers(settings, app, make_member):
+    port = free_port()
+    down_app = create_app(dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=port), connect=False)
     make_member("さくら", "sakura@docomo.ne.jp")
     pc = Client(down_app, PC)
     pc.login("sakura@docomo.ne.jp")
     page = pc.submit(pc.page("/invite"), mail="hanako@docomo.ne.jp")
-    assert "メールを送れませんでした" in page.text
-    assert scalar("SELECT COUNT(*) FROM invitations") == 0
+    assert page.status_int == 303 and scalar("SELECT COUNT(*) FROM invitations") == 1
+    assert queue.deliver_due() == 0                       # nothing listens: the mail waits
+    inbox = Inbox()
+    controller = inbox.controller(port)
+    controller.start()
+    try:
+        assert queue.deliver_due(at=now() + 3600) == 1    # the next try, once the server is up
+        assert inbox.envelopes[0].rcpt_tos == ["hanako@docomo.ne.jp"]
+    finally:
+        controller.stop()
 
 
 def test_signed_out_pages_fit_a_5kb_handset_and_carry_the_sid_after_sign_in(client, make_member, settings):

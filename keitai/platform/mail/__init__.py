@@ -1,4 +1,5 @@
-"""Outgoing mail: SMTP when ``KEITAI_SMTP_HOST`` is set, otherwise a file per mail in the outbox.
+"""Outgoing mail: queued in the database (queue.py), then handed to the SMTP server of
+``KEITAI_SMTP_HOST``, or without one written as a file per mail into the outbox folder.
 
 Carrier addresses issued before 2009 may break RFC 5322 (``taro..x.@docomo.ne.jp``);
 they are sent with the local part quoted, which carriers' servers accept.
@@ -6,20 +7,12 @@ Each mail is written in the charset and emoji its reader's handset reads (charse
 """
 from __future__ import annotations
 
-import logging
-import os
 import re
-import secrets
-import smtplib
-import time
 from email.utils import formatdate, make_msgid, parseaddr
-from pathlib import Path
 
 from keitai import config
 
-from . import charsets
-
-log = logging.getLogger("keitai.mail")
+from . import charsets, queue
 
 _DOT_ATOM = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 
@@ -48,7 +41,7 @@ def build(to: str, subject: str, body: str, settings=None) -> bytes:
         ("To", quote_address(to)),
         ("Subject", charsets.header(subject, reader)),
         ("Date", formatdate(localtime=True)),
-        ("Message-ID", make_msgid(domain="keitai.invalid")),
+        ("Message-ID", make_msgid(domain=settings.mail_domain or "keitai.invalid")),
         ("MIME-Version", "1.0"),
         ("Content-Type", f"text/plain; charset={charset}"),
         ("Content-Transfer-Encoding", transfer_encoding),
@@ -56,27 +49,15 @@ def build(to: str, subject: str, body: str, settings=None) -> bytes:
     return "".join(f"{name}: {value}\r\n" for name, value in head).encode("ascii") + b"\r\n" + content
 
 
-def send(to: str, subject: str, body: str) -> str | None:
-    """Send one mail; returns the outbox file's path when there is no SMTP server."""
+def envelope_sender(settings=None) -> str:
+    """The envelope sender (Return-Path): ``bounce@<KEITAI_MAIL_DOMAIN>`` where the site receives
+    mail, so delivery reports come back to it; else the From address."""
+    settings = settings or config.get()
+    return f"bounce@{settings.mail_domain}" if settings.mail_domain else parseaddr(settings.mail_from)[1]
+
+
+def send(to: str, subject: str, body: str) -> None:
+    """Queue one mail for ``to`` (queue.py delivers it); returns at once, whatever the mail
+    server is doing."""
     settings = config.get()
-    message = build(to, subject, body, settings)
-    if settings.smtp_host:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_user:
-                smtp.login(settings.smtp_user, settings.smtp_password)
-            # Shift_JIS bodies are 8bit: say so where the server can take it (RFC 6152).
-            smtp.ehlo_or_helo_if_needed()
-            options = ["BODY=8BITMIME"] if not message.isascii() and smtp.has_extn("8bitmime") else []
-            smtp.sendmail(parseaddr(settings.mail_from)[1], [quote_address(to)], message, mail_options=options)
-        log.info("mail sent to %s", to)
-        return None
-    outbox = Path(settings.outbox_dir)
-    outbox.mkdir(parents=True, exist_ok=True)
-    path = outbox / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}.eml"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(message)
-    os.replace(tmp, path)
-    print(f"mail to {to}: {path}", flush=True)
-    return str(path)
+    queue.enqueue(quote_address(to), envelope_sender(settings), build(to, subject, body, settings))

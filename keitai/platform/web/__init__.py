@@ -20,9 +20,9 @@ from keitai.platform.web.pipeline import (
 )
 from keitai.platform.web.render import render
 from keitai.platform.web.routes import RouteTable
-from keitai.platform.web.urls import absolute, form, path, redirect, url
+from keitai.platform.web.urls import absolute, form, mailed, path, redirect, url
 
 __all__ = [
-    "KeitaiPlugin", "RouteTable", "absolute", "current_device", "error_page", "files", "form", "int_param",
+    "KeitaiPlugin", "RouteTable", "absolute", "mailed", "current_device", "error_page", "files", "form", "int_param",
     "login_required", "params", "path", "per_page", "redirect", "render", "safe_next", "sign_in", "sign_out", "url", "viewer",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
+from urllib.parse import urlsplit
 
 import bottle
 import peewee
@@ -156,9 +157,25 @@ def _resume_session(url_sid: str | None) -> sessions.SessionInfo | None:
     return info
 
 
+def _unknown_host(env, settings) -> bool:
+    """With KEITAI_BASE_URL set, is this request addressed to another host (a forged Host header,
+    passed on by a proxy that forwards any)?  Unset, every host is served."""
+    if not settings.base_url:
+        return False
+    expected = urlsplit(settings.base_url).hostname
+    try:
+        asked = urlsplit("//" + (env.get("HTTP_HOST") or env.get("SERVER_NAME") or "")).hostname
+    except ValueError:  # a Host that is no host at all
+        return True
+    return asked != expected
+
+
 def _start_request() -> None:
     env = bottle.request.environ
     settings = config.get()
+    if _unknown_host(env, settings):
+        log.warning("refused a request for host %.80r", env.get("HTTP_HOST"))
+        raise bottle.HTTPError(400, messages.UNKNOWN_HOST)
     devices.gateways.refresh_if_due()  # the operator's update reaches every process within a minute
     try:
         values, uploads = forms.parse(env, current_device())

@@ -95,6 +95,13 @@ def absolute(path: str) -> str:
     return base + path
 
 
+def mailed(path: str) -> str:
+    """An absolute URL for a link that goes out by mail: always on ``KEITAI_BASE_URL`` (or,
+    unset, where ``run.py serve`` listens), never on the request's Host header, which any
+    client may forge (a reset link to someone else's site)."""
+    return config.mail_base_url() + path
+
+
 def redirect(target: str, /, _anchor: str | None = None, **query):
     """Answer with 303 See Other to an internal page (a route name or a path), keeping the session."""
     response = bottle.HTTPResponse(status=303)
