@@ -11,6 +11,7 @@ import pytest
 
 from conftest import DOCOMO_1, PASSWORD, PC
 from diary_helpers import FakeUpload, block, make_group, small_photo, write_entry
+from keitai.notify import rules as notify
 from keitai.events import rules as events
 from keitai.polls import rules as polls
 from keitai import communities
@@ -55,6 +56,7 @@ MEMBER_COLUMNS = {
     ("invitations", "inviter_id"), ("invitations", "used_by"),
     ("kept_texts", "member_id"), ("mail_tokens", "member_id"),
     ("messages", "recipient_id"), ("messages", "sender_id"),
+    ("notice_mail", "member_id"), ("password_resets", "member_id"),
     ("photos", "owner_id"),
     ("reports", "author_id"), ("reports", "reporter_id"), ("reports", "resolved_by"),
     ("search_docs", "owner_id"),
@@ -65,7 +67,7 @@ UNKEYED_MEMBER_COLUMNS = {("search_docs", "owner_id")}
 
 #: What each feature registers with keitai.accounts.owned, in install order.
 OWNED = ["accounts", "archives", "signup", "profiles", "friends", "diary", "blog_import", "communities", "events",
-         "polls", "messages", "footprints", "introductions", "photos", "search", "reports", "admin", "kept"]
+         "polls", "messages", "footprints", "introductions", "photos", "search", "reports", "admin", "kept", "notify"]
 
 
 def _keyed_member_columns() -> set[tuple[str, str]]:
@@ -176,6 +178,10 @@ def rich(app, client, settings, cheap_passwords):  # noqa: F811
     introductions.write(me, friend, "友人の紹介")
     introductions.write(friend, me, "去る人の紹介")
     kept.keep(me, "日記", "預かった本文")
+    # a password reset link asked for, a notice mail switched off
+    execute("INSERT INTO password_resets (member_id, token_hash, created_at, expires_at) VALUES (?, 'h', ?, ?)",
+            (me, now(), now() + 1800))
+    notify.switch(me, set())
     # the operators' log, both ways; a data archive
     admin.suspend(operator, me, "確認のため")
     admin.unsuspend(operator, me)

@@ -41,7 +41,7 @@ def site(migrated, tmp_path_factory):
         # From 127.0.0.1 (the tests) X-Forwarded-* are believed, as from nginx: a handset's
         # gateway address and https come that way.
         with serve_processes(1, migrated, tmp_path_factory.mktemp("serve"), KEITAI_SMTP_HOST="127.0.0.1",
-                             KEITAI_SMTP_PORT=str(port), KEITAI_TRUSTED_PROXIES="127.0.0.1") as bases:
+                             KEITAI_SMTP_PORT=str(port), KEITAI_TRUSTED_PROXIES="127.0.0.1", KEITAI_BASE_URL="self") as bases:
             yield bases[0], inbox
     finally:
         controller.stop()

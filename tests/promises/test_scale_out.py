@@ -41,8 +41,9 @@ def serve_processes(count: int, database_url: str, tmp_path, *, args: tuple[str,
                     **settings: str):
     """``count`` processes of ``run.py serve`` sharing one database, media and secret key.
 
-    ``args``: more of serve's arguments; ``settings``: more ``KEITAI_*`` variables.  Each process
-    writes its output (the access log among it) to ``tmp_path / f"serve-{n}.log"``.
+    ``args``: more of serve's arguments; ``settings``: more ``KEITAI_*`` variables
+    (``KEITAI_BASE_URL="self"``: each process's own address, for mail that really goes out).
+    Each process writes its output (the access log among it) to ``tmp_path / f"serve-{n}.log"``.
     """
     outer = {name: value for name, value in os.environ.items() if not name.startswith("KEITAI_")}
     env = dict(
@@ -61,7 +62,8 @@ def serve_processes(count: int, database_url: str, tmp_path, *, args: tuple[str,
             log = open(tmp_path / f"serve-{n}.log", "wb")
             processes.append(subprocess.Popen(
                 [sys.executable, "run.py", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
-                cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                env=dict(env, KEITAI_BASE_URL=f"http://127.0.0.1:{port}") if env.get("KEITAI_BASE_URL") == "self" else env,
             ))
             bases.append(f"http://127.0.0.1:{port}")
         for base, process in zip(bases, processes):
