@@ -5,7 +5,7 @@ from __future__ import annotations
 import bottle
 
 from keitai import (accounts, admin, blog_import, communities, config, diary, footprints, friends, introductions,
-                    kept, messages, pages, photos, profiles, search, signup)
+                    kept, mailpost, messages, pages, photos, profiles, search, signup)
 from keitai.platform.db import connection as base
 from keitai.platform.web import KeitaiPlugin, accesslog, error_page, forwarded
 
@@ -22,7 +22,7 @@ def _id_filter(_conf):
 #: A feature's install registers all it adds (routes, photo kinds, home notices): nothing is
 #: registered by importing a module.
 FEATURES = (accounts, signup, profiles, friends, diary, blog_import, communities, messages, footprints,
-            introductions, photos, search, admin, kept, pages)
+            introductions, photos, search, admin, kept, mailpost, pages)
 
 
 def create_app(settings: config.Settings | None = None, *, connect: bool = True) -> bottle.Bottle:

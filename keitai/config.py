@@ -56,6 +56,8 @@ class Settings:
     smtp_starttls: bool = False
     mail_from: str = "keitai <noreply@keitai.invalid>"
     outbox_dir: str = str(DB_DIR / "outbox")
+    #: The domain the site receives mail for (posting addresses, 空メール, bounces); empty: none.
+    mail_domain: str = ""
     #: Photos: originals and cached renditions live here, outside the database.
     media_dir: str = str(DB_DIR / "media")
     #: Footprints older than this many days are pruned by ``run.py prune``.

@@ -43,6 +43,7 @@ class Member(BaseModel):
     footprints_since = BigIntegerField(default=0)
     footprints_seen_at = BigIntegerField(default=0)
     message_mail = BooleanField(default=True)  # keitai.messages.rules: mail me new messages
+    mail_bounces = BigIntegerField(default=0)  # keitai.signup.bounces: mails that came back since proven
 
     class Meta:
         table_name = "members"

@@ -11,7 +11,9 @@ from keitai.friends import blocks
 from keitai.accounts import easylogin
 from keitai.photos import rules as photos
 from keitai.profiles import rules as profiles
+from keitai.signup import bymail
 from keitai.signup import rules as signup
+from keitai.platform.mail import mailbox
 from keitai.platform.text import parts
 from keitai.platform.web import (
     RouteTable, absolute, current_device, files, login_required, params, path, redirect, render, sign_in, viewer,
@@ -25,6 +27,7 @@ routes = RouteTable("settings")
 MENU = [
     ("settings.profile_page", "プロフィールと公開範囲"),
     ("settings.photo_page", "プロフィール写真"),
+    ("mailpost.settings_page", "メールで投稿"),
     ("settings.handset_page", "かんたんログイン（携帯電話の登録）"),
     ("settings.password_page", "パスワードの変更"),
     ("settings.mail_page", "メールアドレスの変更"),
@@ -234,10 +237,16 @@ def change_password():
 
 # --- mail address -----------------------------------------------------------------------
 
+def _mail_page(errors: list[str], mail: str = "", by_mail: str = ""):
+    me = _me()
+    return render("signup/mail.html", errors=errors, mail=mail, current=me.mail, bounces=me.mail_bounces,
+                  receiving=bool(mailbox.domain()), by_mail=by_mail, minutes=bymail.CHANGE_MINUTES)
+
+
 @routes.get("/settings/mail")
 @login_required
 def mail_page():
-    return render("signup/mail.html", errors=[], mail="", current=_me().mail)
+    return _mail_page([])
 
 
 @routes.post("/settings/mail")
@@ -248,8 +257,30 @@ def change_mail():
     try:
         signup.request_mail_change(viewer().id, new_mail, form.get("password", "")[:1024], absolute(""))
     except messages.Refused as exc:
-        return render("signup/mail.html", errors=[exc.message], mail=new_mail, current=_me().mail)
+        return _mail_page([exc.message], new_mail)
     redirect('settings.menu', msg="mail_change_sent")
+
+
+@routes.post("/settings/mail/confirm")
+@login_required
+def confirm_mail():
+    """Mail the member's own address its confirmation link (after mail to it came back)."""
+    try:
+        signup.confirm_mail(viewer().id, absolute(""))
+    except messages.Refused as exc:
+        return _mail_page([exc.message])
+    redirect('settings.mail_page', msg="mail_confirm_sent")
+
+
+@routes.post("/settings/mail/by-mail")
+@login_required
+def mail_by_mail():
+    """空メール: after the password, the address to send an empty mail to from the new handset."""
+    if not mailbox.domain():
+        raise bottle.HTTPError(404)
+    if not accounts.password_ok(viewer().id, params().get("password", "")[:1024]):
+        return _mail_page([messages.PASSWORD_WRONG])
+    return _mail_page([], by_mail=bymail.change_address(viewer().id))
 
 
 # --- handset (かんたんログイン) ------------------------------------------------------------

@@ -85,7 +85,7 @@ def validate(form: SignupForm) -> tuple[dict, list[str]]:
     return values, errors
 
 
-def _release_stale_pending(address: str) -> None:
+def release_stale_pending(address: str) -> None:
     """A never-verified account whose link has expired does not keep holding its address."""
     row = fetchone("SELECT id FROM members WHERE mail = ? AND status = 'pending'", (address,))
     if row and not scalar(
@@ -112,7 +112,7 @@ def join(form: SignupForm, token: str | None, base_url: str) -> tuple[Member, bo
         raise Refused("signup.form", problem=errors[0], problems=errors)
     try:
         with db.atomic():
-            _release_stale_pending(values["mail"])
+            release_stale_pending(values["mail"])
             if scalar("SELECT 1 FROM members WHERE mail = ?", (values["mail"],)):
                 raise Refused("signup.mail_taken")
             member = accounts.create_member(
@@ -202,13 +202,22 @@ def verify(token: str) -> Verified:
             activated = execute(
                 "UPDATE members SET status = 'active' WHERE id = ? AND status = 'pending'", (member_id,)
             ).rowcount
-            search.index_member(member_id)  # findable from now on
-            inviter = invitations.inviter_of(member_id)
-            if activated and inviter is not None and _active(inviter) and not privacy.blocked_between(inviter, member_id):
-                friends.befriend(inviter, member_id)  # the inviter vouched for them: mixi made them friends
+            if activated:
+                welcome(member_id)
+            else:
+                search.index_member(member_id)
             return Verified(True, messages.VERIFY_DONE, purpose, member_id, address)
-        execute("UPDATE members SET mail = ? WHERE id = ?", (address, member_id))
+        # The address is proven (a new one, or the same one confirmed): mail to it arrives again.
+        execute("UPDATE members SET mail = ?, mail_bounces = 0 WHERE id = ?", (address, member_id))
         return Verified(True, messages.VERIFY_MAIL_CHANGED, purpose, member_id, address)
+
+
+def welcome(member_id: int) -> None:
+    """A member just made active: findable from now on, and friends with their inviter."""
+    search.index_member(member_id)
+    inviter = invitations.inviter_of(member_id)
+    if inviter is not None and _active(inviter) and not privacy.blocked_between(inviter, member_id):
+        friends.befriend(inviter, member_id)  # the inviter vouched for them: mixi made them friends
 
 
 def _active(member_id: int) -> bool:
@@ -226,12 +235,24 @@ def request_mail_change(member_id: int, new_mail: str, password: str, base_url: 
     if scalar("SELECT 1 FROM members WHERE mail = ?", (address,)):
         raise Refused("signup.mail_taken")
     nickname, old = fetchone("SELECT nickname, mail FROM members WHERE id = ?", (member_id,))
+    send_mail_change(member_id, nickname, address, base_url)
+    try:
+        mail.send(old, messages.MAIL_CHANGE_NOTICE_SUBJECT, messages.MAIL_CHANGE_NOTICE_BODY.format(nickname=nickname))
+    except Exception:
+        log.exception("mail-change notice to the old address failed")
+
+
+def send_mail_change(member_id: int, nickname: str, address: str, base_url: str) -> None:
+    """Mail ``address`` the link that makes it the member's (or confirms it, if it already is);
+    Refused ("signup.mail_send_failed") if the mail cannot go out."""
     with db.atomic():
         token = _new_mail_token(member_id, MAIL_CHANGE, address, MAIL_CHANGE_HOURS)
     if not _send_verification(nickname, address, token, base_url, MAIL_CHANGE):
         execute("DELETE FROM mail_tokens WHERE token_hash = ?", (invitations.token_hash(token),))
         raise Refused("signup.mail_send_failed")
-    try:
-        mail.send(old, messages.MAIL_CHANGE_NOTICE_SUBJECT, messages.MAIL_CHANGE_NOTICE_BODY.format(nickname=nickname))
-    except Exception:
-        log.exception("mail-change notice to the old address failed")
+
+
+def confirm_mail(member_id: int, base_url: str) -> None:
+    """Mail the member's own address a link that confirms it (after bounces: it works again)."""
+    nickname, address = fetchone("SELECT nickname, mail FROM members WHERE id = ?", (member_id,))
+    send_mail_change(member_id, nickname, address, base_url)
