@@ -180,7 +180,8 @@ def save_about_part():
 def _photo_page(errors: list[str]):
     me = _me()
     return render("profiles/photo.html", photo_id=me.photo_id, aud_photo=me.aud_photo, errors=errors,
-                  can_upload=photos.can_upload(current_device()), audiences=messages.AUDIENCES_SHORT)
+                  can_upload=photos.can_upload(current_device()), audiences=messages.AUDIENCES_SHORT,
+                  mail_posting=bool(mailbox.domain()))
 
 
 @routes.get("/settings/photo")

@@ -105,3 +105,10 @@ def test_the_settings_menu_links_to_the_page(mail_app, taro):
     assert f"日記</dt><dd><a href=\"mailto:{posting.diary_address}\"" in page
     assert f"プロフィール写真</dt><dd><a href=\"mailto:{posting.photo_address}\"" in page
     assert posting.diary_address.endswith("@" + DOMAIN)
+
+
+def test_a_handset_that_cannot_upload_is_shown_the_way_by_mail(mail_app, taro):
+    handset = Client(mail_app, DOCOMO_1)  # i-mode 1.0: no file uploads from a form
+    handset.login(TARO)
+    for path in ("/diary/new", "/settings/photo"):
+        assert 'href="/settings/post?sid=' in handset.text(handset.page(path)), path
