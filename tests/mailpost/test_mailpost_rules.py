@@ -112,3 +112,21 @@ def test_a_handset_that_cannot_upload_is_shown_the_way_by_mail(mail_app, taro):
     handset.login(TARO)
     for path in ("/diary/new", "/settings/photo"):
         assert 'href="/settings/post?sid=' in handset.text(handset.page(path)), path
+
+
+def test_a_bad_audience_is_refused_and_changes_nothing(mail_app, taro, make_member):
+    member_id, _posting = taro
+    other = make_member("じろう", "jiro@docomo.ne.jp")
+    others_group = groups.create(other, "よその")
+    web = Client(mail_app, PC)
+    web.login(TARO)
+    page = web.get("/settings/post")
+    form = page.forms[0]
+    form["audience"].force_value("nobody")
+    refused = form.submit()
+    assert "公開範囲を選んでください。" in refused.text
+    refused = web.post("/settings/post/audience", {"audience": "group", "group_id": str(others_group),
+                                                   "csrf": page.forms[0]["csrf"].value})
+    assert "公開するグループを選んでください（グループは自分で作ったものだけ選べます）。" in refused.text
+    assert fetchall("SELECT audience, group_id FROM mail_post_addresses WHERE member_id = ?", (member_id,)) == [
+        ("friends", None)]
