@@ -451,3 +451,9 @@ MAIL_JOIN_MEMBER_BODY = (
     "次のURLからログインしてください。\n\n{link}\n"
 )
 MAIL_CHANGE_TAKEN_BODY = "このアドレスはほかの会員が登録しているため、変更できませんでした。\n"
+MAIL_CONFIRM_SUBJECT = "keitai メールアドレスの確認"
+MAIL_CONFIRM_BODY = """{nickname}さん、keitai からこのアドレスへのメールが戻ってきていました。
+このメールが届いていれば、下のURLを開いてください（{hours}時間有効）。
+{link}
+"""
+VERIFY_MAIL_CONFIRMED = "メールアドレスを確認しました。お知らせメールはこのアドレスに届きます。"

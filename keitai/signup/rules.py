@@ -141,9 +141,12 @@ def verify_link(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/verify/{token}"
 
 
-def _send_verification(nickname: str, address: str, token: str, base_url: str, purpose: str) -> bool:
+def _send_verification(nickname: str, address: str, token: str, base_url: str, purpose: str,
+                       confirming: bool = False) -> bool:
     if purpose == SIGNUP:
         subject, body, hours = messages.MAIL_VERIFY_SUBJECT, messages.MAIL_VERIFY_BODY, SIGNUP_HOURS
+    elif confirming:  # the member's own address, after mail to it came back
+        subject, body, hours = messages.MAIL_CONFIRM_SUBJECT, messages.MAIL_CONFIRM_BODY, MAIL_CHANGE_HOURS
     else:
         subject, body, hours = messages.MAIL_CHANGE_SUBJECT, messages.MAIL_CHANGE_BODY, MAIL_CHANGE_HOURS
     try:
@@ -208,8 +211,10 @@ def verify(token: str) -> Verified:
                 search.index_member(member_id)
             return Verified(True, messages.VERIFY_DONE, purpose, member_id, address)
         # The address is proven (a new one, or the same one confirmed): mail to it arrives again.
+        same = scalar("SELECT mail FROM members WHERE id = ?", (member_id,)) == address
         execute("UPDATE members SET mail = ?, mail_bounces = 0 WHERE id = ?", (address, member_id))
-        return Verified(True, messages.VERIFY_MAIL_CHANGED, purpose, member_id, address)
+        return Verified(True, messages.VERIFY_MAIL_CONFIRMED if same else messages.VERIFY_MAIL_CHANGED, purpose,
+                        member_id, address)
 
 
 def welcome(member_id: int) -> None:
@@ -247,7 +252,8 @@ def send_mail_change(member_id: int, nickname: str, address: str, base_url: str)
     Refused ("signup.mail_send_failed") if the mail cannot go out."""
     with db.atomic():
         token = _new_mail_token(member_id, MAIL_CHANGE, address, MAIL_CHANGE_HOURS)
-    if not _send_verification(nickname, address, token, base_url, MAIL_CHANGE):
+    confirming = scalar("SELECT mail FROM members WHERE id = ?", (member_id,)) == address
+    if not _send_verification(nickname, address, token, base_url, MAIL_CHANGE, confirming):
         execute("DELETE FROM mail_tokens WHERE token_hash = ?", (invitations.token_hash(token),))
         raise Refused("signup.mail_send_failed")
 

@@ -125,6 +125,7 @@ def test_a_bounce_asks_the_member_to_update_their_address_until_they_confirm_it(
 
     member.submit(page, form_index=0)  # 今のアドレスに確認メールを送る
     (confirm,) = mails_to(settings, "hanako@docomo.ne.jp")
-    Client(mail_app, PC).get(link_in(confirm))
+    assert confirm["Subject"] == "keitai メールアドレスの確認"
+    assert "メールアドレスを確認しました。" in Client(mail_app, PC).get(link_in(confirm)).text
     assert scalar("SELECT mail_bounces FROM members WHERE id = ?", (member_id,)) == 0
     assert "届かなかったメール" not in member.text(member.page("/"))

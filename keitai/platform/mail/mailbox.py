@@ -130,7 +130,7 @@ def process(mail_id: int) -> str | None:
         except Exception:  # noqa: BLE001 - the database itself is away: the row stays claimed, then stale
             log.exception("mail %s: could not record the failure", mail_id)
         return None
-    log.info("mail %s to %s: %s", mail_id, recipient, outcome)
+    log.info("mail %s: %s", mail_id, outcome)  # not its recipient: a posting address is a secret
     return outcome
 
 
