@@ -130,3 +130,29 @@ def test_a_bad_audience_is_refused_and_changes_nothing(mail_app, taro, make_memb
     assert "公開するグループを選んでください（グループは自分で作ったものだけ選べます）。" in refused.text
     assert fetchall("SELECT audience, group_id FROM mail_post_addresses WHERE member_id = ?", (member_id,)) == [
         ("friends", None)]
+
+
+def test_receive_mail_from_a_postfix_pipe_posts_the_entry(mail_app, taro, settings):
+    from mail_helpers import receive_mail
+
+    _member_id, posting = taro
+    done = receive_mail(settings, posting.diary_address, sample("docomo-diary.eml", to=posting.diary_address),
+                        sender=TARO)
+    assert done.returncode == 0, done.stderr
+    assert fetchall("SELECT title, photo_count FROM diaries") == [("お花見🌸", 1)]
+
+
+def test_the_member_owns_their_addresses_and_what_they_posted(mail_app, taro):
+    from keitai.accounts import owned
+
+    member_id, posting = taro
+    mailbox.deliver([posting.diary_address], TARO, plain(posting.diary_address, "件名", "本文"))
+    exported = owned.OWNED["mailpost"].export(member_id)
+    assert exported[0]["diary_address"] == posting.diary_address
+    assert exported[0]["photo_address"] == posting.photo_address
+    assert [row["posted_by_mail"] for row in exported[1:]] == ["diary"]
+    owned.OWNED["mailpost"].delete(member_id)
+    assert scalar("SELECT COUNT(*) FROM mail_post_addresses") == 0
+    assert scalar("SELECT COUNT(*) FROM mail_posts") == 0
+    assert mailbox.deliver([posting.diary_address], TARO, plain(posting.diary_address, "件名", "本文")) == \
+        ["mailpost: no such posting address"]
