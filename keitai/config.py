@@ -72,6 +72,8 @@ class Settings:
     #: up to an hour; after two days the mail is given up and logged.
     mail_retry: int = 60
     outbox_dir: str = str(DB_DIR / "outbox")
+    #: The domain the site receives mail for (posting addresses, 空メール, bounces); empty: none.
+    mail_domain: str = ""
     #: Photos: originals and cached renditions live here, outside the database.
     media_dir: str = str(DB_DIR / "media")
     #: Footprints older than this many days are pruned by ``run.py prune``.

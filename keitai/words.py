@@ -605,3 +605,55 @@ MAIL_JOIN_TAKEN_BODY = """このアドレスで keitai に新しく登録する�
 REFUSALS.update({
     "signup.too_many_tries": "登録の手続きが続けて何度もありました。{minutes}分ほどしてから、もう一度お試しください。",
 })
+
+
+
+# Mail in (keitai.platform.mail.mailbox): posting by mail (keitai.mailpost), 空メール sign-up and
+# address change (keitai.signup.bymail), bounces (keitai.signup.bounces).  Mails to handsets:
+# short lines, the link alone on its line.
+NOTICES.update({
+    "post_address_renewed": "投稿用のアドレスを変更しました。前のアドレスには送っても投稿されません。",
+    "mail_confirm_sent": "今のアドレスに確認メールを送りました。メールのURLを開くと確認が完了します。",
+})
+REFUSALS.update({
+    "signup.ticket_unknown": "この登録用URLは正しくないか、すでに使われています。空メールをもう一度送ってください。",
+    "signup.ticket_expired": "この登録用URLの有効期限が切れています。空メールをもう一度送ってください。",
+})
+# The home page's line for a failing address comes first: nothing else reaches a member who misses it.
+HOME_NOTICES = {"mail_bounces": "届かなかったメール", **HOME_NOTICES}
+
+MAILPOST_ATTACHMENT = "添付ファイル"
+MAILPOST_NO_PHOTO = "写真が添付されていません。JPEG・GIF・PNGの写真を1枚添付して送ってください。"
+MAILPOST_DIARY_SUBJECT = "日記を投稿しました"
+MAILPOST_DIARY_BODY = (
+    "メールで日記を書きました。\n"
+    "「{title}」（写真{photos}枚・{audience}）\n"
+    "{note}"
+    "\n{link}\n"
+)
+MAILPOST_PHOTOS_LEFT_OUT = "写真は{limit}枚までです。{limit}枚目より後は載せていません。\n"
+MAILPOST_PHOTO_SUBJECT = "プロフィール写真を変更しました"
+MAILPOST_PHOTO_BODY = "メールで送られた写真をプロフィール写真にしました。\n\n{link}\n"
+MAILPOST_REFUSED_SUBJECT = "投稿できませんでした"
+MAILPOST_DIARY_REFUSED_BODY = "メールの日記は投稿していません。\n{problems}\n直して、もう一度送ってください。\n"
+MAILPOST_PHOTO_REFUSED_BODY = "プロフィール写真は変えていません。\n{problems}\n"
+MAILPOST_LIMIT_BODY = "メールでの投稿は24時間に{limit}通までです。\nしばらくしてから送ってください。\n"
+
+MAIL_JOIN_SUBJECT = "keitaiへの登録"
+MAIL_JOIN_BODY = (
+    "空メールありがとうございます。\n"
+    "次のURLを開いて、登録を続けてください（{hours}時間有効・1回だけ）。\n\n"
+    "{link}\n\n"
+    "お心当たりがないときは、このメールを捨ててください。\n"
+)
+MAIL_JOIN_MEMBER_BODY = (
+    "このアドレスはすでにkeitaiに登録されています。\n"
+    "次のURLからログインしてください。\n\n{link}\n"
+)
+MAIL_CHANGE_TAKEN_BODY = "このアドレスはほかの会員が登録しているため、変更できませんでした。\n"
+MAIL_CONFIRM_SUBJECT = "keitai メールアドレスの確認"
+MAIL_CONFIRM_BODY = """{nickname}さん、keitai からこのアドレスへのメールが戻ってきていました。
+このメールが届いていれば、下のURLを開いてください（{hours}時間有効）。
+{link}
+"""
+VERIFY_MAIL_CONFIRMED = "メールアドレスを確認しました。お知らせメールはこのアドレスに届きます。"

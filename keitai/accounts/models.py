@@ -52,6 +52,7 @@ class Member(BaseModel):
     aud_occupation = TextField(default="everyone")
     aud_affiliation = TextField(default="friends")
     aud_last_login = TextField(default="friends")
+    mail_bounces = BigIntegerField(default=0)  # keitai.signup.bounces: mails that came back since proven
 
     class Meta:
         table_name = "members"

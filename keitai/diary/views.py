@@ -7,6 +7,7 @@ from keitai import diary as diaries
 from keitai.footprints import rules as footprints
 from keitai.notify import rules as notify
 from keitai.photos import rules as photos
+from keitai.platform.mail import mailbox
 from keitai.platform.text import parts
 from keitai.platform.web import (
     RouteTable, current_device, files, login_required, params, path, per_page, redirect, render, viewer,
@@ -50,6 +51,7 @@ def _form(entry, draft: diaries.Draft, errors: list[str], body_v: str | None = N
     context = dict(
         entry=entry, errors=errors, groups=diaries.own_groups(me.id), can_upload=photos.can_upload(current_device()),
         photo_fields=PHOTO_FIELDS, title_max=diaries.TITLE_MAX, body_max=diaries.BODY_MAX,
+        mail_posting=bool(mailbox.domain()),
     )
     if entry is not None and draft.body is None:
         return longtext.form_or_parts("diary/form.html", _body_source(entry), draft=draft._replace(body=entry.body),

@@ -15,7 +15,9 @@ from keitai.friends import blocks
 from keitai.accounts import easylogin
 from keitai.photos import rules as photos
 from keitai.profiles import rules as profiles
+from keitai.signup import bymail
 from keitai.signup import rules as signup
+from keitai.platform.mail import mailbox
 from keitai.platform.text import parts
 from keitai.platform.web import (
     RouteTable, current_device, files, login_required, mailed, params, path, redirect, render, sign_in, sign_out,
@@ -30,6 +32,7 @@ routes = RouteTable("settings")
 MENU = [
     ("settings.profile_page", "プロフィールと公開範囲"),
     ("settings.photo_page", "プロフィール写真（3枚まで）"),
+    ("mailpost.settings_page", "メールで投稿"),
     ("settings.handset_page", "かんたんログイン（携帯電話の登録）"),
     ("settings.password_page", "パスワードの変更"),
     ("settings.mail_page", "メールアドレスの変更"),
@@ -193,7 +196,8 @@ def _photo_page(errors: list[str]):
     me = _me()
     return render("profiles/photo.html", photo_id=me.photo_id, photo_ids=profiles.photo_ids(me.id),
                   limit=profiles.PHOTO_LIMIT, aud_photo=me.aud_photo, errors=errors,
-                  can_upload=photos.can_upload(current_device()), audiences=messages.AUDIENCES_SHORT)
+                  can_upload=photos.can_upload(current_device()), audiences=messages.AUDIENCES_SHORT,
+                  mail_posting=bool(mailbox.domain()))
 
 
 @routes.get("/settings/photo")
@@ -262,10 +266,16 @@ def change_password():
 
 # --- mail address -----------------------------------------------------------------------
 
+def _mail_page(errors: list[str], mail: str = "", by_mail: str = ""):
+    me = _me()
+    return render("signup/mail.html", errors=errors, mail=mail, current=me.mail, bounces=me.mail_bounces,
+                  receiving=bool(mailbox.domain()), by_mail=by_mail, minutes=bymail.CHANGE_MINUTES)
+
+
 @routes.get("/settings/mail")
 @login_required
 def mail_page():
-    return render("signup/mail.html", errors=[], mail="", current=_me().mail)
+    return _mail_page([])
 
 
 @routes.post("/settings/mail")
@@ -276,8 +286,30 @@ def change_mail():
     try:
         signup.request_mail_change(viewer().id, new_mail, form.get("password", "")[:1024], mailed(""))
     except messages.Refused as exc:
-        return render("signup/mail.html", errors=[exc.message], mail=new_mail, current=_me().mail)
+        return _mail_page([exc.message], new_mail)
     redirect('settings.menu', msg="mail_change_sent")
+
+
+@routes.post("/settings/mail/confirm")
+@login_required
+def confirm_mail():
+    """Mail the member's own address its confirmation link (after mail to it came back)."""
+    try:
+        signup.confirm_mail(viewer().id, mailed(""))
+    except messages.Refused as exc:
+        return _mail_page([exc.message])
+    redirect('settings.mail_page', msg="mail_confirm_sent")
+
+
+@routes.post("/settings/mail/by-mail")
+@login_required
+def mail_by_mail():
+    """空メール: after the password, the address to send an empty mail to from the new handset."""
+    if not mailbox.domain():
+        raise bottle.HTTPError(404)
+    if not accounts.password_ok(viewer().id, params().get("password", "")[:1024]):
+        return _mail_page([messages.PASSWORD_WRONG])
+    return _mail_page([], by_mail=bymail.change_address(viewer().id))
 
 
 # --- handset (かんたんログイン) ------------------------------------------------------------

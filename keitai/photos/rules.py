@@ -87,7 +87,11 @@ def can_upload(device) -> bool:
 def prepare(upload) -> Prepared:
     """Check that ``upload`` (a bottle FileUpload) is a real image and strip it; raises Refused
     ("photos.too_large", "photos.not_image", "photos.too_many_pixels")."""
-    raw = upload.file.read(MAX_UPLOAD_BYTES + 1)
+    return prepare_bytes(upload.file.read(MAX_UPLOAD_BYTES + 1))
+
+
+def prepare_bytes(raw: bytes) -> Prepared:
+    """:func:`prepare` for an image's bytes (a photo attached to a mail)."""
     if len(raw) > MAX_UPLOAD_BYTES:
         raise Refused("photos.too_large", mb=MAX_UPLOAD_BYTES // (1024 * 1024))
     try:

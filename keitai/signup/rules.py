@@ -85,7 +85,7 @@ def validate(form: SignupForm) -> tuple[dict, list[str]]:
     return values, errors
 
 
-def _release_stale_pending(address: str) -> None:
+def release_stale_pending(address: str) -> None:
     """A never-verified account whose link has expired does not keep holding its address."""
     row = fetchone("SELECT id FROM members WHERE mail = ? AND status = 'pending'", (address,))
     if row and not scalar(
@@ -117,7 +117,7 @@ def join(form: SignupForm, token: str | None, base_url: str) -> tuple[str, bool]
     member = None
     try:
         with db.atomic():
-            _release_stale_pending(address)
+            release_stale_pending(address)
             if not scalar("SELECT 1 FROM members WHERE mail = ?", (address,)):
                 member = accounts.create_member(
                     values["nickname"], address, form.password, values["birthday"], real_name=values["real_name"],
@@ -160,9 +160,12 @@ def verify_link(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/verify/{token}"
 
 
-def _send_verification(nickname: str, address: str, token: str, base_url: str, purpose: str) -> bool:
+def _send_verification(nickname: str, address: str, token: str, base_url: str, purpose: str,
+                       confirming: bool = False) -> bool:
     if purpose == SIGNUP:
         subject, body, hours = messages.MAIL_VERIFY_SUBJECT, messages.MAIL_VERIFY_BODY, SIGNUP_HOURS
+    elif confirming:  # the member's own address, after mail to it came back
+        subject, body, hours = messages.MAIL_CONFIRM_SUBJECT, messages.MAIL_CONFIRM_BODY, MAIL_CHANGE_HOURS
     else:
         subject, body, hours = messages.MAIL_CHANGE_SUBJECT, messages.MAIL_CHANGE_BODY, MAIL_CHANGE_HOURS
     try:
@@ -221,13 +224,24 @@ def verify(token: str) -> Verified:
             activated = execute(
                 "UPDATE members SET status = 'active' WHERE id = ? AND status = 'pending'", (member_id,)
             ).rowcount
-            search.index_member(member_id)  # findable from now on
-            inviter = invitations.inviter_of(member_id)
-            if activated and inviter is not None and _active(inviter) and not privacy.blocked_between(inviter, member_id):
-                friends.befriend(inviter, member_id)  # the inviter vouched for them: mixi made them friends
+            if activated:
+                welcome(member_id)
+            else:
+                search.index_member(member_id)
             return Verified(True, messages.VERIFY_DONE, purpose, member_id, address)
-        execute("UPDATE members SET mail = ? WHERE id = ?", (address, member_id))
-        return Verified(True, messages.VERIFY_MAIL_CHANGED, purpose, member_id, address)
+        # The address is proven (a new one, or the same one confirmed): mail to it arrives again.
+        same = scalar("SELECT mail FROM members WHERE id = ?", (member_id,)) == address
+        execute("UPDATE members SET mail = ?, mail_bounces = 0 WHERE id = ?", (address, member_id))
+        return Verified(True, messages.VERIFY_MAIL_CONFIRMED if same else messages.VERIFY_MAIL_CHANGED, purpose,
+                        member_id, address)
+
+
+def welcome(member_id: int) -> None:
+    """A member just made active: findable from now on, and friends with their inviter."""
+    search.index_member(member_id)
+    inviter = invitations.inviter_of(member_id)
+    if inviter is not None and _active(inviter) and not privacy.blocked_between(inviter, member_id):
+        friends.befriend(inviter, member_id)  # the inviter vouched for them: mixi made them friends
 
 
 def _active(member_id: int) -> bool:
@@ -245,12 +259,25 @@ def request_mail_change(member_id: int, new_mail: str, password: str, base_url: 
     if scalar("SELECT 1 FROM members WHERE mail = ?", (address,)):
         raise Refused("signup.mail_taken")
     nickname, old = fetchone("SELECT nickname, mail FROM members WHERE id = ?", (member_id,))
-    with db.atomic():
-        token = _new_mail_token(member_id, MAIL_CHANGE, address, MAIL_CHANGE_HOURS)
-    if not _send_verification(nickname, address, token, base_url, MAIL_CHANGE):
-        execute("DELETE FROM mail_tokens WHERE token_hash = ?", (invitations.token_hash(token),))
-        raise Refused("signup.mail_send_failed")
+    send_mail_change(member_id, nickname, address, base_url)
     try:
         mail.send(old, messages.MAIL_CHANGE_NOTICE_SUBJECT, messages.MAIL_CHANGE_NOTICE_BODY.format(nickname=nickname))
     except Exception:
         log.exception("mail-change notice to the old address failed")
+
+
+def send_mail_change(member_id: int, nickname: str, address: str, base_url: str) -> None:
+    """Mail ``address`` the link that makes it the member's (or confirms it, if it already is);
+    Refused ("signup.mail_send_failed") if the mail cannot go out."""
+    with db.atomic():
+        token = _new_mail_token(member_id, MAIL_CHANGE, address, MAIL_CHANGE_HOURS)
+    confirming = scalar("SELECT mail FROM members WHERE id = ?", (member_id,)) == address
+    if not _send_verification(nickname, address, token, base_url, MAIL_CHANGE, confirming):
+        execute("DELETE FROM mail_tokens WHERE token_hash = ?", (invitations.token_hash(token),))
+        raise Refused("signup.mail_send_failed")
+
+
+def confirm_mail(member_id: int, base_url: str) -> None:
+    """Mail the member's own address a link that confirms it (after bounces: it works again)."""
+    nickname, address = fetchone("SELECT nickname, mail FROM members WHERE id = ?", (member_id,))
+    send_mail_change(member_id, nickname, address, base_url)

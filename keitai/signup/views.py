@@ -3,12 +3,13 @@
 import bottle
 
 from keitai import words as messages
-from keitai.signup import invitations
+from keitai.signup import bymail, invitations
 from keitai.platform.mail import addresses as mobile_mail
 from keitai.signup import rules as signup
 from keitai.admin import site
 from keitai.accounts import ratelimit
-from keitai.platform.web import RouteTable, current_device, login_required, mailed, params, redirect, render, viewer
+from keitai.platform.web import (RouteTable, current_device, login_required, mailed, params, redirect, render, sign_in,
+                                 viewer)
 from keitai.words import Refused
 
 routes = RouteTable("signup")
@@ -50,8 +51,8 @@ def _form_from_request() -> signup.SignupForm:
 def _refused(refusal: Refused):
     """The page for an invitation that cannot be used, or for joining without one when only
     invitations may: says why, changes nothing."""
-    if refusal.code in invitations.UNUSABLE:
-        bottle.response.status = 404 if refusal.code == "signup.invitation_unknown" else 410
+    if refusal.code in invitations.UNUSABLE or refusal.code in bymail.UNUSABLE[:2]:
+        bottle.response.status = 404 if refusal.code in ("signup.invitation_unknown", "signup.ticket_unknown") else 410
     return render("signup/join.html", problem=refusal.message, token=None, entry=signup.SignupForm(), errors=[])
 
 
@@ -63,14 +64,49 @@ def join_form(token):
         return _refused(exc)
     # Prefill the invited address when it is a handset's (it usually is).
     prefill = invitation.mail if mobile_mail.carrier_of(invitation.mail) else ""
-    return render("signup/join.html", problem=None, token=token, entry=signup.SignupForm(mail=prefill), errors=[])
+    return render("signup/join.html", problem=None, token=token, entry=signup.SignupForm(mail=prefill), errors=[],
+                  join_address=bymail.join_address(invitation.id))
 
 
 @routes.get("/join")
 def open_join_form():
     if site.invitation_only():
         return _refused(Refused("signup.invitation_only"))
-    return render("signup/join.html", problem=None, token=None, entry=signup.SignupForm(), errors=[])
+    return render("signup/join.html", problem=None, token=None, entry=signup.SignupForm(), errors=[],
+                  join_address=bymail.join_address(None))
+
+
+# --- joining by 空メール: the link mailed in answer fixes the address --------------------
+
+def _mail_join_page(token: str, entry: signup.SignupForm, errors: list[str]):
+    return render("signup/join.html", problem=None, token=None, ticket=token, entry=entry, errors=errors)
+
+
+@routes.get("/join/mail/<token>")
+def mail_join_form(token):
+    try:
+        ticket = bymail.check_ticket(token)
+    except Refused as exc:
+        return _refused(exc)
+    return _mail_join_page(token, signup.SignupForm(mail=ticket.mail), [])
+
+
+@routes.post("/join/mail/<token>")
+def mail_join(token):
+    form = _form_from_request()
+    try:
+        member_id = bymail.join(form, token)
+    except Refused as exc:
+        if exc.code in bymail.UNUSABLE:
+            return _refused(exc)
+        form.password = form.password2 = ""  # never sent back into a page
+        try:
+            form.mail = bymail.check_ticket(token).mail
+        except Refused as gone:
+            return _refused(gone)
+        return _mail_join_page(token, form, exc.values.get("problems", [exc.message]))
+    sign_in(member_id)
+    redirect("home.home", msg="welcome")
 
 
 def _join(token):

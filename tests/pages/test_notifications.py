@@ -69,9 +69,10 @@ def test_the_home_notices_are_what_the_installed_features_register(settings):
     notifications.COUNTERS.clear()
     create_app(settings, connect=False)
     assert [c.key for c in notifications.COUNTERS] == [
-        "friend_requests", "messages", "diary_comments", "footprints", "introductions", "community_requests"]
+        "mail_bounces", "friend_requests", "messages", "diary_comments", "footprints", "introductions",
+        "community_requests"]
     create_app(settings, connect=False)  # installing again changes nothing
-    assert len(notifications.COUNTERS) == 6
+    assert len(notifications.COUNTERS) == 7
 
 
 def test_a_join_request_waits_on_the_community_admins_home_with_a_link_to_their_communities(client):
