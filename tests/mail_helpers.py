@@ -32,7 +32,8 @@ def sample(name: str, **fill: str) -> bytes:
 
 
 def mail_settings(settings, **changes):
-    return dataclasses.replace(settings, mail_domain=DOMAIN, base_url="http://keitai.example", **changes)
+    # The base URL is where the test client sends its requests (other hosts are refused).
+    return dataclasses.replace(settings, mail_domain=DOMAIN, base_url="http://localhost", **changes)
 
 
 @pytest.fixture
@@ -42,7 +43,11 @@ def mail_app(settings, app):
 
 
 def sent_mails(settings) -> list[email.message.EmailMessage]:
-    """Mails the site wrote to its outbox, oldest first."""
+    """Mails the site wrote to its outbox, oldest first (the queue delivered first, as a
+    running site's sender would)."""
+    from keitai.platform.mail import queue
+
+    queue.deliver_due()
     folder = Path(settings.outbox_dir)
     paths = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
     return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in paths]

@@ -189,8 +189,14 @@ def _post_photo(member_id: int, to: str, message: inbound.Received) -> str:
         errors = [words.MAILPOST_NO_PHOTO]
     if errors:
         return _refuse(member_id, to, words.MAILPOST_PHOTO_REFUSED_BODY, errors)
+    # A mailed photo becomes the main one; with all PHOTO_LIMIT places taken it replaces the
+    # main one (the member chose the others to keep).
+    main = profiles.current_photo(member_id)
+    if main is not None and len(profiles.photo_ids(member_id)) >= profiles.PHOTO_LIMIT:
+        profiles.remove_photo(member_id, main)
+    photo_id = profiles.add_photo(member_id, prepared[0])
     with db.atomic():
-        profiles.set_photo(member_id, prepared[0])
+        profiles.set_main_photo(member_id, photo_id)
         _record(member_id, PHOTO)
     link = mailbox.site_link(path_for("profile.profile", {"member_id": member_id})[0])
     _reply(to, words.MAILPOST_PHOTO_SUBJECT, words.MAILPOST_PHOTO_BODY.format(link=link))

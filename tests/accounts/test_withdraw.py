@@ -11,6 +11,7 @@ import pytest
 
 from conftest import DOCOMO_1, PASSWORD, PC
 from diary_helpers import FakeUpload, block, make_group, small_photo, write_entry
+from keitai.mailpost import rules as mailpost
 from keitai.notify import rules as notify
 from keitai.events import rules as events
 from keitai.polls import rules as polls
@@ -54,7 +55,8 @@ MEMBER_COLUMNS = {
     ("handsets", "member_id"),
     ("introductions", "author_id"), ("introductions", "member_id"),
     ("invitations", "inviter_id"), ("invitations", "used_by"),
-    ("kept_texts", "member_id"), ("mail_tokens", "member_id"),
+    ("kept_texts", "member_id"), ("mail_post_addresses", "member_id"), ("mail_posts", "member_id"),
+    ("mail_tokens", "member_id"),
     ("messages", "recipient_id"), ("messages", "sender_id"),
     ("notice_mail", "member_id"), ("password_resets", "member_id"),
     ("photos", "owner_id"),
@@ -67,7 +69,8 @@ UNKEYED_MEMBER_COLUMNS = {("search_docs", "owner_id")}
 
 #: What each feature registers with keitai.accounts.owned, in install order.
 OWNED = ["accounts", "archives", "signup", "profiles", "friends", "diary", "blog_import", "communities", "events",
-         "polls", "messages", "footprints", "introductions", "photos", "search", "reports", "admin", "kept", "notify"]
+         "polls", "messages", "footprints", "introductions", "photos", "search", "reports", "admin", "kept", "notify",
+         "mailpost"]
 
 
 def _keyed_member_columns() -> set[tuple[str, str]]:
@@ -182,6 +185,9 @@ def rich(app, client, settings, cheap_passwords):  # noqa: F811
     execute("INSERT INTO password_resets (member_id, token_hash, created_at, expires_at) VALUES (?, 'h', ?, ?)",
             (me, now(), now() + 1800))
     notify.switch(me, set())
+    # their posting-by-mail addresses, and one post made by mail
+    mailpost.posting(me)
+    mailpost._record(me, mailpost.PHOTO)
     # the operators' log, both ways; a data archive
     admin.suspend(operator, me, "確認のため")
     admin.unsuspend(operator, me)
