@@ -69,4 +69,4 @@ def month_entries(viewer_id: int, author_id: int, year: int, month: int, before:
         f" WHERE {where} AND d.created_at >= ? AND d.created_at < ? AND d.id < ? ORDER BY d.id DESC LIMIT ?",
         (*params, int(start.timestamp()), int(end.timestamp()), before_id(before), limit + 1),
     )
-    return entry_page(rows, limit)
+    return entry_page(viewer_id, rows, limit)

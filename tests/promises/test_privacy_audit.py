@@ -48,6 +48,7 @@ from keitai.introductions import rules as introductions
 from keitai.messages import rules as messages
 from keitai.polls import rules as polls
 from keitai.profiles import rules as profiles
+from keitai.reports import rules as reports
 from keitai.privacy import EVERYONE, FRIENDS, FRIENDS_OF_FRIENDS, GROUP, PRIVATE
 from sitewalk import (WILDCARD, cheap_passwords, crawl, fill, forms_of, quick_member,  # noqa: F401
                       route_rules, start_session)
@@ -498,9 +499,10 @@ COUNTS = [
     (r'href="/friends">友人（(?P<n>\d+) ?人）', "own_friends"),
     (r'参加コミュニティ（(?P<n>\d+)）', "member_communities"),
     (r'href="/community/(?P<id>\d+)">[^<]*</a> <span class="meta">[^<]*?・(?P<n>\d+)人</span>', "community_members"),
-    (r'(?P<label>メンバー|コミュニティ|日記)(?:</a>)?（(?P<n>\d+)件）', "search_results"),
+    (r'(?P<label>メンバー|コミュニティ|日記|トピック)(?:</a>)?（(?P<n>\d+)件）', "search_results"),
     (r'<a href="[^"]*">(?P<label>[^<]*?) (?P<n>\d+)件</a>', "home_notice"),
     (r'href="/diary/(?P<id>\d+)">[^<]*</a>（(?P<n>\d+)件）', "unread_comments"),
+    (r'href="/member/(?P<member>\d+)/diary/(?P<id>\d{6})">[^<]*</a> <span class="meta">（(?P<n>\d+)件）', "diary_month"),
 ]
 # Numbers that are no count of a list: page sizes, a form's limits.
 NOT_COUNTS = [r"次の\d+件", r"新しい\d+件", r"\d+件まで", r"\d+人まで",
@@ -558,9 +560,7 @@ def count_world(app, cheap_passwords):  # noqa: F811
         communities.create_topic(communities.standing(community, who), "別の話題", "本文")
     for who in (blocked, commenter, suspended):  # the friend reports a comment of each, to the owner
         comment = scalar("SELECT MAX(cm.id) FROM community_comments cm WHERE cm.author_id = ?", (who,))
-        found = communities.get_comment(comment, friend)[0]
-        communities.report(communities.standing(community, friend), communities.get_topic(topic, friend), found,
-                           "spam")
+        reports.file_report(friend, "topic_comment", comment, "spam")
     for who in (friend, blocked, blocker, suspended, commenter):
         footprints.record(who, subject)
         messages.send(who, subject, "件名", "本文")
@@ -624,8 +624,10 @@ def _list_of(client, world: CountWorld, what: str, page: str, match) -> set[str]
         return _items(client, f"/member/{here.split('/')[2]}/communities", r'href="/community/(\d+)"')
     if what == "own_friends":
         return _items(client, "/friends", r'href="/member/(\d+)"')
+    if what == "diary_month":
+        return _items(client, f"/member/{match['member']}/diary/{ident}", r'href="/diary/(\d+)"')
     if what == "search_results":
-        kind = {"メンバー": "member", "コミュニティ": "community", "日記": "diary"}[match["label"]]
+        kind = {"メンバー": "member", "コミュニティ": "community", "日記": "diary", "トピック": "topic"}[match["label"]]
         query = dict(parse_qsl(urlsplit(page).query))
         return _items(client, f"/search?q={quote(query['q'])}&kind={kind}", r'<li><a href="(/[a-z]+/\d+)"')
     raise AssertionError(f"no list for {what} on {page}")
@@ -763,7 +765,8 @@ LAST_LOGIN = {"pc": "最終ログイン：", "docomo1": "最終ﾛｸﾞｲﾝ:"
 COMMUNITIES = {"pc": re.compile(r"参加コミュニティ（(\d+)）"), "docomo1": re.compile(r"参加ｺﾐｭﾆﾃｨ\((\d+)\)")}
 
 #: How many of the subject's diary entries (one per audience) each viewer may read.
-READABLE_ENTRIES = {"self": 5, "friend": 4, "other_friend": 3, "friend_of_friend": 2, "stranger": 1, "outsider": 1}
+#: One per audience, plus the comment history's entry narrowed to friends and the archive's private one.
+READABLE_ENTRIES = {"self": 7, "friend": 5, "other_friend": 4, "friend_of_friend": 2, "stranger": 1, "outsider": 1}
 
 
 @pytest.mark.parametrize("device", DEVICES)
