@@ -59,13 +59,14 @@ class Browser:
     """A PC browser that sends the Host header it is told to (a forger's, or the real one)."""
 
     def __init__(self, port: int, host: str | None = None):
-        self.port, self.host, self.cookie = port, host or f"127.0.0.1:{port}", ""
+        self.port, self.host = port, host or f"127.0.0.1:{port}"
+        self.cookies: dict[str, str] = {}  # the session's, and the signed-out visitor's (pre)
 
     def request(self, path: str, form: dict | None = None) -> tuple[int, dict, str]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
         headers = {"Host": self.host, "User-Agent": PC}
-        if self.cookie:
-            headers["Cookie"] = self.cookie
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
         if form is not None:
             data = urllib.parse.urlencode(form).encode()
@@ -74,8 +75,9 @@ class Browser:
         response = connection.getresponse()
         text = response.read().decode("utf-8", "replace")
         for name, value in response.getheaders():
-            if name.lower() == "set-cookie" and value.startswith("sid="):
-                self.cookie = value.split(";", 1)[0]
+            if name.lower() == "set-cookie":
+                key, _, rest = value.split(";", 1)[0].partition("=")
+                self.cookies[key] = rest
         connection.close()
         return response.status, dict(response.getheaders()), text
 

@@ -79,7 +79,7 @@ def test_health_is_503_when_the_database_is_unreachable(client, monkeypatch):
     def down(*args, **kwargs):
         raise peewee.OperationalError("connection refused")
 
-    monkeypatch.setattr(base, "execute", down)
+    monkeypatch.setattr(base.db.obj, "execute_sql", down)  # every statement, read or write
     response = client(PC).get("/health", status=503)
     assert json.loads(response.text) == {"status": "unavailable", "database": "unreachable"}
 
