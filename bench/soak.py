@@ -136,6 +136,7 @@ class Browser:
 
     def __init__(self, port: int, ua: str, sid: str):
         self.port, self.ua, self.sid = port, ua, sid
+        self.pre: str | None = None  # the signed-out visitor's cookie, which binds the sign-in form's token
         self.handset = ua.startswith("DoCoMo")
         self.charset = "cp932" if self.handset else "utf-8"
         self.conn: http.client.HTTPConnection | None = None
@@ -147,8 +148,10 @@ class Browser:
 
     def request(self, method: str, path: str, body: bytes | None = None) -> Response:
         headers = {"User-Agent": self.ua, "Host": f"127.0.0.1:{self.port}"}
-        if not self.handset and self.sid:
-            headers["Cookie"] = f"sid={self.sid}"
+        if not self.handset:
+            cookies = [f"{name}={value}" for name, value in (("sid", self.sid), ("pre", self.pre)) if value]
+            if cookies:
+                headers["Cookie"] = "; ".join(cookies)
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         for attempt in (1, 2):  # a kept-alive connection the server closed gets one retry
@@ -166,8 +169,13 @@ class Browser:
                 continue
             found = dict((k.lower(), v) for k, v in raw.getheaders())
             charset = "cp932" if "shift_jis" in found.get("content-type", "").lower() else "utf-8"
-            if "set-cookie" in found and found["set-cookie"].startswith("sid="):
-                self.sid = found["set-cookie"].split(";", 1)[0][4:] or None
+            for name, value in raw.getheaders():  # a sign-in may set both the sid and clear pre
+                if name.lower() == "set-cookie":
+                    key, _, rest = value.split(";", 1)[0].partition("=")
+                    if key == "sid":
+                        self.sid = rest or None
+                    elif key == "pre":
+                        self.pre = rest or None
             return Response(raw.status, found, data, charset)
         raise AssertionError("unreachable")
 

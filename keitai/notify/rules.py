@@ -13,7 +13,7 @@ import logging
 
 from keitai import privacy, words
 from keitai.platform import mail
-from keitai.platform.db.connection import db, execute, fetchall, fetchone, now
+from keitai.platform.db.connection import best_effort, db, execute, fetchall, fetchone, now
 from keitai.platform.web.routes import path_for
 from keitai.platform.web.urls import mailed
 
@@ -52,12 +52,12 @@ def notice(member_id: int, kind: str, route: str, /, **values) -> bool:
 
 def looked(member_id: int, kind: str) -> None:
     """The member visited the page of ``kind``: its next event may mail again (best effort)."""
-    try:  # read first: most visits find nothing waiting and need no write lock
-        if fetchone("SELECT 1 FROM notice_mail WHERE member_id = ? AND kind = ? AND mailed_at IS NOT NULL",
-                    (member_id, kind)) is not None:
-            execute("UPDATE notice_mail SET mailed_at = NULL WHERE member_id = ? AND kind = ?", (member_id, kind))
-    except Exception:
-        log.exception("could not note that member %s looked at %s", member_id, kind)
+    # Read first: most visits find nothing waiting and need no write lock; the write waits for
+    # a lock no longer than any other write that comes with reading a page.
+    if fetchone("SELECT 1 FROM notice_mail WHERE member_id = ? AND kind = ? AND mailed_at IS NOT NULL",
+                (member_id, kind)) is not None:
+        best_effort("notice mail looked", "UPDATE notice_mail SET mailed_at = NULL WHERE member_id = ? AND kind = ?",
+                    (member_id, kind))
 
 
 # --- the events ----------------------------------------------------------------------------
