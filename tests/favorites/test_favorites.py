@@ -50,7 +50,7 @@ def test_a_member_adds_another_from_the_profile_and_only_they_see_it(client):
     assert "お気に入りに追加しました。相手には知らされません。" in after.text
     assert "お気に入りから外す" in after.text and "お気に入りに追加</button>" not in after.text
     page = listed(pc)
-    assert "メンバー（1人）" in page and f'href="/member/{taro}">たろう</a>さん' in page
+    assert "お気に入りのメンバー（1人）" in page and f'href="/member/{taro}">たろう</a>さん' in page
 
     # たろう is told nothing: no mail, nothing on home, and his own list is empty.
     assert scalar("SELECT COUNT(*) FROM mail_queue") == 0
@@ -58,12 +58,12 @@ def test_a_member_adds_another_from_the_profile_and_only_they_see_it(client):
     home = theirs.get("/").text
     assert "お気に入り" in home  # the menu's link, no notice
     assert "さくら" not in home.replace("お気に入り", "")
-    assert "さくら" not in listed(theirs) and "メンバー（0人）" in listed(theirs)
+    assert "さくら" not in listed(theirs) and "お気に入りのメンバー（0人）" in listed(theirs)
 
     # Removing it from the list page.
     gone = post(pc, pc.get("/favorites"), f"/favorites/member/{taro}/remove")
     assert gone.headers["Location"].endswith("/favorites?msg=favorite_removed")
-    assert "メンバー（0人）" in listed(pc) and favorite_rows() == 0
+    assert "お気に入りのメンバー（0人）" in listed(pc) and favorite_rows() == 0
 
 
 def test_one_cannot_add_oneself_nor_a_member_one_may_not_see(client):
@@ -138,7 +138,7 @@ def test_a_block_that_raced_the_addition_still_hides_the_favourite_and_its_count
     execute("INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)", (taro, sakura, now()))
     pc = sign_in(client(PC), sakura)
     page = listed(pc)
-    assert "たろう" not in page and "はなこ" in page and "メンバー（1人）" in page
+    assert "たろう" not in page and "はなこ" in page and "お気に入りのメンバー（1人）" in page
     phone = sign_in(client(DOCOMO_1), sakura)
     handset = listed(phone)
     assert "たろう" not in handset and "ﾒﾝﾊﾞｰ(1人)" in handset
@@ -149,9 +149,9 @@ def test_a_suspended_favourite_disappears_until_the_suspension_is_lifted(client)
     favorites.add_member(sakura, taro)
     admin.suspend(operator, taro, "確認のため")
     pc = sign_in(client(PC), sakura)
-    assert "たろう" not in listed(pc) and "メンバー（0人）" in listed(pc)
+    assert "たろう" not in listed(pc) and "お気に入りのメンバー（0人）" in listed(pc)
     admin.unsuspend(operator, taro)
-    assert "たろう" in listed(pc) and "メンバー（1人）" in listed(pc)
+    assert "たろう" in listed(pc) and "お気に入りのメンバー（1人）" in listed(pc)
 
 
 def test_the_limit_is_said_in_japanese_and_counts_only_members_the_list_shows(client):
@@ -167,7 +167,7 @@ def test_the_limit_is_said_in_japanese_and_counts_only_members_the_list_shows(cl
     # A suspended favourite is not on the list, so it leaves room (no number tells of it).
     execute("UPDATE members SET status = 'suspended' WHERE id = ?", (others[0],))
     done = post(pc, pc.get(f"/member/{others[-1]}"), f"/favorites/member/{others[-1]}")
-    assert done.status_int == 303 and "メンバー（100人）" in listed(pc)
+    assert done.status_int == 303 and "お気に入りのメンバー（100人）" in listed(pc)
 
 
 def test_communities_are_added_from_their_page_and_leave_with_it(client):
@@ -178,10 +178,10 @@ def test_communities_are_added_from_their_page_and_leave_with_it(client):
     assert "お気に入りに追加" in page.text
     after = post(pc, page, f"/favorites/community/{community_id}").follow()
     assert "お気に入りから外す" in after.text
-    assert "コミュニティ（1）" in listed(pc) and "猫好き" in listed(pc)
+    assert "お気に入りのコミュニティ（1）" in listed(pc) and "猫好き" in listed(pc)
     assert scalar("SELECT COUNT(*) FROM mail_queue") == 0
     communities.delete_community(communities.standing(community_id, owner))
-    assert "猫好き" not in listed(pc) and "コミュニティ（0）" in listed(pc)
+    assert "猫好き" not in listed(pc) and "お気に入りのコミュニティ（0）" in listed(pc)
 
 
 def test_the_community_limit_is_said_in_japanese(client):
@@ -235,3 +235,24 @@ def test_a_long_list_fits_a_5k_handset_in_pages_with_the_next_link(client):
     page = phone.text(response)
     assert page.count("とても長いニックネームの人") == 10
     assert re.search(r'<a href="/favorites\?before=\d+&amp;sid=%s" accesskey="6">\[6\]次を表示</a>' % phone.sid, page)
+
+
+def test_the_data_download_carries_the_list_as_it_shows_it(client):
+    import io
+    import json
+    import zipfile
+
+    sakura, taro, hidden = member("さくら"), member("たろう"), member("隠れた人")
+    community_id = communities.create_community(taro, "猫好き", "animals")
+    favorites.add_member(sakura, taro)
+    favorites.add_member(sakura, hidden)
+    favorites.add_community(sakura, community_id)
+    execute("INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)", (hidden, sakura, now()))
+    pc = sign_in(client(PC), sakura)
+    done = pc.get("/settings/download").forms[0].submit().follow()
+    archived = zipfile.ZipFile(io.BytesIO(pc.get(done.html.find("a", string="データをダウンロードする")["href"]).body))
+    data = json.loads(archived.read("data.json"))
+    assert [(row["what"], row.get("nickname") or row.get("name")) for row in data["favorites"]] == [
+        ("favorite_member", "たろう"), ("favorite_community", "猫好き")]
+    page = archived.read("index.html").decode("utf-8")
+    assert "お気に入りのメンバー" in page and "隠れた人" not in page
