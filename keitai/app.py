@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import bottle
 
-from keitai import (accounts, admin, blog_import, communities, config, diary, events, footprints, friends,
-                    introductions, kept, mailpost, messages, notify, pages, photos, polls, profiles, reports, search,
-                    signup)
+from keitai import (accounts, admin, blog_import, communities, config, diary, events, favorites, footprints,
+                    friends, introductions, kept, mailpost, messages, notify, pages, photos, polls, profiles, reports,
+                    search, signup)
 from keitai.platform.db import connection as base
 from keitai.platform.web import KeitaiPlugin, accesslog, error_page, forwarded
 
@@ -23,7 +23,7 @@ def _id_filter(_conf):
 #: A feature's install registers all it adds (routes, photo kinds, home notices): nothing is
 #: registered by importing a module.
 FEATURES = (accounts, signup, profiles, friends, diary, blog_import, communities, events, polls, messages,
-            footprints, introductions, photos, search, reports, admin, kept, notify, mailpost, pages)
+            footprints, introductions, photos, search, reports, admin, kept, notify, mailpost, favorites, pages)
 
 
 def create_app(settings: config.Settings | None = None, *, connect: bool = True) -> bottle.Bottle:

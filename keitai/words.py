@@ -657,3 +657,16 @@ MAIL_CONFIRM_BODY = """{nickname}さん、keitai からこのアドレスへの�
 {link}
 """
 VERIFY_MAIL_CONFIRMED = "メールアドレスを確認しました。お知らせメールはこのアドレスに届きます。"
+
+# favorites: お気に入り (keitai/favorites)
+NOTICES.update({
+    "favorite_added": "お気に入りに追加しました。相手には知らされません。",
+    "favorite_removed": "お気に入りから外しました。",
+})
+REFUSALS.update({
+    "favorites.self": "自分をお気に入りに追加することはできません。",
+    "favorites.members_full": "お気に入りに登録できるメンバーは{limit}人までです。だれかを外してから追加してください。",
+    "favorites.communities_full": "お気に入りに登録できるコミュニティは{limit}件までです。どれかを外してから追加してください。",
+})
+ARCHIVE_SECTIONS["favorites"] = "お気に入り"
+ARCHIVE_WORDS.update({"favorite_member": "お気に入りのメンバー", "favorite_community": "お気に入りのコミュニティ"})

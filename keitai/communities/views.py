@@ -10,6 +10,7 @@ import bottle
 from keitai import words as messages
 from keitai import communities
 from keitai.events import rules as events
+from keitai.favorites import rules as favorites
 from keitai.polls import rules as polls
 from keitai.photos import rules as photos
 from keitai.platform.text import parts
@@ -279,7 +280,8 @@ def community(community_id):
     st = standing_of(community_id)
     return render("communities/community.html", st=st, c=st.community,
                   topics=communities.topics(st, limit=per_page(5, 10)),
-                  events=events.community_events(st, limit=3), polls=polls.community_polls(st, limit=3))
+                  events=events.community_events(st, limit=3), polls=polls.community_polls(st, limit=3),
+                  favorite=favorites.is_favorite_community(viewer().id, community_id))
 
 
 @routes.get("/community/<community_id:int>/topics")

@@ -1,7 +1,7 @@
 """Blocking: a blocked member can no longer see or reach the blocker anywhere, and the other way round.
 
 Blocking ends the friendship (and so group membership) and drops friend requests
-both ways; every page then hides the two from each other through the audience rule
+and お気に入り both ways; every page then hides the two from each other through the audience rule
 (``relation().blocked``, ``visible_clause`` and ``not_blocked_clause``).
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ import peewee
 
 from keitai.platform.db.connection import db, execute, fetchall, now, scalar
 
+from keitai.favorites import rules as favorites
 from keitai.friends import rules as friends
 
 
@@ -37,6 +38,7 @@ def block(blocker_id: int, blocked_id: int) -> bool:
                 "DELETE FROM friend_requests WHERE (from_id = ? AND to_id = ?) OR (from_id = ? AND to_id = ?)",
                 (blocker_id, blocked_id, blocked_id, blocker_id),
             )
+            favorites.forget_between(blocker_id, blocked_id)
     except peewee.IntegrityError:  # blocked in a parallel request a moment ago
         return False
     return True

@@ -4,6 +4,7 @@ preview), ``/member/<id>/friends``, ``/member/<id>/communities``, ``/member/<id>
 import bottle
 
 from keitai import communities, privacy
+from keitai.favorites import rules as favorites
 from keitai.friends import blocks
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
@@ -25,13 +26,15 @@ def profile(member_id):
     found = profiles.profile_for(me.id, member_id, as_relation)
     if found is None:
         raise bottle.HTTPError(404)
-    ties = None
+    ties = favorite = None
     if as_relation is None:
         ties = friends.ties(me.id, found)
+        favorite = favorites.is_favorite_member(me.id, member_id) if member_id != me.id else None
         footprints.record(me.id, member_id)  # no-op for one's own profile
     # A preview shows what a member in that standing would: none of the viewer's own communities.
     seen_by = me.id if as_relation is None else 0
     return render("profiles/member.html", profile=found, preview=preview if as_relation else None, ties=ties,
+                  favorite=favorite,
                   intros=introductions.for_profile(me.id, found),
                   communities=communities.member_communities(seen_by, member_id, per_page(3, 6)),
                   community_count=communities.member_community_count(seen_by, member_id))

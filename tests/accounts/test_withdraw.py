@@ -20,6 +20,7 @@ from keitai import diary as diaries
 from keitai.accounts import easylogin
 from keitai.accounts import withdraw as leaving
 from keitai.admin import rules as admin
+from keitai.favorites import rules as favorites
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
 from keitai.introductions import rules as introductions
@@ -48,6 +49,7 @@ MEMBER_COLUMNS = {
     ("community_topics", "author_id"),
     ("diaries", "author_id"), ("diary_comments", "author_id"),
     ("diary_feed_items", "member_id"), ("diary_feeds", "member_id"),
+    ("favorite_communities", "member_id"), ("favorite_members", "favorite_id"), ("favorite_members", "member_id"),
     ("footprints", "visited_id"), ("footprints", "visitor_id"),
     ("friend_group_members", "member_id"), ("friend_groups", "owner_id"),
     ("friend_requests", "from_id"), ("friend_requests", "to_id"),
@@ -70,7 +72,7 @@ UNKEYED_MEMBER_COLUMNS = {("search_docs", "owner_id")}
 #: What each feature registers with keitai.accounts.owned, in install order.
 OWNED = ["accounts", "archives", "signup", "profiles", "friends", "diary", "blog_import", "communities", "events",
          "polls", "messages", "footprints", "introductions", "photos", "search", "reports", "admin", "kept", "notify",
-         "mailpost"]
+         "mailpost", "favorites"]
 
 
 def _keyed_member_columns() -> set[tuple[str, str]]:
@@ -181,6 +183,10 @@ def rich(app, client, settings, cheap_passwords):  # noqa: F811
     introductions.write(me, friend, "友人の紹介")
     introductions.write(friend, me, "去る人の紹介")
     kept.keep(me, "日記", "預かった本文")
+    # お気に入り both ways, and a community of theirs
+    favorites.add_member(me, friend)
+    favorites.add_member(friend, me)
+    favorites.add_community(me, elsewhere)
     # a password reset link asked for, a notice mail switched off
     execute("INSERT INTO password_resets (member_id, token_hash, created_at, expires_at) VALUES (?, 'h', ?, ?)",
             (me, now(), now() + 1800))

@@ -446,3 +446,38 @@ def test_comment_history_report_download_and_leaving_pages(site, members, app):
     site.submit()
     assert "データの準備ができました" in site.text
     site.shot("pc-download-ready")
+
+
+# --- お気に入り ------------------------------------------------------------------------------
+
+def test_favorites_added_from_a_profile_and_a_community_on_a_pc_and_a_phone(site, members):
+    """お気に入りに追加 is a button among the profile's and the community's actions; the list
+    shows the member's photo, 最終ログイン (open to everyone here) and newest entry."""
+    from diary_helpers import FakeUpload, small_photo, write_entry
+    from keitai import communities
+    from keitai.photos import rules as photos
+    from keitai.platform.db.connection import execute, now
+    from keitai.profiles import rules as profiles
+
+    profiles.add_photo(members["taro"], photos.prepare(FakeUpload(small_photo(240, 240))))
+    execute("UPDATE members SET aud_last_login = 'everyone', last_login_at = ? WHERE id = ?",
+            (now() - 2 * 86400, members["taro"]))
+    write_entry(members["taro"], "海釣りに行きました", "everyone")
+    community = communities.create_community(members["yuki"], "スノーボード部", "sports", "冬は山へ。")
+    for device in ("pc", "phone"):
+        site.driver.delete_all_cookies()
+        site.as_pc() if device == "pc" else site.as_phone()
+        site.sign_in("sakura@docomo.ne.jp")
+        for path in (f"/member/{members['taro']}", f"/member/{members['yuki']}", f"/community/{community}"):
+            site.open(path)
+            site.submit("main form.inline")
+            assert "お気に入りに追加しました" in site.text and "お気に入りから外す" in site.text
+        site.open("/")
+        site.click_link("お気に入り")  # the member's menu
+        assert "お気に入りのメンバー（2人）" in site.text and "お気に入りのコミュニティ（1）" in site.text
+        assert "海釣りに行きました" in site.text and "最終ログイン：3日以内" in site.text
+        assert len(site.driver.find_elements("css selector", "main ul.items img")) == 1
+        assert site.evaluate("document.documentElement.scrollWidth") <= site.metrics["width"]
+        site.shot(f"{device}-favorites")
+        for _ in range(3):  # empty the list again for the other device
+            site.submit("main ul.items form")

@@ -19,6 +19,7 @@ from keitai.reports import rules as reports
 from keitai import diary as diaries
 from keitai.blog_import import rules as feeds
 from keitai.events import rules as events
+from keitai.favorites import rules as favorites
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
 from keitai.friends import groups
@@ -123,6 +124,10 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     groups.add(me, group, [friend])
     blocks.block(me, make_member("ブロック", "blocked@docomo.ne.jp"))
     invitations.invite(me, "hanako@ezweb.ne.jp", "keitaiで日記を書こう")
+    # お気に入り: a friend with a photo and a diary, another member, a community.
+    favorites.add_member(me, friend)
+    favorites.add_member(me, hanako)
+    favorites.add_community(me, theirs)
 
     phone = client(DOCOMO_1_5K)
     phone.login("sakura@docomo.ne.jp")
@@ -152,5 +157,6 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     assert pages >= 3
     # The community's event and poll (and their forms), the diary by month.
     for expected in (f"/event/{event_id}", f"/poll/{poll_id}",
-                     f"/community/{mine}/event/new", f"/community/{mine}/poll/new", f"/member/{me}/diary/months"):
+                     f"/community/{mine}/event/new", f"/community/{mine}/poll/new", f"/member/{me}/diary/months",
+                     "/favorites"):
         assert expected in reached, expected

@@ -339,6 +339,10 @@ def test_script_written_anywhere_never_reaches_a_page_unescaped(client, world):
     members = _members(client, world)
     forms = discover(members)
     assert any(spec.action.startswith("/login") for _m, spec in forms)
+    # お気に入り's buttons (on a member's profile, a community's page; the list's own removals).
+    for action in ("/favorites/member/", "/favorites/community/"):
+        assert any(spec.action.startswith(action) for _m, spec in forms), action
+    assert any(spec.action.endswith("/remove") and spec.action.startswith("/favorites/") for _m, spec in forms)
     readers = [Member(client(ua), who) for ua in (PC, DOCOMO_1) for who in (world.me, world.friend, world.victim)]
     pages = 0
     for reader in readers:

@@ -44,6 +44,7 @@ from keitai import diary as diaries
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
 from keitai.events import rules as events
+from keitai.favorites import rules as favorites
 from keitai.introductions import rules as introductions
 from keitai.messages import rules as messages
 from keitai.polls import rules as polls
@@ -299,6 +300,28 @@ def footprint(world: World) -> list[Item]:
 
 
 @kind
+def favorite_members(world: World) -> list[Item]:
+    """お気に入り, each named by a marker (their profiles are everyone's, so their ids are not
+    handed to the walk): a member the subject added, seen by the subject alone; a member who
+    added the subject, never told (seen by no one); a favourite who blocked the subject in a
+    request that raced the addition, and a suspended favourite: shown to no one."""
+    kept, admirer, racing, suspended = (Item("favorite.member", words("fav"), frozenset({"self"})),
+                                        Item("favorite.of_subject", words("favby"), frozenset()),
+                                        Item("favorite.blocker", words("favblk"), frozenset()),
+                                        Item("favorite.suspended", words("favsus"), frozenset()))
+    made = {item.kind: quick_member(item.proof, f"fav{secrets.token_hex(3)}@docomo.ne.jp")
+            for item in (kept, admirer, racing, suspended)}
+    favorites.add_member(world.subject, made[kept.kind])
+    favorites.add_member(made[admirer.kind], world.subject)
+    favorites.add_member(world.subject, made[racing.kind])
+    favorites.add_member(world.subject, made[suspended.kind])
+    execute("INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)",
+            (made[racing.kind], world.subject, now()))
+    execute("UPDATE members SET status = 'suspended' WHERE id = ?", (made[suspended.kind],))
+    return [kept, admirer, racing, suspended]
+
+
+@kind
 def private_messages(world: World) -> list[Item]:
     """One message the subject sent (to the friend of a friend), one it received (from the stranger)."""
     items = []
@@ -503,6 +526,8 @@ COUNTS = [
     (r'<a href="[^"]*">(?P<label>[^<]*?) (?P<n>\d+)件</a>', "home_notice"),
     (r'href="/diary/(?P<id>\d+)">[^<]*</a>（(?P<n>\d+)件）', "unread_comments"),
     (r'href="/member/(?P<member>\d+)/diary/(?P<id>\d{6})">[^<]*</a> <span class="meta">（(?P<n>\d+)件）', "diary_month"),
+    (r'<h2>お気に入りのメンバー（(?P<n>\d+)人）</h2>', "favorite_members"),
+    (r'<h2>お気に入りのコミュニティ（(?P<n>\d+)）</h2>', "favorite_communities"),
 ]
 # Numbers that are no count of a list: page sizes, a form's limits.
 NOT_COUNTS = [r"次の\d+件", r"新しい\d+件", r"\d+件まで", r"\d+人まで",
@@ -564,9 +589,15 @@ def count_world(app, cheap_passwords):  # noqa: F811
     for who in (friend, blocked, blocker, suspended, commenter):
         footprints.record(who, subject)
         messages.send(who, subject, "件名", "本文")
+    # お気に入り: the subject's, before the blocks (which drop the blocked and the blocker) and
+    # the suspension; after them, the blocker's row again, as a request racing the block leaves it.
+    for who in (friend, commenter, suspended, blocked, blocker, third):
+        favorites.add_member(subject, who)
+    favorites.add_community(subject, community)
     blocks.block(subject, blocked)
     blocks.block(blocker, subject)
     blocks.block(third, commenter)
+    execute("INSERT INTO favorite_members (member_id, favorite_id, created_at) VALUES (?, ?, ?)", (subject, blocker, now()))
     execute("UPDATE members SET is_admin = TRUE WHERE id = ?", (operator,))
     admin.suspend(operator, suspended, "荒らし")
     return CountWorld({"self": subject, "friend": friend, "friend_of_friend": fof, "stranger": stranger,
@@ -624,6 +655,10 @@ def _list_of(client, world: CountWorld, what: str, page: str, match) -> set[str]
         return _items(client, f"/member/{here.split('/')[2]}/communities", r'href="/community/(\d+)"')
     if what == "own_friends":
         return _items(client, "/friends", r'href="/member/(\d+)"')
+    if what == "favorite_members":
+        return _items(client, "/favorites", r'href="/member/(\d+)"')
+    if what == "favorite_communities":
+        return _items(client, "/favorites", r'href="/community/(\d+)"')
     if what == "diary_month":
         return _items(client, f"/member/{match['member']}/diary/{ident}", r'href="/diary/(\d+)"')
     if what == "search_results":
@@ -654,12 +689,14 @@ def _count_pages(client, world: CountWorld) -> dict[str, str]:
 #: member.  Members: the subject, the friend, the commenter, the blocked member, the blocker, the
 #: suspended member, the third party.  Topics: the subject's, the commenter's, the blocked
 #: member's, the blocker's, the suspended member's.  The subject's friends: the friend, the
-#: commenter, the suspended member (blocking ended the friendships with the other two).
+#: commenter, the suspended member (blocking ended the friendships with the other two).  The
+#: subject's お気に入り: the friend, the commenter, the third party (of six added, the blocked
+#: member and the blocker are gone and the suspended member hidden).
 EXPECTED = {
     # the blocked member, the blocker and the suspended member hidden
     # (and of the reported comments of the blocked member, the commenter and the suspended member,
     # the commenter's alone waits for the owner)
-    "self": dict(diary=3, topic=3, members=4, topics=2, friends=2, reports=1),
+    "self": dict(diary=3, topic=3, members=4, topics=2, friends=2, reports=1, favorites=3),
     # only the suspended member hidden
     "friend": dict(diary=5, topic=5, members=6, topics=4, friends=2),
     "friend_of_friend": dict(diary=5, topic=5, members=6, topics=4, friends=2),
@@ -704,7 +741,8 @@ def test_every_count_agrees_with_the_list_it_counts(client, count_world, relatio
              "members": ("page_members", f"/community/{world.community}"),
              "topics": ("page_topics", f"/community/{world.community}"),
              "friends": ("member_friends", str(world.subject)),
-             "reports": ("community_reports", str(world.community))}
+             "reports": ("community_reports", str(world.community)),
+             "favorites": ("favorite_members", "/favorites")}
     for name, expected in EXPECTED[relation].items():
         assert shown.get(where[name]) == expected, (relation, name, shown)
 
@@ -756,6 +794,8 @@ def test_handset_pages_count_what_the_pc_pages_count(client, count_world, relati
     if shown["diary"] is not None:
         assert number(r'ｺﾒﾝﾄ\((\d+)\)', entry) == shown["diary"]
     expected = {name: n for name, n in EXPECTED[relation].items() if name != "reports"}
+    if "favorites" in expected:
+        shown["favorites"] = number(r'■ﾒﾝﾊﾞｰ\((\d+)人\)', page("/favorites"))
     assert shown == expected, (relation, shown)
 
 
