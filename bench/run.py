@@ -295,12 +295,16 @@ class Member:
         return status, body.decode(self.charset, "replace")
 
     def sign_in(self, base: str, password: str) -> None:
-        status, page = self.get(base, "/login")
-        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        status, login_headers, raw = fetch(base, "GET", self.path("/login"), self.headers())
+        csrf = re.search(r'name="csrf" value="([^"]+)"', raw.decode(self.charset, "replace"))
         if status != 200 or not csrf:
             raise RuntimeError(f"no sign-in form ({status})")
         body = urlencode({"mail": self.mail, "password": password, "csrf": csrf.group(1), "next": "/"}).encode()
         headers = dict(self.headers(), **{"Content-Type": "application/x-www-form-urlencoded"})
+        # A browser's sign-in token is bound to the pre-session cookie its form page set.
+        pre = [re.match(r"pre=([^;]*)", v) for k, v in login_headers if k.lower() == "set-cookie"]
+        if any(pre):
+            headers["Cookie"] = "pre=" + next(m for m in pre if m).group(1)
         status, response_headers, _body = fetch(base, "POST", "/login", headers, body)
         headers = {k.lower(): v for k, v in response_headers}
         if status != 303:
