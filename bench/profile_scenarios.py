@@ -41,6 +41,8 @@ def main() -> int:
     parser.add_argument("--devices", default="handset,pc")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print cProfile's top entries per scenario")
+    parser.add_argument("--access-log", default="off", help="where access lines go, as KEITAI_ACCESS_LOG says"
+                        " (run.py serve writes them to stderr by default); off by default")
     parser.add_argument("--sql", action="store_true", help="print the statements of one request per scenario")
     args = parser.parse_args()
     url = args.database or run.default_database(args.members)
@@ -51,7 +53,11 @@ def main() -> int:
     from keitai.platform.db import connection
     from keitai.platform.web import sessions
 
+    from keitai.platform.web import accesslog
+
     settings = config.Settings.from_env({}, database_url=url, secret_key=run.SECRET)
+    settings = settings.__class__(**{**settings.__dict__, "access_log": args.access_log})
+    accesslog.configure(settings)
     app = create_app(settings)
 
     def call(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> tuple[int, list, bytes]:
@@ -88,12 +94,16 @@ def main() -> int:
         vm_steps[0] += 1
         return 0
     shown: list[str] = []
+    steps: dict[str, int] = {}  # SQLite VM steps (hundreds) per statement, this scenario
+    last: list = [None, 0]
     spent: dict[str, float] = {}  # wall time in execute (the first step) per statement, this scenario
     for database in {connection.db.obj}:
         original = database.execute_sql
 
         def counted(sql, params=None, *a, _original=original, **k):
             statements[0] += 1
+            if last[0] is not None:  # VM steps since the last statement began are the last one's
+                steps[last[0]] = steps.get(last[0], 0) + vm_steps[0] - last[1]
             if connection.is_sqlite() and id(connection.db.connection()) not in hooked:
                 hooked.add(id(connection.db.connection()))
                 connection.db.connection().set_progress_handler(step, 100)
@@ -103,6 +113,7 @@ def main() -> int:
             finally:
                 took = time.perf_counter() - began
                 key = " ".join(str(sql).split())[:150]
+                last[:] = [key, vm_steps[0]]
                 shown.append(key)
                 spent[key] = spent.get(key, 0.0) + took
 
@@ -128,6 +139,7 @@ def main() -> int:
             one_round()  # warm-up
             statements[0] = vm_steps[0] = 0
             spent.clear()
+            steps.clear()
             began, cpu = time.perf_counter(), time.process_time()
             for _ in range(args.rounds):
                 one_round()
@@ -147,8 +159,8 @@ def main() -> int:
                   f" {per_sql:.1f} statements ({per_vm:,.0f} SQLite VM steps), {calls:,.0f} Python calls per request ({len(requests)} members)",
                   flush=True)
             if args.sql:
-                for key, took in sorted(spent.items(), key=lambda kv: -kv[1])[:12]:
-                    print(f"  {took / count * 1e6:7.0f} µs  {key}")
+                for key, took in sorted(spent.items(), key=lambda kv: -steps.get(kv[0], 0))[:12]:
+                    print(f"  {steps.get(key, 0) * 100 / count:7,.0f} VM steps {took / count * 1e6:7.0f} µs  {key}")
                 shown.clear()
                 call(requests[0].method, requests[0].path, requests[0].headers, requests[0].body)
                 print("\n".join("    " + line for line in shown))
