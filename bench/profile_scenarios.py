@@ -140,6 +140,7 @@ def main() -> int:
             statements[0] = vm_steps[0] = 0
             spent.clear()
             steps.clear()
+            last[:] = [None, 0]
             began, cpu = time.perf_counter(), time.process_time()
             for _ in range(args.rounds):
                 one_round()
