@@ -150,6 +150,17 @@ class Server:
                 private = max(private, int(match.group(1)))
         return peak / 1024, private / 1024
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the workers have used so far."""
+        ticks = 0
+        for pid in self.workers():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -581,6 +592,7 @@ def measure(target: Target, connections: int, duration: float, wrk: str | None, 
     cpus = load_cpus(workers)
     target.server.reset_peak_rss()
     load_before = os.getloadavg()[0]
+    cpu_before = target.server.cpu_seconds()
     done = subprocess.run(
         argv, capture_output=True, text=True,
         preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
@@ -590,6 +602,9 @@ def measure(target: Target, connections: int, duration: float, wrk: str | None, 
         raise RuntimeError(f"{' '.join(argv)} failed:\n{done.stdout}\n{done.stderr}")
     result = json.loads(line[5:])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    # The server's CPU per answer: what other work on the machine moves least (ratios of
+    # throughput also move with how the scheduler shares the cores).
+    result["cpu_us"] = (target.server.cpu_seconds() - cpu_before) / max(1, result["requests"]) * 1e6
     result["errors"] = sum(result[k] for k in ERROR_KINDS)
     if result["status"]:
         result["codes"] = replay_codes(target.server.base, requests_file)
@@ -675,7 +690,8 @@ def run_rounds(targets: list[Target], connections: list[int], repeats: int, dura
                     target.private.append(result["private_mb"])
                     log(f"  round {round_}/{repeats} {target.key:<16} c={c:<3} {result['rps']:8.0f} req/s"
                         f"  p50 {result['p50_us'] / 1000:6.1f} ms  p99 {result['p99_us'] / 1000:6.1f} ms"
-                        f"  errors {errors_by_kind([result])}  rss {result['rss_mb']:.0f} MB")
+                        f"  cpu {result['cpu_us']:5.0f} µs/req  errors {errors_by_kind([result])}"
+                        f"  rss {result['rss_mb']:.0f} MB")
         for target in live:  # the sessions held up to the end
             if problem := target.check():
                 target.skipped = "broken after the run: " + problem
@@ -692,6 +708,7 @@ def summarize(target: Target) -> dict:
         out[c] = {
             "rps": median_of(runs, "rps"), "p50_ms": median_of(runs, "p50_us") / 1000,
             "p99_ms": median_of(runs, "p99_us") / 1000, "errors": sum(r["errors"] for r in runs),
+            "cpu_us": median_of(runs, "cpu_us"),
             "errors_by_kind": errors_by_kind(runs),
             "runs": len(runs),
         }
@@ -719,7 +736,7 @@ def main_table(summaries: list[dict], hello: dict, render: dict, connections: li
     cols = ["scenario", "device", "bytes"]
     for c in connections:
         cols += [f"req/s @{c}", f"p50 @{c}", f"p99 @{c}"]
-    cols += ["errors", "vs hello", "vs render", "peak RSS (private)"]
+    cols += ["errors", "vs hello", "vs render", "server CPU per request", "peak RSS (private)"]
     lines = ["| " + " | ".join(cols) + " |", "|" + " --- |" * len(cols)]
     for s in [hello, render] + summaries:
         name, _, device = s["key"].partition("/")
@@ -734,7 +751,8 @@ def main_table(summaries: list[dict], hello: dict, render: dict, connections: li
         for ref in (hello, render):
             ratios.append(" / ".join(pct(s[c]["rps"] / ref[c]["rps"]) if ref.get(c, {}).get("rps") else "-"
                                      for c in connections))
-        row += [errors, *ratios, memory(s)]
+        cpu = " / ".join(f"{s[c]['cpu_us']:,.0f} µs" for c in connections)
+        row += [errors, *ratios, cpu, memory(s)]
         lines.append("| " + " | ".join(row) + " |")
     return lines
 

@@ -226,20 +226,32 @@ def hidden_members_sql() -> str:
             f" UNION ALL SELECT hm.id FROM members hm WHERE hm.status <> '{ACTIVE}'")
 
 
-def hidden_counts(viewer_id: int, table: str, parent: str, member: str, parent_ids, where: str = "") -> dict[int, int]:
+#: :func:`hidden_counts` walks up to this many rows rather than probe for every hidden member.
+WALK_ROWS = 200
+
+
+def hidden_counts(viewer_id: int, table: str, parent: str, member: str, parent_ids, where: str = "",
+                  rows: int | None = None) -> dict[int, int]:
     """How many rows of ``table`` under each of ``parent_ids`` (column ``parent``) belong to a
     member the viewer is not shown (column ``member``): a count kept on write, less this, is
-    the count of the list the viewer sees.  ``where`` narrows the rows as the list does."""
+    the count of the list the viewer sees.  ``where`` narrows the rows as the list does.
+
+    ``rows``, the parents' rows in all (their counts kept on write) if the caller has them,
+    chooses how: up to :data:`WALK_ROWS` rows are read and each looked up among the hidden
+    members; otherwise the index of ``(parent, member)`` is probed once per hidden member,
+    and suspended members are a share of the whole site (140 probes at 10,000 members).
+    Both give the same count."""
     ids = sorted({int(i) for i in parent_ids})
     if not ids:
         return {}
     marks = ", ".join("?" * len(ids))
-    rows = fetchall(
+    walk = "+" if rows is not None and rows <= WALK_ROWS else ""  # unary plus: no index on the member
+    found = fetchall(
         f"SELECT {parent}, COUNT(*) FROM {table} WHERE {parent} IN ({marks}){' AND ' + where if where else ''}"
-        f" AND {member} IN ({hidden_members_sql()}) GROUP BY {parent}",
+        f" AND {walk}{member} IN ({hidden_members_sql()}) GROUP BY {parent}",
         (*ids, viewer_id, viewer_id),
     )
-    return {int(p): int(n) for p, n in rows}
+    return {int(p): int(n) for p, n in found}
 
 
 def hidden_count_sql(table: str, parent: str, of: str, member: str) -> str:

@@ -66,7 +66,6 @@ _COMMENTS = (
     " JOIN members m ON m.id = c.author_id"
     f" WHERE c.diary_id = ? AND c.id < ? AND {_SHOWN} ORDER BY c.id DESC LIMIT ?"
 )
-_COMMENT_COUNT = f"SELECT COUNT(*) FROM diary_comments c WHERE c.diary_id = ? AND {_SHOWN}"
 
 
 def comments_for(viewer_id: int, entry: Entry, before: str | None = None, limit: int = 20) -> Page:
@@ -79,10 +78,13 @@ def comments_for(viewer_id: int, entry: Entry, before: str | None = None, limit:
 
 
 def comment_count(viewer_id: int, entry: Entry) -> int:
-    """How many of the entry's comments the viewer is shown (blocks hide some)."""
+    """How many of the entry's comments the viewer is shown (blocks and suspensions hide some):
+    the count kept on write, less the hidden ones, as a diary list counts them."""
     if not entry.comment_count:
         return 0
-    return scalar(_COMMENT_COUNT, (entry.id, viewer_id, viewer_id))
+    hidden = privacy.hidden_counts(viewer_id, "diary_comments", "diary_id", "author_id", [entry.id],
+                                   rows=entry.comment_count)
+    return entry.comment_count - hidden.get(entry.id, 0)
 
 
 def add_comment(viewer_id: int, diary_id: int, body: str) -> int | None:

@@ -328,7 +328,8 @@ def entry_page(viewer_id: int, rows: list, limit: int) -> Page:
     """
     page = page_of([EntryRow(*r) for r in rows], limit, lambda row: str(row.id))
     hidden = privacy.hidden_counts(viewer_id, "diary_comments", "diary_id", "author_id",
-                                   [r.id for r in page.items if r.comment_count])
+                                   [r.id for r in page.items if r.comment_count],
+                                   rows=sum(r.comment_count for r in page.items))
     return page._replace(items=[r._replace(comment_count=r.comment_count - hidden.get(r.id, 0))
                                 for r in page.items])
 

@@ -262,7 +262,7 @@ def shown_friend_count(viewer_id: int, member_id: int, stored: int) -> int:
     on their friend list, which leaves out members blocked either way with the viewer and suspended ones."""
     if not stored:
         return 0
-    hidden = privacy.hidden_counts(viewer_id, "friendships", "member_id", "friend_id", [member_id])
+    hidden = privacy.hidden_counts(viewer_id, "friendships", "member_id", "friend_id", [member_id], rows=stored)
     return stored - hidden.get(member_id, 0)
 
 

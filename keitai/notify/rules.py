@@ -23,20 +23,34 @@ log = logging.getLogger("keitai.notify")
 KINDS = ("friend_request", "diary_comment", "comment_reply", "community_join", "introduction")
 
 
+def _quiet(row: str) -> str:
+    """SQL condition: the notice_mail row ``row`` stops the next mail of its kind: the member
+    switched the kind off, or a mail of it waits that they have not looked at."""
+    return f"({row}.mailed_at IS NOT NULL OR {row}.muted)"
+
+
+#: SQL condition (one ``?``, the kind): the member in ``m`` gets no mail of the kind now.
+_QUIET = f"EXISTS(SELECT 1 FROM notice_mail q WHERE q.member_id = m.id AND q.kind = ? AND {_quiet('q')})"
+
+
 def notice(member_id: int, kind: str, route: str, /, **values) -> bool:
     """Mail ``member_id`` that an event of ``kind`` happened (its page: ``route`` with ``values``),
     unless they switched the kind off or a mail of it waits unlooked.  Never raises: the event
     has happened whatever the mail does.  Returns whether a mail was queued."""
     try:
+        # A read first: most events find the kind switched off or a mail waiting, and then no
+        # write (and on SQLite no write lock) is needed at all.
+        row = fetchone(f"SELECT m.mail FROM members m WHERE m.id = ? AND {privacy.active_member_sql('m.')}"
+                       f" AND NOT {_QUIET}", (member_id, kind))
+        if row is None:
+            return False
         with db.atomic():  # a savepoint: a failure here leaves the caller's transaction usable
-            row = fetchone("SELECT mail FROM members WHERE id = ? AND " + privacy.active_member_sql(), (member_id,))
-            if row is None:
-                return False
-            # One statement decides: a new row (on, nothing waiting) or a row neither muted nor waiting.
+            # One statement decides (two events at once both pass the read above): a new row
+            # (on, nothing waiting) or a row neither muted nor waiting.
             claimed = fetchall(
                 "INSERT INTO notice_mail (member_id, kind, mailed_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (member_id, kind) DO UPDATE SET mailed_at = excluded.mailed_at"
-                " WHERE notice_mail.mailed_at IS NULL AND NOT notice_mail.muted RETURNING member_id",
+                f" WHERE NOT {_quiet('notice_mail')} RETURNING member_id",
                 (member_id, kind, now()))
             if not claimed:
                 return False
@@ -73,10 +87,15 @@ def after_comment(commenter_id: int, diary_id: int) -> None:
     owner_id = row[0]
     if owner_id != commenter_id:
         notice(owner_id, "diary_comment", "diary.entry", diary_id=diary_id)
-    earlier = fetchall("SELECT DISTINCT author_id FROM diary_comments WHERE diary_id = ? AND author_id <> ?"
-                       " AND author_id <> ?", (diary_id, commenter_id, owner_id))
+    # Only those a mail could reach now (active, not blocked with the commenter, the kind on and
+    # nothing waiting) are checked against the entry's audience: on a busy entry most are not.
+    earlier = fetchall(
+        "SELECT DISTINCT c.author_id FROM diary_comments c JOIN members m ON m.id = c.author_id"
+        f" WHERE c.diary_id = ? AND c.author_id <> ? AND c.author_id <> ? AND {privacy.active_member_sql('m.')}"
+        f" AND NOT {privacy.blocked_sql('c.author_id', '?')} AND NOT {_QUIET}",
+        (diary_id, commenter_id, owner_id, commenter_id, commenter_id, "comment_reply"))
     for (member_id,) in earlier:
-        if can_read(member_id, diary_id) and not privacy.blocked_between(member_id, commenter_id):
+        if can_read(member_id, diary_id):
             notice(member_id, "comment_reply", "diary.entry", diary_id=diary_id)
 
 

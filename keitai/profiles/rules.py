@@ -353,7 +353,7 @@ def _days_ahead(on: datetime.date, days: int) -> dict[str, int]:
     ahead: dict[str, int] = {}
     for n in range(days + 1):
         d = on + datetime.timedelta(days=n)
-        ahead[d.strftime("%m-%d")] = n
+        ahead[f"{d.month:02d}-{d.day:02d}"] = n  # not strftime: it reads the time zone at every call
         if (d.month, d.day) == (2, 28) and not calendar.isleap(d.year):
             ahead["02-29"] = n
     return ahead
