@@ -268,8 +268,9 @@ def _deletable_comment(album_id: int, comment_id: int):
 @routes.get("/album/<album_id:int>/comment/<comment_id:int>/delete")
 @login_required
 def comment_delete_confirm(album_id, comment_id):
-    found, comment = _deletable_comment(album_id, comment_id)
-    return render("albums/comment_delete.html", album=found, comment=comment)
+    _album, comment = _deletable_comment(album_id, comment_id)
+    return render("comment_delete.html", comment=comment, back=path("albums.album", album_id=album_id),
+                  action=path("albums.comment_delete", album_id=album_id, comment_id=comment_id))
 
 
 @routes.post("/album/<album_id:int>/comment/<comment_id:int>/delete")
