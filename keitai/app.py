@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bottle
 
-from keitai import (accounts, admin, blog_import, communities, config, diary, events, favorites, footprints,
+from keitai import (accounts, admin, albums, blog_import, communities, config, diary, events, favorites, footprints,
                     friends, introductions, kept, mailpost, messages, notify, pages, photos, polls, profiles, reports,
                     search, signup)
 from keitai.platform.db import connection as base
@@ -22,7 +22,7 @@ def _id_filter(_conf):
 #: Every feature, in the order its routes are installed: adding a feature is adding it here.
 #: A feature's install registers all it adds (routes, photo kinds, home notices): nothing is
 #: registered by importing a module.
-FEATURES = (accounts, signup, profiles, friends, diary, blog_import, communities, events, polls, messages,
+FEATURES = (accounts, signup, profiles, friends, diary, albums, blog_import, communities, events, polls, messages,
             footprints, introductions, photos, search, reports, admin, kept, notify, mailpost, favorites, pages)
 
 

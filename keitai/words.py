@@ -39,6 +39,9 @@ NOTICES = {
     "introduction_approved": "紹介文を承認しました。プロフィールに表示されます。",
     "introduction_removed": "紹介文を削除しました。",
     "posted": "日記を書きました。",
+    "album_created": "アルバムを作りました。写真を追加しましょう。",
+    "photos_added": "写真を追加しました。",
+    "cover_set": "表紙にしました。",
     "commented": "コメントを書きました。",
     "feed_saved": "ブログの設定を保存しました。次の取り込みで日記になります。",
     "feed_removed": "ブログの取り込みをやめました。取り込んだ日記はそのまま残ります。",
@@ -339,6 +342,16 @@ REFUSALS.update({
 })
 
 
+# albums refusals (keitai/albums)
+REFUSALS.update({
+    "albums.title_required": "アルバムのタイトルを入力してください。",
+    "albums.title_too_long": "タイトル：" + FIELD_TOO_LONG,
+    "albums.description_too_long": "説明：" + FIELD_TOO_LONG,
+    "albums.caption_too_long": "写真の説明：" + FIELD_TOO_LONG,
+    "albums.full": "1つのアルバムに入る写真は{limit}枚までです（あと{room}枚入ります）。",
+    "albums.no_photo": "追加する写真のファイルを選んでください。",
+})
+
 # friends, messages and introductions refusals
 REFUSALS.update({
     "friends.not_found": ERRORS[404],
@@ -533,6 +546,7 @@ ARCHIVE_SECTIONS = {
     "profiles": "プロフィール",
     "friends": "友人・友人グループ・ブロック",
     "diary": "日記と書いたコメント",
+    "albums": "アルバムと書いたコメント",
     "blog_import": "ブログの取り込み",
     "communities": "コミュニティ・トピック・コメント",
     "messages": "メッセージ",
@@ -554,6 +568,7 @@ ARCHIVE_WORDS = {
     "hobbies": "趣味", "prefecture": "住所", "gender": "性別", "real_name": "名前", "age": "年齢", "photo": "写真",
     "friends": "友人リスト", "width": "幅", "height": "高さ", "ref_id": "番号", "source_url": "元の記事",
     "last_ok_at": "最後の取り込み", "reason": "理由", "outcome": "対応", "diary_id": "日記番号",
+    "album_id": "アルバム番号", "album": "アルバム", "caption": "写真の説明",
     "topic_id": "トピック番号", "community_id": "コミュニティ番号", "photo_id": "写真番号",
     "kind": "どこの写真", "used_at": "登録", "cancelled_at": "取り消し", "url": "URL", "imported_count": "取り込み件数",
     "carrier": "携帯会社", "model": "機種", "action": "操作",

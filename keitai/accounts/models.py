@@ -39,6 +39,7 @@ class Member(BaseModel):
     created_at = BigIntegerField()
     last_login_at = BigIntegerField(null=True)
     newest_diary_id = BigIntegerField(null=True)  # kept by keitai.diary.rules
+    newest_album_id = BigIntegerField(null=True)  # kept by keitai.albums.rules
     leaves_footprints = BooleanField(default=True)  # keitai.footprints.rules
     footprints_since = BigIntegerField(default=0)
     footprints_seen_at = BigIntegerField(default=0)

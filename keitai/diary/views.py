@@ -225,8 +225,9 @@ def _deletable_comment(diary_id: int, comment_id: int):
 @routes.get("/diary/<diary_id:int>/comment/<comment_id:int>/delete")
 @login_required
 def comment_delete_confirm(diary_id, comment_id):
-    found, comment = _deletable_comment(diary_id, comment_id)
-    return render("diary/comment_delete.html", entry=found, comment=comment)
+    _entry, comment = _deletable_comment(diary_id, comment_id)
+    return render("comment_delete.html", comment=comment, back=path("diary.entry", diary_id=diary_id),
+                  action=path("diary.comment_delete", diary_id=diary_id, comment_id=comment_id))
 
 
 @routes.post("/diary/<diary_id:int>/comment/<comment_id:int>/delete")

@@ -1,6 +1,6 @@
 """``/``: the sign-in page for visitors, the home page for members."""
 from keitai.admin import rules as admin
-from keitai import communities
+from keitai import albums, communities
 from keitai import diary as diaries
 from keitai import events
 from keitai.friends import rules as friends
@@ -28,6 +28,7 @@ def home():
         site_notice=admin.site_notice(),
         notices=notices,
         diary=diary,
+        friends_albums=albums.friends_new_albums(me.id),
         community_updates=communities.home_updates(me.id),
         upcoming_events=events.upcoming_for(me.id),
         members_home=friends.home_summary(me.id),

@@ -9,7 +9,10 @@ import zipfile
 from pathlib import Path
 
 from conftest import DOCOMO_1, PC
-from diary_helpers import write_entry
+from diary_helpers import FakeUpload, small_photo, write_entry
+from keitai.albums import comments as album_comments
+from keitai.albums import rules as albums
+from keitai.photos import rules as photos
 from keitai import diary as diaries
 from keitai.accounts import archive
 from keitai.messages import rules as messages
@@ -24,6 +27,10 @@ def _member_with_writing(client):
     theirs = write_entry(friend, "友人の日記")
     diaries.add_comment(me, theirs, "いいですね")
     messages.send(me, friend, "こんにちは", "元気ですか")
+    album = albums.create_album(me, albums.Draft("夏のアルバム", "海の写真", "friends", None))
+    albums.add_photos(album, me, [(photos.prepare(FakeUpload(small_photo())), "夕焼け")])
+    album_comments.add_comment(me, albums.create_album(friend, albums.Draft("友人のアルバム", "", "everyone", None)),
+                               "すてきです")
     pc = client(PC)
     start_session(pc, me)
     return me, friend, entry, pc
@@ -45,11 +52,15 @@ def test_a_small_account_downloads_its_archive_at_once(app, client, cheap_passwo
     assert "attachment" in response.headers["Content-Disposition"]
     archived = _zip(response)
     photo_id = scalar("SELECT id FROM photos WHERE kind = 'diary' AND ref_id = ?", (entry,))
-    assert sorted(archived.namelist()) == ["data.json", "index.html", f"photos/{photo_id}.jpg"]
+    album_photo = scalar("SELECT id FROM photos WHERE kind = 'album'")
+    assert sorted(archived.namelist()) == ["data.json", "index.html", f"photos/{photo_id}.jpg",
+                                           f"photos/{album_photo}.jpg"]
     data = json.loads(archived.read("data.json"))
     assert [row["title"] for row in data["diary"] if row["what"] == "entry"] == ["海へ行った日"]
     assert [row["body"] for row in data["diary"] if row["what"] == "comment"] == ["いいですね"]
     assert [(row["subject"], row["body"]) for row in data["messages"]] == [("こんにちは", "元気ですか")]
+    assert [(row["what"], row.get("title") or row.get("caption") or row.get("body")) for row in data["albums"]] == [
+        ("album", "夏のアルバム"), ("photo", "夕焼け"), ("comment", "すてきです")]
     assert "password_hash" not in json.dumps(data) and "argon2" not in json.dumps(data)
     html = archived.read("index.html").decode("utf-8")
     assert "海へ行った日" in html and "砂浜を歩いた。<br>貝を拾った。" in html

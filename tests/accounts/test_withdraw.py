@@ -23,6 +23,8 @@ from keitai.admin import rules as admin
 from keitai.favorites import rules as favorites
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
+from keitai.albums import comments as album_comments
+from keitai.albums import rules as albums
 from keitai.introductions import rules as introductions
 from keitai.kept import rules as kept
 from keitai.messages import rules as messages
@@ -39,6 +41,7 @@ from sitewalk import cheap_passwords, quick_member, start_session  # noqa: F401
 #: with keitai.accounts.owned by its feature, or these tests fail.
 MEMBER_COLUMNS = {
     ("admin_log", "admin_id"), ("admin_log", "member_id"),
+    ("album_comments", "author_id"), ("albums", "owner_id"),
     ("archives", "member_id"),
     ("blocks", "blocked_id"), ("blocks", "blocker_id"),
     ("communities", "owner_id"),
@@ -70,7 +73,7 @@ MEMBER_COLUMNS = {
 UNKEYED_MEMBER_COLUMNS = {("search_docs", "owner_id")}
 
 #: What each feature registers with keitai.accounts.owned, in install order.
-OWNED = ["accounts", "archives", "signup", "profiles", "friends", "diary", "blog_import", "communities", "events",
+OWNED = ["accounts", "archives", "signup", "profiles", "friends", "diary", "albums", "blog_import", "communities", "events",
          "polls", "messages", "footprints", "introductions", "photos", "search", "reports", "admin", "kept", "notify",
          "mailpost", "favorites"]
 
@@ -137,6 +140,13 @@ def rich(app, client, settings, cheap_passwords):  # noqa: F811
     diaries.add_comment(other, theirs, "他人のコメント")
     diaries.mark_comments_seen(diaries.entry_for(friend, theirs))  # the friend has read that one
     diaries.add_comment(me, theirs, "去る人のコメント")
+    # an album with a photo and a friend's comment; a comment on the friend's album
+    my_album = albums.create_album(me, albums.Draft("去る人のアルバム", "", "everyone", None))
+    albums.add_photos(my_album, me, [(photos.prepare(FakeUpload(small_photo())), "説明")])
+    album_comments.add_comment(friend, my_album, "友人のアルバムコメント")
+    their_album = albums.create_album(friend, albums.Draft("友人のアルバム", "", "everyone", None))
+    album_comments.add_comment(other, their_album, "他人のアルバムコメント")
+    album_comments.add_comment(me, their_album, "去る人のアルバムコメント")
     execute("INSERT INTO diary_feeds (member_id, url, audience, created_at) VALUES (?, 'http://blog.example/feed',"
             " 'everyone', ?)", (me, now()))
     execute("INSERT INTO diary_feed_items (member_id, item_key, diary_id, created_at) VALUES (?, 'k1', ?, ?)",
@@ -206,7 +216,7 @@ def rich(app, client, settings, cheap_passwords):  # noqa: F811
     for photo_id, in fetchall("SELECT id FROM photos WHERE owner_id = ?", (me,)):
         assert pc.get(f"/photo/{photo_id}").status_int == 200  # a rendition made and cached
     return dict(me=me, friend=friend, other=other, operator=operator, pc=pc, files=files, shared=shared, alone=alone,
-                elsewhere=elsewhere, topic=topic, theirs=theirs)
+                elsewhere=elsewhere, topic=topic, theirs=theirs, their_album=their_album)
 
 
 def test_leaving_deletes_every_row_of_the_member_everywhere(rich, settings, client):
@@ -248,6 +258,11 @@ def test_what_others_keep_is_counted_again_and_communities_pass_on(rich):
     assert scalar("SELECT friend_count FROM members WHERE id = ?", (friend,)) == 0
     assert scalar("SELECT comment_count FROM diaries WHERE id = ?", (rich["theirs"],)) == 1
     assert scalar("SELECT unread_comments FROM diaries WHERE id = ?", (rich["theirs"],)) == 0
+    # The friend's album keeps the other's comment, counted again; the member's album is gone with its photo.
+    assert scalar("SELECT comment_count FROM albums WHERE id = ?", (rich["their_album"],)) == 1
+    assert fetchall("SELECT body FROM album_comments") == [("他人のアルバムコメント",)]
+    assert scalar("SELECT COUNT(*) FROM albums WHERE owner_id = ?", (me,)) == 0
+    assert scalar("SELECT COUNT(*) FROM photos WHERE kind = 'album'") == 0
     # The shared community: its sub-admin runs it now, one member fewer, found under its new owner.
     assert scalar("SELECT owner_id FROM communities WHERE id = ?", (rich["shared"],)) == friend
     assert scalar("SELECT member_count FROM communities WHERE id = ?", (rich["shared"],)) == 2

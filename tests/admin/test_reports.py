@@ -8,6 +8,8 @@ import pytest
 from conftest import DOCOMO_1, PC
 from diary_helpers import FakeUpload, small_photo, write_entry
 from keitai import communities
+from keitai.albums import comments as album_comments
+from keitai.albums import rules as albums
 from keitai import diary as diaries
 from keitai.friends import rules as friends
 from keitai.messages import rules as messages
@@ -17,7 +19,7 @@ from keitai.platform.db.connection import execute, fetchall, scalar
 from keitai.reports import rules as reports
 from sitewalk import cheap_passwords, quick_member, start_session  # noqa: F401
 
-KINDS = {"profile", "diary", "diary_comment", "community", "topic", "topic_comment", "message"}
+KINDS = {"profile", "diary", "diary_comment", "album", "album_comment", "community", "topic", "topic_comment", "message"}
 
 
 @pytest.fixture
@@ -37,9 +39,13 @@ def site(app, client, cheap_passwords):  # noqa: F811
     topic_comment = scalar("SELECT id FROM community_comments WHERE topic_id = ?", (topic,))
     message = messages.send(writer, reader, "問題のメッセージ", "ひどいメッセージ")
     execute("UPDATE members SET about = 'ひどい自己紹介' WHERE id = ?", (writer,))
-    items = {"profile": writer, "diary": entry, "diary_comment": comment, "community": community, "topic": topic,
-             "topic_comment": topic_comment, "message": message}
+    album = albums.create_album(writer, albums.Draft("問題のアルバム", "ひどいアルバム説明", "friends", None))
+    own_album = albums.create_album(reader, albums.Draft("よみてのアルバム", "", "everyone", None))
+    album_comment = album_comments.add_comment(writer, own_album, "ひどいアルバムコメント")
+    items = {"profile": writer, "diary": entry, "diary_comment": comment, "album": album, "album_comment": album_comment,
+             "community": community, "topic": topic, "topic_comment": topic_comment, "message": message}
     pages = {"profile": f"/member/{writer}", "diary": f"/diary/{entry}", "diary_comment": f"/diary/{own_entry}",
+             "album": f"/album/{album}", "album_comment": f"/album/{own_album}",
              "community": f"/community/{community}", "topic": f"/topic/{topic}", "topic_comment": f"/topic/{topic}",
              "message": f"/message/{message}"}
     op = client(PC)
@@ -116,7 +122,8 @@ def test_a_takedown_hides_each_kind_from_everyone(site, client, kind):
     form = site["op"].get("/admin/reports").forms[0]
     form["reason"] = "宣伝"
     assert form.submit("action", value="takedown").status_int == 303
-    word = {"profile": "ひどい自己紹介", "diary_comment": "ひどいコメント", "community": "ひどい説明",
+    word = {"profile": "ひどい自己紹介", "diary_comment": "ひどいコメント", "album": "ひどいアルバム説明",
+            "album_comment": "ひどいアルバムコメント", "community": "ひどい説明",
             "topic": "ひどいトピック", "topic_comment": "ひどい書き込み", "message": "ひどいメッセージ"}[kind]
     for who in ("reader", "writer"):
         viewer = client(PC)

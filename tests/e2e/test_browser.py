@@ -408,6 +408,53 @@ def test_a_diary_by_month_on_a_pc_and_a_phone(site, members, tmp_path):
     site.as_phone()
     site.open(f"/member/{members['sakura']}/diary/months")
     site.shot("phone-diary-months")
+# --- Albums -----------------------------------------------------------------------------------
+
+def test_an_album_with_photos_a_cover_and_a_friends_comment_on_a_pc_and_a_phone(site, members, tmp_path):
+    """さくら makes an album and adds two captioned photos from the browser; たろう finds it on
+    home and comments; the album list and the album page, looked at on a PC and an iPhone."""
+    from PIL import Image
+
+    files = []
+    for name, colour in (("umi.jpg", (70, 140, 200)), ("yama.jpg", (90, 160, 90))):
+        files.append(tmp_path / name)
+        Image.new("RGB", (640, 480), colour).save(files[-1], "JPEG")
+    site.sign_in("sakura@docomo.ne.jp")
+    site.open("/album/new")
+    site.fill(title="夏休み", description="海と山に行きました。")
+    site.submit()
+    assert "アルバムを作りました" in site.text
+    site.find('input[name="photo1"]').send_keys(str(files[0]))
+    site.fill(caption1="青い海")
+    site.find('input[name="photo2"]').send_keys(str(files[1]))
+    site.fill(caption2="緑の山")
+    site.submit()
+    assert "写真を追加しました" in site.text and "青い海" in site.text
+    assert len(site.driver.find_elements("css selector", "ul.album-grid img")) == 2
+    album = site.driver.current_url.split("?")[0]
+
+    site.driver.delete_all_cookies()
+    site.sign_in("taro@ezweb.ne.jp")
+    assert "友人の最新アルバム" in site.text and "夏休み" in site.text
+    site.click_link("夏休み")
+    site.fill(body="きれいな海ですね！")
+    site.submit("main form[action*='comment']")
+    assert "きれいな海ですね！" in site.text
+
+    site.driver.delete_all_cookies()
+    site.sign_in("sakura@docomo.ne.jp")
+    for device in ("pc", "phone"):
+        site.as_pc() if device == "pc" else site.as_phone()
+        site.open(f"/member/{members['sakura']}/albums")
+        assert "夏休み" in site.text and "（写真 2枚・コメント 1）" in site.text
+        site.shot(f"{device}-album-list")
+        site.driver.get(album)
+        grid = site.driver.find_elements("css selector", "ul.album-grid img")
+        assert len(grid) == 2 and grid[0].rect["width"] > 100
+        assert site.evaluate("document.documentElement.scrollWidth") <= site.metrics["width"]
+        site.shot(f"{device}-album")
+
+
 # --- Leaving, the data download, the comment history and reports ----------------------------
 
 def test_comment_history_report_download_and_leaving_pages(site, members, app):

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from conftest import ACTION, DOCOMO_1_5K, HREF
 from diary_helpers import FakeUpload, small_photo, write_entry
+from keitai.albums import comments as album_comments
+from keitai.albums import rules as albums
 from keitai.friends import blocks
 from keitai import communities
 from keitai.reports import rules as reports
@@ -110,6 +112,13 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     diaries.add_comment(friend, entry, "いいね！")
     write_entry(friend, "たろうの日記", audience="friends", with_photo=True)
     feeds.save_setting(me, "https://blog.example.jp/feed", "friends", None)
+    # An album of mine with captioned photos and a long comment; a friend's album.
+    album = albums.create_album(me, albums.Draft("夏の思い出", "海と山の写真です。" * 20, "friends", None))
+    albums.add_photos(album, me, [(photos.prepare(FakeUpload(small_photo())), f"{n}枚目の写真の説明" * 3)
+                                  for n in range(12)])
+    album_photo = scalar("SELECT MIN(id) FROM photos WHERE kind = 'album'")
+    album_comments.add_comment(friend, album, "きれいな写真ですね。" * 30)
+    albums.create_album(friend, albums.Draft("たろうの釣果", "", "everyone", None))
     # Profile and community photos (their links lead to the photo pages).
     profiles.add_photo(me, photos.prepare(FakeUpload(small_photo())))
     profiles.add_photo(me, photos.prepare(FakeUpload(small_photo(200, 150))))
@@ -158,5 +167,7 @@ def test_every_handset_page_is_cp932_carries_the_sid_and_fits_the_budget(client,
     # The community's event and poll (and their forms), the diary by month.
     for expected in (f"/event/{event_id}", f"/poll/{poll_id}",
                      f"/community/{mine}/event/new", f"/community/{mine}/poll/new", f"/member/{me}/diary/months",
+                     f"/member/{me}/albums", f"/album/{album}", f"/album/{album}/photo/{album_photo}",
+                     f"/album/{album}/photos/add", f"/album/{album}/edit", "/album/new",
                      "/favorites"):
         assert expected in reached, expected

@@ -150,6 +150,19 @@ def _community_with_an_event_and_a_poll(me: int, friend: int) -> None:
     polls.create_poll(standing, checked)
 
 
+def _album_with_a_photo_and_a_comment(me: int, friend: int) -> None:
+    """An album of mine (titled, described and captioned in injections) with the friend's
+    comment: its page, photo page and forms (comment, add photos, edit, cover) are found from the start."""
+    from diary_helpers import FakeUpload, small_photo
+    from keitai.albums import comments as album_comments
+    from keitai.albums import rules as albums
+    from keitai.photos import rules as photos
+
+    album_id = albums.create_album(me, albums.Draft(INJECTIONS[0], INJECTIONS[1], "friends", None))
+    albums.add_photos(album_id, me, [(photos.prepare(FakeUpload(small_photo())), INJECTIONS[3])] * 2)
+    album_comments.add_comment(friend, album_id, INJECTIONS[2])
+
+
 @pytest.fixture
 def world(app, cheap_passwords):  # noqa: F811
     me = quick_member("さくら", "sakura@docomo.ne.jp", about="カフェ巡り https://example.com/sakura", hobbies="写真")
@@ -161,6 +174,7 @@ def world(app, cheap_passwords):  # noqa: F811
     friends.befriend(me, friend)
     friends.befriend(victim, friend)
     _community_with_an_event_and_a_poll(me, friend)
+    _album_with_a_photo_and_a_comment(me, friend)
     return World(me, friend, victim, ("VICTIMhobbyX", "VICTIMaboutX", "VICTIMrealX"))
 
 

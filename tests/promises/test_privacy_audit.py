@@ -36,7 +36,10 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import pytest
 
 from conftest import DOCOMO_1, PC
-from diary_helpers import write_entry
+from diary_helpers import FakeUpload, small_photo, write_entry
+from keitai.albums import comments as album_comments
+from keitai.albums import rules as album_rules
+from keitai.photos import rules as photos
 from keitai.platform.db.connection import execute, now, scalar
 from keitai import communities
 from keitai.accounts import archive as archives
@@ -209,6 +212,40 @@ def diary_entries(world: World) -> list[Item]:
             items.append(Item("diary.comment", comment, audience(FRIENDS), ids=ids + (("comment_id", comment_id),)))
         items.append(Item(f"diary.{aud}.title", title, audience(aud), urls, ids))
         items.append(Item(f"diary.{aud}.body", body, audience(aud), ids=ids))
+    return items
+
+
+@kind
+def albums(world: World) -> list[Item]:
+    """An album per audience (title and description); on the friends-only one a captioned photo
+    and a friend's comment; on the everyone one comments by the member the subject blocked and by
+    the one who blocked the subject (written before the blocks), which the subject is not shown."""
+    items = []
+    for aud in (EVERYONE, FRIENDS_OF_FRIENDS, FRIENDS, GROUP, PRIVATE):
+        title, description, caption = words("at" + aud[:3]), words("ad" + aud[:3]), words("acap")
+        album_id = album_rules.create_album(world.subject, album_rules.Draft(
+            title, description, aud, world.group if aud == GROUP else None))
+        ids = (("album_id", album_id),)
+        items += [Item(f"album.{aud}.title", title, audience(aud), ids=ids),
+                  Item(f"album.{aud}.description", description, audience(aud), ids=ids)]
+        if aud == FRIENDS:
+            album_rules.add_photos(album_id, world.subject, [(photos.prepare(FakeUpload(small_photo())), caption)])
+            photo_id = scalar("SELECT id FROM photos WHERE kind = 'album'")
+            ids += (("photo_id", photo_id),)
+            comment = words("acom")
+            comment_id = album_comments.add_comment(world.viewers["friend"], album_id, comment)
+            assert comment_id is not None
+            items += [Item("album.caption", caption, audience(aud), (f"/photo/{photo_id}",), ids),
+                      Item("album.comment", comment, audience(aud), ids=ids + (("comment_id", comment_id),))]
+        if aud == EVERYONE:
+            for writer in ("blocked", "blocker"):
+                comment = words("abc")
+                execute("INSERT INTO album_comments (album_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
+                        (album_id, world.viewers[writer], comment, now()))
+                execute("UPDATE albums SET comment_count = comment_count + 1 WHERE id = ?", (album_id,))
+                comment_id = scalar("SELECT MAX(id) FROM album_comments")
+                items.append(Item(f"album.comment_by_{writer}", comment, audience(aud) - {"self"},
+                                  ids=ids + (("comment_id", comment_id),)))
     return items
 
 
@@ -422,7 +459,7 @@ def _walk(client, world: World, app):
 
         starts += fill(WILDCARD.sub(keyed, rule), values, ["x"])
     pages, get_forms = {}, {}
-    limit = 1000
+    limit = 1200
     for path, response in crawl(client, starts=starts, limit=limit):
         assert response.status_int < 500, (path, response.errors)
         pages[path] = _body(response)
@@ -501,6 +538,7 @@ COUNT_VIEWERS = ("self", "friend", "friend_of_friend", "stranger", "blocked", "b
 # (pattern, what it counts): group "id" names the list's owner, group "n" the number shown.
 COUNTS = [
     (r'href="/diary/(?P<id>\d+)">[^<]*</a>(?: 📷)? <span class="meta">（コメント (?P<n>\d+)）', "diary_comments"),
+    (r'href="/album/(?P<id>\d+)">[^<]*</a> <span class="meta">（写真 \d+枚・コメント (?P<n>\d+)）', "album_comments"),
     (r'<h2>コメント（(?P<n>\d+)）</h2>', "page_comments"),
     (r'href="/topic/(?P<id>\d+)">[^<]*</a> \((?P<n>\d+)\)', "topic_comments"),
     (r'href="/community/(?P<id>\d+)"><strong>[^<]*</strong></a></p>\n<p class="meta">[^<]*? / メンバー (?P<n>\d+)人',
@@ -540,6 +578,7 @@ class CountWorld:
     viewers: dict[str, int]
     subject: int
     entry: int
+    album: int
     community: int
     topic: int
     term: str
@@ -574,6 +613,9 @@ def count_world(app, cheap_passwords):  # noqa: F811
     write_entry(suspended, f"停止中の日記 {term}", EVERYONE, body="本文")
     for who in (friend, commenter, blocked, blocker, suspended, commenter):
         diaries.add_comment(who, entry, "コメント")
+    album = album_rules.create_album(subject, album_rules.Draft(f"アルバム {term}", "", EVERYONE, None))
+    for who in (friend, commenter, blocked, blocker, suspended, commenter):
+        album_comments.add_comment(who, album, "コメント")
     community = communities.create_community(subject, f"コミュ {term}", "other")
     communities.create_community(commenter, f"書き手のコミュ {term}", "other")
     for who in (friend, commenter, blocked, blocker, suspended, third):
@@ -602,7 +644,7 @@ def count_world(app, cheap_passwords):  # noqa: F811
     admin.suspend(operator, suspended, "荒らし")
     return CountWorld({"self": subject, "friend": friend, "friend_of_friend": fof, "stranger": stranger,
                        "blocked": blocked, "blocker": blocker, "third_party": third},
-                      subject, entry, community, topic, term)
+                      subject, entry, album, community, topic, term)
 
 
 def _items(client, start: str, pattern: str) -> set[str]:
@@ -633,6 +675,8 @@ def _list_of(client, world: CountWorld, what: str, page: str, match) -> set[str]
     """The items that ``match`` (a count of ``what`` on ``page``) counts, as this viewer sees them."""
     ident = match.groupdict().get("id")
     here = urlsplit(page).path
+    if what == "album_comments" or (what == "page_comments" and here.startswith("/album/")):
+        return _items(client, f"/album/{ident or here.split('/')[2]}", r'<li id="c(\d+)"')
     if what in ("diary_comments", "page_comments") and (ident or here.startswith("/diary/")):
         diary_id = ident or here.split("/")[2]
         return _items(client, f"/diary/{diary_id}", r'<li id="c(\d+)"')
@@ -670,7 +714,8 @@ def _list_of(client, world: CountWorld, what: str, page: str, match) -> set[str]
 
 def _count_pages(client, world: CountWorld) -> dict[str, str]:
     s, c = world.subject, world.community
-    starts = ["/", f"/member/{s}", f"/member/{s}/diary", f"/diary/{world.entry}", f"/community/{c}",
+    starts = ["/", f"/member/{s}", f"/member/{s}/diary", f"/diary/{world.entry}", f"/member/{s}/albums",
+              f"/album/{world.album}", f"/community/{c}",
               f"/community/{c}/topics", f"/community/{c}/members", f"/topic/{world.topic}", "/communities",
               "/communities/mine", "/communities/newest", "/communities/active", "/feed", "/friends",
               f"/search?q={world.term}&kind=member", f"/search?q={world.term}&kind=community",
@@ -684,7 +729,7 @@ def _count_pages(client, world: CountWorld) -> dict[str, str]:
             and "as" not in dict(parse_qsl(urlsplit(path).query))}
 
 
-#: What each viewer is shown, written down (None: not shown at all).  Comments on the entry and
+#: What each viewer is shown, written down (None: not shown at all).  Comments on the entry, the album and
 #: on the topic: the friend, the commenter (twice), the blocked member, the blocker, the suspended
 #: member.  Members: the subject, the friend, the commenter, the blocked member, the blocker, the
 #: suspended member, the third party.  Topics: the subject's, the commenter's, the blocked
@@ -696,16 +741,16 @@ EXPECTED = {
     # the blocked member, the blocker and the suspended member hidden
     # (and of the reported comments of the blocked member, the commenter and the suspended member,
     # the commenter's alone waits for the owner)
-    "self": dict(diary=3, topic=3, members=4, topics=2, friends=2, reports=1, favorites=3),
+    "self": dict(diary=3, album=3, topic=3, members=4, topics=2, friends=2, reports=1, favorites=3),
     # only the suspended member hidden
-    "friend": dict(diary=5, topic=5, members=6, topics=4, friends=2),
-    "friend_of_friend": dict(diary=5, topic=5, members=6, topics=4, friends=2),
-    "stranger": dict(diary=5, topic=5, members=6, topics=4, friends=2),
+    "friend": dict(diary=5, album=5, topic=5, members=6, topics=4, friends=2),
+    "friend_of_friend": dict(diary=5, album=5, topic=5, members=6, topics=4, friends=2),
+    "stranger": dict(diary=5, album=5, topic=5, members=6, topics=4, friends=2),
     # the subject (whose entry, topic and profile they cannot open) and the suspended member hidden
-    "blocked": dict(diary=None, topic=None, members=5, topics=3, friends=None),
-    "blocker": dict(diary=None, topic=None, members=5, topics=3, friends=None),
+    "blocked": dict(diary=None, album=None, topic=None, members=5, topics=3, friends=None),
+    "blocker": dict(diary=None, album=None, topic=None, members=5, topics=3, friends=None),
     # who blocked the commenter: the commenter and the suspended member hidden
-    "third_party": dict(diary=3, topic=3, members=5, topics=3, friends=1),
+    "third_party": dict(diary=3, album=3, topic=3, members=5, topics=3, friends=1),
 }
 
 
@@ -737,7 +782,8 @@ def test_every_count_agrees_with_the_list_it_counts(client, count_world, relatio
                 f"{relation} on {page}: a number no count pattern explains: {body[max(0, number.start() - 80):number.end() + 20]!r}")
 
     shown = {(what, key): n for what, key, n in checked if what not in ("home_notice", "unread_comments")}
-    where = {"diary": ("diary_comments", str(world.entry)), "topic": ("topic_comments", str(world.topic)),
+    where = {"diary": ("diary_comments", str(world.entry)), "album": ("album_comments", str(world.album)),
+             "topic": ("topic_comments", str(world.topic)),
              "members": ("page_members", f"/community/{world.community}"),
              "topics": ("page_topics", f"/community/{world.community}"),
              "friends": ("member_friends", str(world.subject)),
@@ -779,6 +825,7 @@ def test_handset_pages_count_what_the_pc_pages_count(client, count_world, relati
     diary_list, entry = page(f"/member/{world.subject}/diary"), page(f"/diary/{world.entry}")
     community, topic = page(f"/community/{world.community}"), page(f"/topic/{world.topic}")
     profile = page(f"/member/{world.subject}")
+    album = page(f"/album/{world.album}")
 
     def number(pattern: str, body: str) -> int | None:
         found = re.search(pattern, body)
@@ -786,6 +833,7 @@ def test_handset_pages_count_what_the_pc_pages_count(client, count_world, relati
 
     shown = {
         "diary": number(r'href="/diary/%d\?[^"]*">[^<]*</a>\((\d+)\)' % world.entry, diary_list),
+        "album": number(r'ｺﾒﾝﾄ\((\d+)\)', album),
         "topic": number(r'■ｺﾒﾝﾄ\((\d+)\)', topic),
         "members": number(r'ﾒﾝﾊﾞｰ(\d+)人', community),
         "topics": number(r'■ﾄﾋﾟｯｸ\((\d+)\)', community),

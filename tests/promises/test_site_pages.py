@@ -43,7 +43,7 @@ def test_the_menu_links_every_section_from_one_list(client, make_member, ua):
     links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', menu)
     assert links == [
         ("/", "ホーム"), (f"/member/{me}", "プロフィール"), ("/friends", "友人"), (f"/member/{me}/diary", "日記"),
-        ("/communities", "コミュニティ"), ("/messages", "メッセージ"), ("/footprints", "足あと"),
+        (f"/member/{me}/albums", "アルバム"), ("/communities", "コミュニティ"), ("/messages", "メッセージ"), ("/footprints", "足あと"),
         ("/favorites", "お気に入り"), ("/search", "検索"), ("/settings", "設定"),
     ]
     assert 'name="viewport"' in home.text
