@@ -233,6 +233,22 @@ def spec_for(device, size: str) -> Spec:
     return Spec(fmt, width, width * 2, budget, 75)
 
 
+#: What a handset list page keeps for its own markup beside inline thumbnails.
+LIST_PAGE_TEXT = 16 * KB
+
+
+def thumbnails_fit(device, count: int) -> bool:
+    """May a page listing ``count`` members or items show a thumbnail for each?  Always on a
+    PC or smartphone; on a handset only where pages show images inline and its page budget
+    holds that many thumbnails (each at most its 's' rendition's bytes) beside the page's
+    text.  Elsewhere the page gives names only."""
+    if not device.is_handset:
+        return True
+    if not device.inline_images:
+        return False
+    return LIST_PAGE_TEXT + count * spec_for(device, "s").max_bytes <= device.page_bytes
+
+
 def rendition(photo: dict, spec: Spec) -> Path:
     """The file of ``photo`` made to ``spec``; made and cached on first use."""
     name = photo["file"]
