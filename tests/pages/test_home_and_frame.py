@@ -129,6 +129,9 @@ def test_japanese_text_has_no_stray_spaces(client):
     assert "さくらさん ｜" in pc.get("/").text  # the header: name, then the separator
     profile = pc.get(f"/member/{other}").text
     assert "<h1>たろうさん</h1>" in profile and " さん" not in profile
+    diary_id = diaries.create_entry(other, diaries.Draft("題", "本文", "everyone", None))
+    for path in (f"/member/{other}/diary", f"/diary/{diary_id}", f"/member/{other}/diary/months"):
+        assert "たろうさんの日記" in pc.get(path).text and " さん" not in pc.get(path).text, path
     site.put("invitation_only", False)  # open sign-up: the join form for anyone
     join = client(PC).get("/join").text
     assert "18歳以上" in join and "18 歳" not in join
