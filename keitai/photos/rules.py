@@ -77,6 +77,19 @@ def photos_of(kind: str, ref_id: int) -> list[dict]:
     return [{"id": r[0], "width": r[1], "height": r[2]} for r in rows]
 
 
+def photos_of_many(kind: str, ref_ids) -> dict[int, list[dict]]:
+    """:func:`photos_of` for several items of one kind in one query (a page of comments)."""
+    ids = sorted({int(i) for i in ref_ids})
+    if not ids:
+        return {}
+    found: dict[int, list[dict]] = {}
+    for ref_id, photo_id, width, height in fetchall(
+            f"SELECT ref_id, id, width, height FROM photos WHERE kind = ? AND ref_id IN ({', '.join('?' * len(ids))})"
+            " ORDER BY ref_id, position, id", (kind, *ids)):
+        found.setdefault(ref_id, []).append({"id": photo_id, "width": width, "height": height})
+    return found
+
+
 # ---- uploads ---------------------------------------------------------------------------
 
 def can_upload(device) -> bool:
