@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import DOCOMO_1, IPHONE, PC
+from conftest import AU, DOCOMO_1, IPHONE, PC
 from diary_helpers import image_bytes
 from quick import member, sign_in
 from keitai.footprints import rules as footprints
@@ -174,4 +174,6 @@ def test_thumbnails_fit_the_handsets_page_or_are_left_out():
     smaller = big.__class__(**{**{f: getattr(big, f) for f in big.__dataclass_fields__}, "page_bytes": 64 * 1024})
     assert photos.thumbnails_fit(smaller, 8) and not photos.thumbnails_fit(smaller, 9)
     assert not photos.thumbnails_fit(devices.detect({"HTTP_USER_AGENT": DOCOMO_1}), 1)
+    # au WIN: 30 KB pages would hold a thumbnail or two, but its browser is no place for them (inline_images).
+    assert not photos.thumbnails_fit(devices.detect({"HTTP_USER_AGENT": AU}), 1)
     assert photos.thumbnails_fit(devices.detect({"HTTP_USER_AGENT": IPHONE}), 30)
