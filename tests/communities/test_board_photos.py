@@ -140,7 +140,15 @@ def test_withdrawing_removes_the_writers_board_photos_and_a_closing_communitys(a
     withdraw.withdraw(writer)
     # The writer's two photos go; the owners' comments keep theirs.
     assert len(_kept_originals()) == 2
-    withdraw.withdraw(other_owner)  # ひとり部 has no one left: it closes with its board
+    # A passer-by leaves a photo in ひとり部 and leaves the community.
+    passerby = member("とおりすがり")
+    comm.join(comm.standing(lonely, passerby))
+    lonely_topic = scalar("SELECT id FROM community_topics WHERE community_id = ?", (lonely,))
+    comm.add_comment(comm.standing(lonely, passerby), comm.get_topic(lonely_topic, passerby), "通りすがり",
+                     [photos.prepare_bytes(image_bytes(60, 60))])
+    comm.leave(comm.standing(lonely, passerby))
+    assert len(_kept_originals()) == 3
+    withdraw.withdraw(other_owner)  # ひとり部 has no one left: it closes with its board, the passer-by's photo too
     assert len(_kept_originals()) == 1
     assert scalar("SELECT COUNT(*) FROM photos") == 1
 
