@@ -4,9 +4,10 @@ The feature's front door: callers use ``from keitai import communities`` and the
 the modules behind them are described in rules.py.
 """
 from . import rules
-from .board import (Comment, CommentPage, Topic, TopicRow, add_comment, as_seen_by, comment_page, commented_topics,
-                    comments, create_topic, delete_comment, delete_topic, get_comment, get_topic, may_delete_comment,
-                    may_manage_topic, set_closed, topic_search_docs, topics)
+from .board import (COMMENT_PHOTO_KIND, MAX_PHOTOS, TOPIC_PHOTO_KIND, Comment, CommentPage, Topic, TopicRow, add_comment,
+                    as_seen_by, comment_page, commented_topics, comments, create_topic, delete_comment, delete_topic,
+                    get_comment, get_topic, may_delete_comment, may_manage_topic, may_read_comment, may_read_topic,
+                    set_closed, topic_search_docs, topics)
 from .community import (PHOTO_KIND, check_description, create_community, delete_community, edit_community,
                         may_view_photo, remove_photo, replace_description, search_docs, set_photo)
 from .lists import (CommunityRow, Update, active_communities, home_updates, member_communities,
@@ -29,7 +30,7 @@ def install(app) -> None:
     from keitai.photos import rules as photos
     from keitai.reports import rules as reports
 
-    from . import board_views, community, moderation, owned, reporting, views  # board_views adds to views.routes
+    from . import board, board_views, community, moderation, owned, reporting, views  # board_views adds to views.routes
 
     views.routes.install(app)
     owned_registry.register("communities", export=owned.export, delete=owned.delete, files=owned.files)
@@ -40,4 +41,6 @@ def install(app) -> None:
     reports.register_kind("topic_comment", label="トピックのコメント", find=reporting.find_comment,
                           may_see=reporting.may_see_comment, take_down=reporting.take_down_comment)
     photos.register_kind(community.PHOTO_KIND, community.may_view_photo, "communities.community", "community_id")
+    photos.register_kind(board.TOPIC_PHOTO_KIND, board.may_read_topic, "communities.topic", "topic_id")
+    photos.register_kind(board.COMMENT_PHOTO_KIND, board.may_read_comment, "communities.comment_link", "comment_id")
     notices.register("community_requests", moderation.PENDING_JOIN_REQUESTS_COUNT_SQL, "communities.listing", kind="mine")

@@ -1,10 +1,11 @@
 """The board: topics and their numbered comments; reading, writing, closing and removing them."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from keitai.communities import models
+from keitai.photos import rules as photos
 from keitai.platform.db.connection import db, execute, fetchall, fetchone, now, scalar
 from keitai.platform.db.paging import Page, page_of, parse_cursor
 from keitai.privacy import hidden_counts, shown_member_sql
@@ -15,6 +16,11 @@ from keitai.words import Refused
 from . import rules
 from .rules import (COMMENT_MAX, TITLE_MAX, TOPIC_BODY_MAX, Standing, activity_cursor, checked_text, may_remove_item,
                     may_report_item, require)
+
+#: Photos on the board, as on diaries: up to three with a topic and with each comment.
+TOPIC_PHOTO_KIND = "topic"
+COMMENT_PHOTO_KIND = "topic_comment"
+MAX_PHOTOS = 3
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class Topic:
     # What the viewer may do with it (see :func:`as_seen_by`).
     may_manage: bool = False  # close, reopen, delete
     may_report: bool = False
+    photos: list[dict] = field(default_factory=list)
 
 
 _TOPIC = (
@@ -59,27 +66,81 @@ def get_topic(topic_id: int, viewer_id: int) -> Topic | None:
     if row is None or row[11]:
         return None
     shown = 0 if row[8] else shown_comment_counts(viewer_id, {row[0]: row[6]})[row[0]]
-    return Topic(*row[:7], bool(row[7]), bool(row[8]), row[9], row[10], shown)
+    return Topic(*row[:7], bool(row[7]), bool(row[8]), row[9], row[10], shown,
+                 photos=[] if row[8] else photos.photos_of(TOPIC_PHOTO_KIND, row[0]))
 
 
-def create_topic(standing: Standing, title: str, body: str) -> int:
-    """Open a topic in the community; return its id."""
+def may_read_topic(viewer_id: int, topic_id: int) -> bool:
+    """May ``viewer_id`` read this topic (and see its photos)?  Not removed, its writer shown to
+    the viewer (no block either way, active), and the board's read policy lets them read it."""
+    topic = get_topic(topic_id, viewer_id)
+    return topic is not None and not topic.deleted and rules.standing(topic.community_id, viewer_id).can_read
+
+
+def may_read_comment(viewer_id: int, comment_id: int) -> bool:
+    """May ``viewer_id`` read this comment (and see its photos)?  Not removed, its writer shown
+    to the viewer, and its topic readable (:func:`may_read_topic`)."""
+    found = get_comment(comment_id, viewer_id)
+    return found is not None and not found[0].deleted and may_read_topic(viewer_id, found[1])
+
+
+def _stored_photos(new_photos) -> list:
+    """The files of up to MAX_PHOTOS checked photos, written before the rows that will name them."""
+    return photos.write_files(list(new_photos)[:MAX_PHOTOS])
+
+
+def _photos_under(topics: str, args: tuple) -> list[tuple[int, str]]:
+    """(id, file) of the photos of the topics matching ``topics`` (a condition on ``t``) and of their comments."""
+    return fetchall(
+        "SELECT p.id, p.file FROM photos p JOIN community_topics t ON p.kind = ? AND p.ref_id = t.id"
+        f" WHERE {topics} UNION ALL"
+        " SELECT p.id, p.file FROM photos p JOIN community_comments cm ON p.kind = ? AND p.ref_id = cm.id"
+        f" JOIN community_topics t ON t.id = cm.topic_id WHERE {topics}",
+        (TOPIC_PHOTO_KIND, *args, COMMENT_PHOTO_KIND, *args))
+
+
+def delete_photos_under(topics: str, args: tuple) -> list[str]:
+    """Delete the photos of the topics matching ``topics`` and of their comments (before the
+    rows they belong to go); returns their files, to remove after the commit."""
+    rows = _photos_under(topics, args)
+    for start in range(0, len(rows), 500):
+        ids = [photo_id for photo_id, _file in rows[start:start + 500]]
+        execute(f"DELETE FROM photos WHERE id IN ({', '.join('?' * len(ids))})", ids)
+    return [name for _id, name in rows]
+
+
+def photo_files_under(topics: str, args: tuple, except_owner: int | None = None) -> list[str]:
+    """The files of the photos :func:`delete_photos_under` would delete, less those of ``except_owner``."""
+    if except_owner is None:
+        return [name for _id, name in _photos_under(topics, args)]
+    owned = {r[0] for r in fetchall("SELECT id FROM photos WHERE owner_id = ?", (except_owner,))}
+    return [name for photo_id, name in _photos_under(topics, args) if photo_id not in owned]
+
+
+def create_topic(standing: Standing, title: str, body: str, new_photos: list[photos.Prepared] = ()) -> int:
+    """Open a topic in the community, with up to MAX_PHOTOS checked photos; return its id."""
     require(standing.is_member, "communities.not_member")
     require(standing.can_open_topic, "communities.admins_only_topics")
     title = checked_text(title, TITLE_MAX, "communities.title_required")
     body = checked_text(body, TOPIC_BODY_MAX, "communities.body_required")
     t = now()
-    with db.atomic():
-        topic_id = models.Topic.insert(
-            community=standing.community.id, author=standing.viewer_id, title=title, body=body,
-            created_at=t, last_activity_at=t,
-        ).execute()
-        execute(
-            "UPDATE communities SET topic_count = topic_count + 1, last_activity_at = ? WHERE id = ?",
-            (t, standing.community.id),
-        )
-        # Found by those who may read the board (keitai.privacy.board_readable_sql, in the search planner).
-        search.index(search.TOPIC, topic_id, standing.viewer_id, title, body, updated_at=t)
+    stored = _stored_photos(new_photos)
+    try:
+        with db.atomic():
+            topic_id = models.Topic.insert(
+                community=standing.community.id, author=standing.viewer_id, title=title, body=body,
+                created_at=t, last_activity_at=t,
+            ).execute()
+            execute(
+                "UPDATE communities SET topic_count = topic_count + 1, last_activity_at = ? WHERE id = ?",
+                (t, standing.community.id),
+            )
+            photos.add_rows(standing.viewer_id, TOPIC_PHOTO_KIND, topic_id, stored)
+            # Found by those who may read the board (keitai.privacy.board_readable_sql, in the search planner).
+            search.index(search.TOPIC, topic_id, standing.viewer_id, title, body, updated_at=t)
+    except BaseException:
+        photos.remove_files([name for name, _ in stored])
+        raise
     return topic_id
 
 
@@ -107,6 +168,8 @@ def delete_topic(standing: Standing, topic: Topic) -> None:
 
 
 def remove_topic(topic_id: int, by: int) -> None:
+    """Remove a topic's words, its comments and every photo of both (files after the commit)."""
+    files: list[str] = []
     with db.atomic():
         gone = execute(
             "UPDATE community_topics SET deleted = TRUE, closed = TRUE, title = '', body = ''"
@@ -122,8 +185,10 @@ def remove_topic(topic_id: int, by: int) -> None:
                 "SELECT DISTINCT ref_id FROM reports WHERE kind = 'topic_comment' AND resolved_at IS NULL"
                 " AND ref_id IN (SELECT id FROM community_comments WHERE topic_id = ?)", (topic_id,)):
             reports.close("topic_comment", comment_id, by, "removed")
+        files = delete_photos_under("t.id = ?", (topic_id,))
         execute("DELETE FROM community_comments WHERE topic_id = ?", (topic_id,))
         search.remove(search.TOPIC, topic_id)
+    photos.remove_files(files)
 
 
 @dataclass(frozen=True)
@@ -137,6 +202,7 @@ class Comment:
     created_at: int
     may_delete: bool = False  # for the viewer (see :func:`comment_page`)
     may_report: bool = False
+    photos: list[dict] = field(default_factory=list)
 
 
 class CommentPage(NamedTuple):
@@ -174,7 +240,8 @@ def comments(topic: Topic, viewer_id: int, limit: int = 10,
         rows = fetchall(_COMMENTS + " AND cm.number < ? ORDER BY cm.number DESC LIMIT ?", args + (upper, limit + 1))
         more_older = len(rows) > limit
         rows = rows[:limit][::-1]
-    items = [Comment(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in rows]
+    pictured = photos.photos_of_many(COMMENT_PHOTO_KIND, [r[0] for r in rows if not r[5]])
+    items = [Comment(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], photos=pictured.get(r[0], [])) for r in rows]
     if not items:
         return CommentPage([], None, None)
     first, last = items[0].number, items[-1].number
@@ -198,12 +265,21 @@ def comment_page(standing: Standing, topic: Topic, limit: int = 10,
     return page._replace(items=items)
 
 
-def add_comment(standing: Standing, topic: Topic, body: str) -> int:
-    """Write a comment; returns its number in the topic."""
+def add_comment(standing: Standing, topic: Topic, body: str, new_photos: list[photos.Prepared] = ()) -> int:
+    """Write a comment, with up to MAX_PHOTOS checked photos; returns its number in the topic."""
     require(standing.is_member, "communities.not_member")
     require(not topic.deleted, "communities.topic_deleted")
     require(not topic.closed, "communities.closed")
     body = checked_text(body, COMMENT_MAX, "communities.comment_required")
+    stored = _stored_photos(new_photos)
+    try:
+        return _add_comment(standing, topic, body, stored)
+    except BaseException:
+        photos.remove_files([name for name, _ in stored])
+        raise
+
+
+def _add_comment(standing: Standing, topic: Topic, body: str, stored: list) -> int:
     t = now()
     with db.atomic():
         # The write comes first: it locks the topic row (PostgreSQL) or the database
@@ -221,6 +297,9 @@ def add_comment(standing: Standing, topic: Topic, body: str) -> int:
             " VALUES (?, ?, ?, ?, FALSE, ?)",
             (topic.id, number, standing.viewer_id, body, t),
         )
+        if stored:
+            comment_id = scalar("SELECT id FROM community_comments WHERE topic_id = ? AND number = ?", (topic.id, number))
+            photos.add_rows(standing.viewer_id, COMMENT_PHOTO_KIND, comment_id, stored)
         execute("UPDATE communities SET last_activity_at = ? WHERE id = ?", (t, topic.community_id))
     return number
 
@@ -258,9 +337,12 @@ def delete_comment(standing: Standing, comment: Comment) -> None:
 
 
 def remove_comment(comment_id: int, by: int) -> None:
+    """Remove a comment's words and photos (files after the commit); its number stays."""
     with db.atomic():
         execute("UPDATE community_comments SET deleted = TRUE, body = '' WHERE id = ?", (comment_id,))
         reports.close("topic_comment", comment_id, by, "removed")
+        files = photos.delete_rows(COMMENT_PHOTO_KIND, comment_id)
+    photos.remove_files(files)
 
 
 class TopicRow(NamedTuple):

@@ -5,7 +5,10 @@ Thin, like views.py (whose route table and helpers it shares).
 import bottle
 
 from keitai import communities
-from keitai.platform.web import int_param, login_required, params, per_page, redirect, render, viewer
+from keitai import words
+from keitai.photos import rules as photos
+from keitai.photos import views as photo_views
+from keitai.platform.web import current_device, int_param, login_required, params, per_page, redirect, render, viewer
 from keitai.kept import longtext
 from keitai.words import Refused
 
@@ -25,11 +28,22 @@ def topic_form(community_id):
     return _topic_form(st, "", resumed.body if resumed else "", None)
 
 
+def _photo_fields() -> dict:
+    """What a form needs to offer photos: the file fields, or why this handset has none."""
+    return dict(can_upload=photos.can_upload(current_device()), photo_fields=photo_views.UPLOAD_FIELDS,
+                max_photos=communities.MAX_PHOTOS)
+
+
+def _with_photos(error: str, photos_sent: bool) -> str:
+    """``error``, and, when photos came with the form, that they must be chosen again."""
+    return f"{error} {words.PHOTO_RESELECT}" if photos_sent else error
+
+
 def _topic_form(st, title: str, body: str, error: str | None):
     note = f"コミュニティ「{st.community.name}」のトピックの本文" + (f"：{error}" if error else "")
     return longtext.render_form("communities/topic_form.html", body, note,
                                 path("communities.topic_form", community_id=st.community.id),
-                                st=st, c=st.community, title=title, body=body, error=error)
+                                st=st, c=st.community, title=title, body=body, error=error, **_photo_fields())
 
 
 @routes.post("/community/<community_id:int>/topic/new")
@@ -37,10 +51,13 @@ def _topic_form(st, title: str, body: str, error: str | None):
 def create_topic(community_id):
     st = standing_of(community_id)
     title, body = params().get("title", ""), longtext.posted("body") or ""
+    new_photos, photo_errors = photo_views.uploads()
+    if photo_errors:
+        return _topic_form(st, title, body, _with_photos(" ".join(photo_errors), True))
     try:
-        topic_id = communities.create_topic(st, title, body)
+        topic_id = communities.create_topic(st, title, body, new_photos)
     except Refused as exc:
-        return _topic_form(st, title, body, exc.message)
+        return _topic_form(st, title, body, _with_photos(exc.message, bool(new_photos)))
     longtext.forget_kept()
     redirect('communities.topic', topic_id=topic_id, msg="topic_created")
 
@@ -59,7 +76,7 @@ def _topic_page(topic, st, body: str = "", error: str | None = None):
     limit = per_page(10, 20)
     page = communities.comment_page(st, topic, limit, before=int_param("before"), after=int_param("after"))
     context = dict(st=st, c=st.community, topic=topic, page=page, body=body, error=error,
-                   comment_max=communities.COMMENT_MAX)
+                   comment_max=communities.COMMENT_MAX, **_photo_fields())
     if error is None:
         return render("communities/topic.html", **context)
     return longtext.comment_again("communities/topic.html", topic.title, path("communities.topic", topic_id=topic.id),
@@ -78,10 +95,13 @@ def topic(topic_id):
 def comment(topic_id):
     found, st = _topic(topic_id)
     body = longtext.posted("body") or ""
+    new_photos, photo_errors = photo_views.uploads()
+    if photo_errors:
+        return _topic_page(found, st, body=body, error=_with_photos(" ".join(photo_errors), True))
     try:
-        number = communities.add_comment(st, found, body)
+        number = communities.add_comment(st, found, body, new_photos)
     except Refused as exc:
-        return _topic_page(found, st, body=body, error=exc.message)
+        return _topic_page(found, st, body=body, error=_with_photos(exc.message, bool(new_photos)))
     longtext.forget_kept()
     redirect('communities.topic', topic_id=topic_id, _anchor=f"c{number}", msg="commented")
 
@@ -126,6 +146,14 @@ def topic_delete(topic_id):
     except Refused as exc:
         refuse(exc)
     redirect('communities.community', community_id=st.community.id, msg="removed")
+
+
+@routes.get("/comment/<comment_id:int>")
+@login_required
+def comment_link(comment_id):
+    """A comment's place in its topic (where a comment's photo leads back to)."""
+    item, found, _st = _comment(comment_id)
+    redirect('communities.topic', topic_id=found.id, after=max(item.number - 1, 0), _anchor=f"c{item.number}")
 
 
 def _comment(comment_id: int):

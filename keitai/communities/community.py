@@ -10,6 +10,7 @@ from keitai.privacy import blocked_between
 from keitai.search import rules as search
 from keitai.words import Refused
 
+from . import board
 from .rules import (CATEGORIES, DESCRIPTION_MAX, JOIN_POLICIES, NAME_MAX, READ_POLICIES, TOPIC_POLICIES,
                     Standing, checked_text, require, require_room)
 
@@ -111,9 +112,10 @@ def delete_community(standing: Standing) -> None:
         for (topic_id,) in fetchall("SELECT id FROM community_topics WHERE community_id = ? AND deleted = FALSE",
                                     (standing.community.id,)):
             search.remove(search.TOPIC, topic_id)
+        files = board.delete_photos_under("t.community_id = ?", (standing.community.id,))
         execute("DELETE FROM communities WHERE id = ?", (standing.community.id,))
         search.remove(search.COMMUNITY, standing.community.id)
-        files = photos.delete_rows(PHOTO_KIND, standing.community.id)
+        files += photos.delete_rows(PHOTO_KIND, standing.community.id)
     photos.remove_files(files)
 
 

@@ -13,6 +13,7 @@ from keitai.photos import rules as photos
 from keitai.platform.db.connection import execute, fetchall, fetchone, now
 from keitai.search import rules as search
 
+from . import board
 from .community import PHOTO_KIND
 
 
@@ -53,17 +54,20 @@ def _closing(member_id: int) -> list[int]:
 
 
 def files(member_id: int) -> list[str]:
-    """Photos of the communities that close (the member's own photos are the photos feature's)."""
+    """Photos of the communities that close, their boards' too (the member's own photos are the
+    photos feature's)."""
     names = []
     for community_id in _closing(member_id):
         names += [r[0] for r in fetchall("SELECT file FROM photos WHERE kind = ? AND ref_id = ? AND owner_id <> ?",
                                          (PHOTO_KIND, community_id, member_id))]
+        names += board.photo_files_under("t.community_id = ?", (community_id,), except_owner=member_id)
     return photos.file_paths(names)
 
 
 def delete(member_id: int) -> None:
     m = member_id
     for community_id in _closing(m):
+        board.delete_photos_under("t.community_id = ?", (community_id,))  # files: see files()
         execute("DELETE FROM communities WHERE id = ?", (community_id,))
         search.remove(search.COMMUNITY, community_id)
         photos.delete_rows(PHOTO_KIND, community_id)  # files: see files()

@@ -29,13 +29,8 @@ def find_topic(topic_id: int) -> Reported | None:
     return Reported(row[0], row[1], row[2], "communities.topic", {"topic_id": topic_id}) if row else None
 
 
-def _readable(viewer_id: int, topic_id: int) -> bool:
-    topic = board.get_topic(topic_id, viewer_id)  # None across a block with its writer
-    return topic is not None and not topic.deleted and standing(topic.community_id, viewer_id).can_read
-
-
 def may_see_topic(viewer_id: int, topic_id: int) -> bool:
-    return _readable(viewer_id, topic_id)
+    return board.may_read_topic(viewer_id, topic_id)
 
 
 def take_down_topic(topic_id: int, operator_id: int) -> None:
@@ -52,8 +47,7 @@ def find_comment(comment_id: int) -> Reported | None:
 
 
 def may_see_comment(viewer_id: int, comment_id: int) -> bool:
-    found = board.get_comment(comment_id, viewer_id)  # None across a block with its writer
-    return found is not None and not found[0].deleted and _readable(viewer_id, found[1])
+    return board.may_read_comment(viewer_id, comment_id)
 
 
 def take_down_comment(comment_id: int, operator_id: int) -> None:

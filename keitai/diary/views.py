@@ -7,32 +7,15 @@ from keitai import diary as diaries
 from keitai.footprints import rules as footprints
 from keitai.notify import rules as notify
 from keitai.photos import rules as photos
+from keitai.photos import views as photo_views
 from keitai.platform.mail import mailbox
 from keitai.platform.text import parts
 from keitai.platform.web import (
-    RouteTable, current_device, files, login_required, params, path, per_page, redirect, render, viewer,
+    RouteTable, current_device, login_required, params, path, per_page, redirect, render, viewer,
 )
 from keitai.kept import longtext
 
 routes = RouteTable("diary")
-
-PHOTO_FIELDS = ("photo1", "photo2", "photo3")
-
-
-def _uploads() -> tuple[list[photos.Prepared], list[str]]:
-    """Photos sent with the form, checked; and what was wrong with any of them."""
-    if not photos.can_upload(current_device()):
-        return [], []
-    prepared, errors = [], []
-    for number, name in enumerate(PHOTO_FIELDS, 1):
-        upload = files().get(name)
-        if upload is None:
-            continue
-        try:
-            prepared.append(photos.prepare(upload))
-        except messages.Refused as exc:
-            errors.append(f"写真{number}：{exc.message}")
-    return prepared, errors
 
 
 def _body_source(found: diaries.Entry) -> longtext.LongText:
@@ -50,7 +33,7 @@ def _form(entry, draft: diaries.Draft, errors: list[str], body_v: str | None = N
     me = viewer()
     context = dict(
         entry=entry, errors=errors, groups=diaries.own_groups(me.id), can_upload=photos.can_upload(current_device()),
-        photo_fields=PHOTO_FIELDS, title_max=diaries.TITLE_MAX, body_max=diaries.BODY_MAX,
+        photo_fields=photo_views.UPLOAD_FIELDS, title_max=diaries.TITLE_MAX, body_max=diaries.BODY_MAX,
         mail_posting=bool(mailbox.domain()),
     )
     if entry is not None and draft.body is None:
@@ -95,7 +78,7 @@ def new_form():
 @login_required
 def create():
     draft, errors = _draft_from_form(longtext.posted("body") or "")
-    new_photos, photo_errors = _uploads()
+    new_photos, photo_errors = photo_views.uploads()
     if errors or photo_errors:
         if new_photos or photo_errors:
             photo_errors.append(messages.PHOTO_RESELECT)  # a browser cannot be given its file back
@@ -147,7 +130,7 @@ def edit(diary_id):
     me = viewer().id
     sent = longtext.posted("body")  # None: this form leaves the body to its parts
     draft, errors = _draft_from_form(found.body if sent is None else sent)
-    new_photos, photo_errors = _uploads()
+    new_photos, photo_errors = photo_views.uploads()
     removing = {diaries.parse_id(v) for v in params().getall("remove_photo")} - {None}
     kept = [p for p in found.photos if p["id"] not in removing]
     if len(kept) + len(new_photos) > diaries.MAX_PHOTOS:

@@ -18,6 +18,7 @@ from keitai.platform.db.connection import best_effort, db, execute, fetchall, fe
 from keitai.platform.db.paging import Page, page_of, parse_cursor
 
 from keitai import privacy
+from keitai.profiles import rules as profiles
 
 #: Visits within this many seconds of the last counted one are not counted again.
 WINDOW = 5 * 60
@@ -97,16 +98,21 @@ class Visit(NamedTuple):
     relation: str  # FRIEND, FRIEND_OF_FRIEND or NONE
     via_id: int | None  # the friend who connects, when the audiences allow naming them
     via_nickname: str | None
+    photo_id: int | None  # the visitor's main photo, when its audience lets the member see it
 
 
-_PAGE = (
-    "SELECT f.visitor_id, m.nickname, f.visited_at, f.visits, m.aud_friends,"
-    " EXISTS(SELECT 1 FROM friendships fr WHERE fr.member_id = ? AND fr.friend_id = f.visitor_id)"
-    " FROM footprints f JOIN members m ON m.id = f.visitor_id"
-    " WHERE f.visited_id = ? AND f.visited_at >= ? AND (f.visited_at, f.visitor_id) < (?, ?)"
-    " AND " + privacy.active_member_sql("m.") + " AND NOT " + privacy.blocked_sql("?", "f.visitor_id") +
-    " ORDER BY f.visited_at DESC, f.visitor_id DESC LIMIT ?"
-)
+def _page_sql(member_id: int) -> tuple[str, tuple]:
+    """The page's query with the visitors' photos as ``member_id`` may see them, and the photo's parameters."""
+    photo, photo_args = profiles.shown_photo_sql(member_id)
+    return (
+        f"SELECT f.visitor_id, m.nickname, f.visited_at, f.visits, m.aud_friends,"
+        " EXISTS(SELECT 1 FROM friendships fr WHERE fr.member_id = ? AND fr.friend_id = f.visitor_id),"
+        f" {photo}"
+        " FROM footprints f JOIN members m ON m.id = f.visitor_id"
+        " WHERE f.visited_id = ? AND f.visited_at >= ? AND (f.visited_at, f.visitor_id) < (?, ?)"
+        " AND " + privacy.active_member_sql("m.") + " AND NOT " + privacy.blocked_sql("?", "f.visitor_id") +
+        " ORDER BY f.visited_at DESC, f.visitor_id DESC LIMIT ?"
+    ), photo_args
 
 # A friend of the page's owner may be named as the connection when the owner may see
 # that friend's friend list; the visitor's side is checked in Python (their aud_friends
@@ -147,13 +153,15 @@ def page(member_id: int, before: str | None = None, limit: int = 10) -> Page | N
         return None
     cursor = parse_cursor(before)
     before_at, before_visitor = cursor or (2**62, 2**62)
-    rows = fetchall(_PAGE, (member_id, member_id, own.since, before_at, before_visitor, member_id, member_id, limit + 1))
+    sql, photo_args = _page_sql(member_id)
+    rows = fetchall(sql, (member_id, *photo_args, member_id, own.since, before_at, before_visitor,
+                          member_id, member_id, limit + 1))
     next_page = page_of(rows, limit, lambda row: f"{row[2]}_{row[0]}").next  # visited_at_visitor_id
     rows = rows[:limit]
     strangers = [row[0] for row in rows if not row[5]]
     connected = _connections(member_id, strangers)
     visits = []
-    for visitor_id, nickname, visited_at, count, aud_friends, is_friend in rows:
+    for visitor_id, nickname, visited_at, count, aud_friends, is_friend, photo_id in rows:
         via_id = via_nickname = None
         if is_friend:
             relation = FRIEND
@@ -165,7 +173,7 @@ def page(member_id: int, before: str | None = None, limit: int = 10) -> Page | N
         else:
             relation = NONE
         visits.append(Visit(visitor_id, nickname, visited_at, count, visited_at > own.seen_at,
-                            relation, via_id, via_nickname))
+                            relation, via_id, via_nickname, photo_id))
     if cursor is None and visits and visits[0].visited_at > own.seen_at:
         best_effort("footprints read mark", "UPDATE members SET footprints_seen_at = ? WHERE id = ?",
                     (visits[0].visited_at, member_id))

@@ -1,8 +1,9 @@
 """Footprints: ``/footprints`` (who visited me) and ``/settings/footprints`` (leave them or not)."""
 from keitai import words as messages
 from keitai.footprints import rules as footprints
+from keitai.photos import rules as photos
 from keitai.platform.db.paging import parse_cursor
-from keitai.platform.web import RouteTable, login_required, params, per_page, redirect, render, viewer
+from keitai.platform.web import RouteTable, current_device, login_required, params, per_page, redirect, render, viewer
 
 routes = RouteTable("footprints")
 
@@ -12,7 +13,8 @@ routes = RouteTable("footprints")
 def visitors():
     before = params().get("before")
     found = footprints.page(viewer().id, before, limit=per_page(10, 20))
-    return render("footprints/list.html", page=found, first=parse_cursor(before) is None)
+    thumbnails = found is not None and photos.thumbnails_fit(current_device(), len(found.items))
+    return render("footprints/list.html", page=found, first=parse_cursor(before) is None, thumbnails=thumbnails)
 
 
 @routes.get("/settings/footprints")

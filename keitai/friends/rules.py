@@ -6,6 +6,7 @@ friend requests, and "friend of your friends A, B and N more".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import peewee
 
@@ -15,6 +16,7 @@ from keitai.platform.db.paging import Page, page_of, parse_cursor
 
 from keitai import privacy
 from keitai.notify import rules as notify
+from keitai.profiles import rules as profiles
 
 #: A member may send this many friend requests per 24 hours.
 DAILY_REQUESTS = 30
@@ -167,27 +169,38 @@ def cancel_request(member_id: int, request_id: int) -> bool:
 
 # --- lists ------------------------------------------------------------------------------
 
-_FRIENDS = (
-    "SELECT m.id, m.nickname FROM friendships f JOIN members m ON m.id = f.friend_id AND "
-    + privacy.active_member_sql("m.") + " WHERE f.member_id = ? AND f.friend_id < ? AND " + privacy.not_blocked_sql("f.friend_id") +
-    " ORDER BY f.friend_id DESC LIMIT ?"
-)
+class Friend(NamedTuple):
+    """A member on a friend list, with the main photo the viewer may see (None: none shown)."""
+
+    id: int
+    nickname: str
+    photo_id: int | None
+
+
+def _friends_sql(viewer_id: int) -> tuple[str, tuple]:
+    photo, photo_args = profiles.shown_photo_sql(viewer_id)
+    return (
+        f"SELECT m.id, m.nickname, {photo} FROM friendships f JOIN members m ON m.id = f.friend_id AND "
+        + privacy.active_member_sql("m.") + " WHERE f.member_id = ? AND f.friend_id < ? AND "
+        + privacy.not_blocked_sql("f.friend_id") + " ORDER BY f.friend_id DESC LIMIT ?"
+    ), photo_args
 
 
 def member_cursor(row) -> str:
-    """The cursor of a list of (id, nickname) rows keyset-paged by member id."""
+    """The cursor of a list of rows keyset-paged by member id (their first column)."""
     return str(row[0])
 
 
 def friend_list(viewer_id: int, owner_id: int, before: str | None = None, limit: int = 10) -> Page:
-    """(id, nickname) of ``owner_id``'s friends, newest members first, keyset-paged by ``before``.
+    """``owner_id``'s friends (:class:`Friend`), newest members first, keyset-paged by ``before``.
 
     Leaves out anyone the viewer has blocked or is blocked by.  Whether the viewer may
     see this list at all is :func:`keitai.privacy.friend_list_visible`.
     """
     cursor = parse_cursor(before, 1)
-    rows = fetchall(_FRIENDS, (owner_id, cursor[0] if cursor else 2**62, viewer_id, viewer_id, limit + 1))
-    return page_of(rows, limit, member_cursor)
+    sql, photo_args = _friends_sql(viewer_id)
+    rows = fetchall(sql, (*photo_args, owner_id, cursor[0] if cursor else 2**62, viewer_id, viewer_id, limit + 1))
+    return page_of([Friend(*row) for row in rows], limit, member_cursor)
 
 
 # Mutual friends M of viewer V and owner O.  The edge O-M is shown only if the viewer could
@@ -264,6 +277,37 @@ def shown_friend_count(viewer_id: int, member_id: int, stored: int) -> int:
         return 0
     hidden = privacy.hidden_counts(viewer_id, "friendships", "member_id", "friend_id", [member_id], rows=stored)
     return stored - hidden.get(member_id, 0)
+
+
+#: Home's grid of friends, as mixi's マイミクシィ: three by three on a PC; handsets list fewer.
+HOME_FRIENDS = 9
+
+
+class GridFriend(NamedTuple):
+    """A friend in home's grid: the main photo the viewer may see and how many friends the
+    viewer finds on their friend list (None when its audience hides the list from a friend)."""
+
+    id: int
+    nickname: str
+    photo_id: int | None
+    friend_count: int | None
+
+
+def home_friends(viewer_id: int, limit: int = HOME_FRIENDS) -> list[GridFriend]:
+    """The first ``limit`` friends of the viewer's friend list (newest members first, as
+    ``/friends`` lists them), for home's grid.  One query along the (member_id, friend_id) key,
+    stopping at ``limit``, whatever the number of friends: each friend's count is their
+    counter less the members hidden from the viewer (:func:`shown_friend_count` in SQL)."""
+    photo, photo_args = profiles.shown_photo_sql(viewer_id)
+    hidden = privacy.hidden_count_sql("friendships", "member_id", "m.id", "friend_id")
+    rows = fetchall(
+        f"SELECT m.id, m.nickname, {photo},"
+        f" CASE WHEN {privacy.friend_list_visible_sql(privacy.A_FRIEND, 'm.')} THEN m.friend_count - {hidden} END"
+        " FROM friendships f JOIN members m ON m.id = f.friend_id AND " + privacy.active_member_sql("m.")
+        + " WHERE f.member_id = ? AND " + privacy.not_blocked_sql("f.friend_id") + " ORDER BY f.friend_id DESC LIMIT ?",
+        (*photo_args, viewer_id, viewer_id, viewer_id, viewer_id, viewer_id, limit),
+    )
+    return [GridFriend(*row) for row in rows]
 
 
 def home_summary(viewer_id: int) -> dict:

@@ -7,7 +7,8 @@ from keitai.words import Refused
 from keitai.friends import rules as friends
 from keitai.friends import groups
 from keitai.notify import rules as notify
-from keitai.platform.web import RouteTable, login_required, params, per_page, redirect, render, viewer
+from keitai.photos import rules as photos
+from keitai.platform.web import RouteTable, current_device, login_required, params, per_page, redirect, render, viewer
 
 
 routes = RouteTable("friends")
@@ -23,7 +24,8 @@ def my_friends():
     me = viewer()
     page = friends.friend_list(me.id, me.id, params().get("before"), per_page(10, 30))
     waiting = friends.incoming_count(me.id)  # counting stops at REQUESTS_COUNT_CAP, as on home
-    return render("friends/list.html", page=page, requests="99+" if waiting > 99 else waiting)
+    return render("friends/list.html", page=page, requests="99+" if waiting > 99 else waiting,
+                  thumbnails=photos.thumbnails_fit(current_device(), len(page.items)))
 
 
 @routes.get("/friends/requests")

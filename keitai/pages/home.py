@@ -5,8 +5,9 @@ from keitai import diary as diaries
 from keitai import events
 from keitai.friends import rules as friends
 from keitai import notices as notifications
+from keitai.photos import rules as photos
 from keitai.profiles import rules as profiles
-from keitai.platform.web import RouteTable, params, render, safe_next, viewer
+from keitai.platform.web import RouteTable, current_device, params, per_page, render, safe_next, viewer
 
 routes = RouteTable("home")
 
@@ -32,4 +33,13 @@ def home():
         community_updates=communities.home_updates(me.id),
         upcoming_events=events.upcoming_for(me.id),
         members_home=friends.home_summary(me.id),
+        **_me_and_friends(me.id),
     )
+
+
+def _me_and_friends(viewer_id: int) -> dict:
+    """The member's own photo and the grid of friends (names only on handsets whose page
+    cannot hold their thumbnails)."""
+    grid = friends.home_friends(viewer_id, per_page(5, friends.HOME_FRIENDS))
+    return dict(my_photo=profiles.current_photo(viewer_id), friends_grid=grid,
+                grid_thumbnails=photos.thumbnails_fit(current_device(), len(grid) + 1))

@@ -9,10 +9,11 @@ from keitai.friends import blocks
 from keitai.footprints import rules as footprints
 from keitai.friends import rules as friends
 from keitai.introductions import rules as introductions
+from keitai.photos import rules as photos
 from keitai.profiles import rules as profiles
 from keitai.profiles.views import visible_member
 from keitai.words import Refused
-from keitai.platform.web import RouteTable, login_required, params, per_page, redirect, render, viewer
+from keitai.platform.web import RouteTable, current_device, login_required, params, per_page, redirect, render, viewer
 
 routes = RouteTable("profile")
 
@@ -56,7 +57,8 @@ def member_friends(member_id):
     if not privacy.friend_list_visible(owner.relation, owner.member.aud_friends):
         raise bottle.HTTPError(404)
     page = friends.friend_list(viewer().id, member_id, params().get("before"), per_page(10, 30))
-    return render("friends/of_member.html", owner=owner, page=page)
+    return render("friends/of_member.html", owner=owner, page=page,
+                  thumbnails=photos.thumbnails_fit(current_device(), len(page.items)))
 
 
 @routes.get("/member/<member_id:int>/request")

@@ -77,6 +77,19 @@ def photos_of(kind: str, ref_id: int) -> list[dict]:
     return [{"id": r[0], "width": r[1], "height": r[2]} for r in rows]
 
 
+def photos_of_many(kind: str, ref_ids) -> dict[int, list[dict]]:
+    """:func:`photos_of` for several items of one kind in one query (a page of comments)."""
+    ids = sorted({int(i) for i in ref_ids})
+    if not ids:
+        return {}
+    found: dict[int, list[dict]] = {}
+    for ref_id, photo_id, width, height in fetchall(
+            f"SELECT ref_id, id, width, height FROM photos WHERE kind = ? AND ref_id IN ({', '.join('?' * len(ids))})"
+            " ORDER BY ref_id, position, id", (kind, *ids)):
+        found.setdefault(ref_id, []).append({"id": photo_id, "width": width, "height": height})
+    return found
+
+
 # ---- uploads ---------------------------------------------------------------------------
 
 def can_upload(device) -> bool:
@@ -231,6 +244,22 @@ def spec_for(device, size: str) -> Spec:
     if size == "s":
         return Spec(fmt, min(width, 96), min(width, 96), min(budget, 6 * KB), 70)
     return Spec(fmt, width, width * 2, budget, 75)
+
+
+#: What a handset list page keeps for its own markup beside inline thumbnails.
+LIST_PAGE_TEXT = 16 * KB
+
+
+def thumbnails_fit(device, count: int) -> bool:
+    """May a page listing ``count`` members or items show a thumbnail for each?  Always on a
+    PC or smartphone; on a handset only where pages show images inline and its page budget
+    holds that many thumbnails (each at most its 's' rendition's bytes) beside the page's
+    text.  Elsewhere the page gives names only."""
+    if not device.is_handset:
+        return True
+    if not device.inline_images:
+        return False
+    return LIST_PAGE_TEXT + count * spec_for(device, "s").max_bytes <= device.page_bytes
 
 
 def rendition(photo: dict, spec: Spec) -> Path:

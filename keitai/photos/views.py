@@ -6,10 +6,31 @@ import bottle
 
 from keitai.photos import rules as photos
 from keitai.platform import images
-from keitai.platform.web import RouteTable, current_device, login_required, params, render, viewer
+from keitai.platform.web import RouteTable, current_device, files, login_required, params, render, viewer
+from keitai.words import Refused
 
 routes = RouteTable("photos")
 log = logging.getLogger("keitai.photos")
+
+#: A form's file fields for an item's photos (a diary entry, a topic, a topic's comment: up to three).
+UPLOAD_FIELDS = ("photo1", "photo2", "photo3")
+
+
+def uploads() -> tuple[list[photos.Prepared], list[str]]:
+    """The photos sent with a form in :data:`UPLOAD_FIELDS`, checked; and what was wrong with
+    any of them (each named by its field's number).  Nothing from a device that cannot upload."""
+    if not photos.can_upload(current_device()):
+        return [], []
+    prepared, errors = [], []
+    for number, name in enumerate(UPLOAD_FIELDS, 1):
+        upload = files().get(name)
+        if upload is None:
+            continue
+        try:
+            prepared.append(photos.prepare(upload))
+        except Refused as exc:
+            errors.append(f"写真{number}：{exc.message}")
+    return prepared, errors
 
 
 @routes.get("/photo/<photo_id:int>")

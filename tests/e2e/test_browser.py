@@ -528,3 +528,65 @@ def test_favorites_added_from_a_profile_and_a_community_on_a_pc_and_a_phone(site
         site.shot(f"{device}-favorites")
         for _ in range(3):  # empty the list again for the other device
             site.submit("main ul.items form")
+
+
+# --- Members' photos where mixi shows them ------------------------------------------------
+
+def test_photos_on_home_the_friend_list_and_footprints_on_a_pc_and_a_phone(site, members, app):
+    """My photo above my name on home, a three-by-three grid of friends with their photos, names
+    and counts, thumbnails on the friend list and 足あと; a friend whose photo is for their
+    friends only shows none to me there."""
+    import io
+
+    from PIL import Image
+
+    from keitai.footprints import rules as footprints
+    from keitai.photos import rules as photos
+    from keitai.platform.db.connection import execute
+    from keitai.profiles import rules as profiles
+    from quick import member
+
+    def photo_of(who: int, colour: tuple[int, int, int]) -> None:
+        out = io.BytesIO()
+        Image.new("RGB", (300, 300), colour).save(out, "JPEG")
+        profiles.add_photo(who, photos.prepare_bytes(out.getvalue()))
+
+    photo_of(members["sakura"], (230, 150, 160))
+    photo_of(members["taro"], (70, 140, 200))
+    pals = []
+    for n, colour in enumerate([(120, 180, 90), (200, 170, 60), (150, 110, 190), (90, 90, 90), (240, 200, 120),
+                                (60, 160, 160), (180, 80, 60), (110, 130, 220), (210, 120, 200), (100, 200, 150)]):
+        pal = member(f"ともだち{n + 1}")
+        if n % 4 != 3:  # every fourth has no photo
+            photo_of(pal, colour)
+        friends.befriend(members["sakura"], pal)
+        pals.append(pal)
+    execute("UPDATE members SET aud_photo = 'friends' WHERE id = ?", (members["yuki"],))
+    photo_of(members["yuki"], (20, 20, 20))
+    footprints.record(members["taro"], members["sakura"])
+    footprints.record(members["yuki"], members["sakura"])  # not sakura's friend: her photo stays hers
+
+    site.sign_in("sakura@docomo.ne.jp")
+    own = site.find("aside.side .me img")
+    assert site.evaluate("document.querySelector('aside.side .me img').naturalWidth") > 0 and own.rect["y"] < 200
+    cells = site.driver.find_elements("css selector", "ul.friend-grid li")
+    assert len(cells) == 9 and len({round(c.rect["x"]) for c in cells}) == 3  # three by three
+    assert "ともだち10" in site.text and "友人（11人）" in site.text
+    site.shot("pc-home-photos")
+    site.open("/friends")
+    assert len(site.driver.find_elements("css selector", "main .member-photos img")) == 9  # 11 friends, 2 without
+    site.shot("pc-friends-photos")
+    site.open("/footprints")
+    assert "ゆき" in site.text and len(site.driver.find_elements("css selector", "main .member-photos img")) == 1
+    site.shot("pc-footprints-photos")
+
+    site.driver.delete_all_cookies()
+    site.as_phone()
+    site.sign_in("sakura@docomo.ne.jp")
+    assert len(site.driver.find_elements("css selector", "ul.friend-grid li")) == 9
+    assert site.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    site.shot("phone-home-photos")
+    site.open("/friends")
+    site.shot("phone-friends-photos")
+    site.open("/footprints")
+    site.shot("phone-footprints-photos")

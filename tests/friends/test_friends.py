@@ -123,10 +123,10 @@ def test_friend_list_comes_in_pages_newest_member_first(make_member, app):
     for other in others:
         friends.befriend(owner, other)
     first = friends.friend_list(owner, owner, None, 2)
-    assert [name for _id, name in first.items] == ["友人2", "友人1"]
+    assert [f.nickname for f in first.items] == ["友人2", "友人1"]
     assert first.next == str(others[1])
     last = friends.friend_list(owner, owner, first.next, 2)
-    assert [name for _id, name in last.items] == ["友人0"] and last.next is None
+    assert [f.nickname for f in last.items] == ["友人0"] and last.next is None
 
 
 def test_unfriend_takes_the_ex_friend_out_of_groups(client, make_member):

@@ -248,7 +248,9 @@ def test_photo_kinds_are_what_the_installed_features_register(settings, monkeypa
     create_app(settings, connect=False)
     assert {kind: (k.route, k.id_name) for kind, k in photos._kinds.items()} == {
         "diary": ("diary.entry", "diary_id"), "profile": ("profile.profile", "member_id"),
-        "community": ("communities.community", "community_id"), "album": ("albums.album", "album_id")}
+        "community": ("communities.community", "community_id"), "topic": ("communities.topic", "topic_id"),
+        "topic_comment": ("communities.comment_link", "comment_id"),
+        "album": ("albums.album", "album_id")}
 
 
 def test_capabilities_by_handset():

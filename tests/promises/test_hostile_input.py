@@ -214,12 +214,14 @@ def _urlencode(pairs) -> bytes:
                      for k, v in pairs)
 
 
-def _multipart(pairs) -> tuple[bytes, str]:
+def _multipart(pairs, file_fields: frozenset[bytes] = frozenset()) -> tuple[bytes, str]:
+    """A multipart body; the values of ``file_fields`` (a form's file inputs) go as uploaded files."""
     boundary = "----keitaifuzz" + secrets.token_hex(8)
     parts = []
     for k, v in pairs:
+        file_part = b'; filename="fuzz.jpg"\r\nContent-Type: image/jpeg' if k in file_fields and v else b""
         parts.append(b"--" + boundary.encode() + b"\r\nContent-Disposition: form-data; name=\"" + k.replace(b'"', b"")
-                     + b"\"\r\n\r\n" + v + b"\r\n")
+                     + b"\"" + file_part + b"\r\n\r\n" + v + b"\r\n")
     return b"".join(parts) + b"--" + boundary.encode() + b"--\r\n", f"multipart/form-data; boundary={boundary}"
 
 
@@ -239,14 +241,15 @@ def submit(client, spec: FormSpec, pairs, *, sid: str | None, cookie: str | None
         return client.get(url, headers=headers, status="*", expect_errors=True)
     if style == "auto":
         style = "multipart" if spec.multipart else "urlencoded"
+    file_fields = frozenset(name.encode() for name, kind, _default in spec.fields if kind == "file")
     if style == "multipart":
-        body, content_type = _multipart(pairs)
+        body, content_type = _multipart(pairs, file_fields)
     elif style == "raw":  # bytes as they are, as some handsets send them
         body, content_type = b"&".join(k + b"=" + v for k, v in pairs), "application/x-www-form-urlencoded"
     elif style == "mislabelled":
         body, content_type = _urlencode(pairs), "multipart/form-data"
     elif style == "cut-multipart":
-        body, content_type = _multipart(pairs)
+        body, content_type = _multipart(pairs, file_fields)
         body = body[: len(body) // 2]
     else:
         body, content_type = _urlencode(pairs), "application/x-www-form-urlencoded"

@@ -39,7 +39,6 @@ from conftest import DOCOMO_1, PC
 from diary_helpers import FakeUpload, small_photo, write_entry
 from keitai.albums import comments as album_comments
 from keitai.albums import rules as album_rules
-from keitai.photos import rules as photos
 from keitai.platform.db.connection import execute, now, scalar
 from keitai import communities
 from keitai.accounts import archive as archives
@@ -50,6 +49,7 @@ from keitai.events import rules as events
 from keitai.favorites import rules as favorites
 from keitai.introductions import rules as introductions
 from keitai.messages import rules as messages
+from keitai.photos import rules as photos
 from keitai.polls import rules as polls
 from keitai.profiles import rules as profiles
 from keitai.reports import rules as reports
@@ -250,16 +250,22 @@ def albums(world: World) -> list[Item]:
 
 
 def _topic(community_id: int, author: int, kind_name: str, seen_by: frozenset[str]) -> list[Item]:
-    """A topic (title, body) and a comment on it, written by ``author``, a member of the community."""
+    """A topic (title, body) and a comment on it, written by ``author``, a member of the
+    community, each with a photo (its image and its page go to the topic's readers only)."""
     title, body, comment = words("tt"), words("tb"), words("tc")
     standing = communities.standing(community_id, author)
-    topic_id = communities.create_topic(standing, title, body)
-    communities.add_comment(standing, communities.get_topic(topic_id, author), comment)
+    topic_id = communities.create_topic(standing, title, body, [photos.prepare_bytes(small_photo())])
+    communities.add_comment(standing, communities.get_topic(topic_id, author), comment,
+                            [photos.prepare_bytes(small_photo())])
     comment_id = scalar("SELECT MAX(id) FROM community_comments WHERE topic_id = ?", (topic_id,))
+    topic_photo = scalar("SELECT id FROM photos WHERE kind = 'topic' AND ref_id = ?", (topic_id,))
+    comment_photo = scalar("SELECT id FROM photos WHERE kind = 'topic_comment' AND ref_id = ?", (comment_id,))
     ids = (("community_id", community_id), ("topic_id", topic_id), ("comment_id", comment_id))
     return [Item(f"{kind_name}.topic.title", title, seen_by, ids=ids),
-            Item(f"{kind_name}.topic.body", body, seen_by, ids=ids),
-            Item(f"{kind_name}.topic.comment", comment, seen_by, ids=ids)]
+            Item(f"{kind_name}.topic.body", body, seen_by, urls=(f"/photo/{topic_photo}",),
+                 ids=ids + (("photo_id", topic_photo),)),
+            Item(f"{kind_name}.topic.comment", comment, seen_by, urls=(f"/photo/{comment_photo}",),
+                 ids=ids + (("photo_id", comment_photo),))]
 
 
 @kind
@@ -324,6 +330,19 @@ def community_polls(world: World) -> list[Item]:
         items += [Item(f"poll.{name}.question", question, seen_by, ids=ids),
                   Item(f"poll.{name}.choice", choice, seen_by, ids=ids)]
     return items
+
+
+@kind
+def profile_photo(world: World) -> list[Item]:
+    """The subject's main photo, for friends of friends: on the profile and wherever the subject
+    is listed with a thumbnail (friends' home grids and friend lists, 足あと), and its image."""
+    execute("UPDATE members SET aud_photo = ? WHERE id = ?", (FRIENDS_OF_FRIENDS, world.subject))
+    photo_id = profiles.add_photo(world.subject, photos.prepare_bytes(small_photo()))
+    for visited in ("friend", "stranger"):  # the subject in their 足あと: the friend sees the photo, the stranger not
+        footprints.record(world.subject, world.viewers[visited])
+    return [Item("profile.photo", words("pph"), audience(FRIENDS_OF_FRIENDS), urls=(f"/photo/{photo_id}",),
+                 ids=(("member_id", world.subject), ("photo_id", photo_id)),
+                 shown_as=(f'src="/photo/{photo_id}?', f'href="/photo/{photo_id}/view'))]
 
 
 @kind
@@ -558,6 +577,9 @@ COUNTS = [
     (r'href="/community/(?P<id>\d+)/reports">報告された書き込み（(?P<n>\d+)）', "community_reports"),
     (r'href="/member/(?P<id>\d+)/friends">友人（(?P<n>\d+) ?人）', "member_friends"),
     (r'href="/friends">友人（(?P<n>\d+) ?人）', "own_friends"),
+    # home's grid of friends: each friend's count, where their friend list's audience shows it
+    (r'href="/member/(?P<id>\d+)">(?:<img [^>]*>|<span class="nophoto">写真なし</span>)\n?<span class="name">[^<]*（(?P<n>\d+)）</span>',
+     "member_friends"),
     (r'参加コミュニティ（(?P<n>\d+)）', "member_communities"),
     (r'href="/community/(?P<id>\d+)">[^<]*</a> <span class="meta">[^<]*?・(?P<n>\d+)人</span>', "community_members"),
     (r'(?P<label>メンバー|コミュニティ|日記|トピック)(?:</a>)?（(?P<n>\d+)件）', "search_results"),

@@ -20,7 +20,7 @@ def test_pc_member_searches_from_home_and_moves_between_tabs(client, make_member
     assert "メンバー（1件）" in text and "日記</a>（1件）" in text and "コミュニティ</a>（0件）" in text
     diary_tab = pc.get(_link(page, "kind=diary"))
     text = pc.text(diary_tab)
-    assert 'href="/diary/5"' in text and "山田太郎 さん" in text
+    assert 'href="/diary/5"' in text and "山田太郎さん" in text
     search.index(search.COMMUNITY, 8, yamada, "山田さんの会", "やまだ")
     assert 'href="/community/8"' in pc.text(pc.get("/search?q=yamada&kind=community"))
     nothing = pc.get("/search?q=%E5%AD%98%E5%9C%A8%E3%81%97%E3%81%AA%E3%81%84&kind=community")
