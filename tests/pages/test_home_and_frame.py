@@ -10,6 +10,7 @@ from conftest import DOCOMO_1, IPHONE, PC
 from diary_helpers import write_entry
 from keitai import diary as diaries
 from keitai.admin import site
+from keitai.albums import rules as albums
 from keitai.friends import blocks
 from keitai.friends import rules as friends
 from keitai.platform.db.connection import execute
@@ -132,6 +133,9 @@ def test_japanese_text_has_no_stray_spaces(client):
     diary_id = diaries.create_entry(other, diaries.Draft("題", "本文", "everyone", None))
     for path in (f"/member/{other}/diary", f"/diary/{diary_id}", f"/member/{other}/diary/months"):
         assert "たろうさんの日記" in pc.get(path).text and " さん" not in pc.get(path).text, path
+    album_id = albums.create_album(other, albums.Draft("夏休み", "", "everyone", None))
+    for path in (f"/member/{other}/albums", f"/album/{album_id}"):
+        assert "たろうさんのアルバム" in pc.get(path).text and " さん" not in pc.get(path).text, path
     site.put("invitation_only", False)  # open sign-up: the join form for anyone
     join = client(PC).get("/join").text
     assert "18歳以上" in join and "18 歳" not in join
