@@ -10,6 +10,7 @@ the last answer, and the log says so.  Delivered mail is deleted (its links are 
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
@@ -157,10 +158,8 @@ def _hand_over(queued: Queued) -> None:
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
             _permanent(exc.smtp_code, exc.smtp_error)
             raise
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            pass  # the mail was taken: a lost goodbye changes nothing
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            smtp.quit()  # the mail was taken: a lost goodbye changes nothing
     finally:
         cutoff.cancel()
         smtp.close()
